@@ -1,0 +1,58 @@
+"""Folium rendering: the only module of the project that imports folium.
+
+Coordinates arrive in the core's (lon, lat) order and are flipped to
+Leaflet's [lat, lon] here and nowhere else. Every text taken from data is
+escaped before it reaches HTML.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import folium
+
+from geo.types import Match
+
+__all__ = ["match_map"]
+
+SYRIA_BOUNDS = [[32.3, 35.6], [37.4, 42.4]]  # [[south, west], [north, east]] for Leaflet
+
+
+def _popup_html(title: str, rows: Sequence[tuple[str, object]]) -> str:
+    cells = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
+    return f"<b>{html.escape(title)}</b><table>{cells}</table>"
+
+
+def match_map(match: Match) -> folium.Map:
+    """Return a map of a gazetteer match: its point with a precision circle, or its candidates.
+
+    Examples
+    --------
+    >>> from geo.types import Match
+    >>> m = match_map(Match(query="x", place_id="p", name="<b>X</b>", lon=36.0, lat=35.0,
+    ...                      coord_precision_m=500, source="test", geo_precision=2))
+    >>> "&lt;b&gt;X&lt;/b&gt;" in m.get_root().render()
+    True
+    """
+    fmap = folium.Map(tiles="OpenStreetMap", control_scale=True)
+    if match.resolved and match.lat is not None and match.lon is not None:
+        rows = [("id", match.place_id), ("admin1", match.admin1), ("precision", f"±{match.coord_precision_m} m"),
+                ("method", f"{match.method} ({match.score:.2f})"), ("source", match.source)]
+        folium.Circle([match.lat, match.lon], radius=float(match.coord_precision_m or 0), weight=1,
+                      fill=True, fill_opacity=0.1, dash_array="4 4").add_to(fmap)
+        folium.Marker([match.lat, match.lon], tooltip=html.escape(str(match.name)),
+                      popup=folium.Popup(_popup_html(str(match.name), rows), max_width=320)).add_to(fmap)
+        pad = max(0.05, (match.coord_precision_m or 0) / 50_000)
+        fmap.fit_bounds([[match.lat - pad, match.lon - pad], [match.lat + pad, match.lon + pad]])
+    elif match.candidates:
+        for cand in match.candidates:
+            folium.CircleMarker([cand.lat, cand.lon], radius=7, color="#b35806", fill=True,
+                                tooltip=html.escape(cand.label()),
+                                popup=folium.Popup(_popup_html(cand.label(), [("id", cand.place_id)]))).add_to(fmap)
+        lats = [c.lat for c in match.candidates]
+        lons = [c.lon for c in match.candidates]
+        fmap.fit_bounds([[min(lats) - 0.1, min(lons) - 0.1], [max(lats) + 0.1, max(lons) + 0.1]])
+    else:
+        fmap.fit_bounds(SYRIA_BOUNDS)
+    return fmap

@@ -1,0 +1,100 @@
+"""``python -m geo resolve`` and ``geocode`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geo.__main__ import main
+from tests.conftest import REPO
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "geo", *args], capture_output=True, text=True, cwd=REPO,
+                          timeout=120, check=False)
+
+
+def test_resolve_prints_place_with_source() -> None:
+    result = run_cli("resolve", "Al-Mukhtareyah, Latakia")
+    assert result.returncode == 0, result.stderr
+    assert "mukhtariyah_latakia" in result.stdout
+    assert "source:" in result.stdout
+
+
+def test_resolve_json_with_within_and_near(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["resolve", "al-Qusour", "--within", "Deir ez-Zor", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["place_id"] == "al_qusur_deir_ez_zor"
+    assert data["resolved"] is True
+    assert main(["resolve", "al-Qusour", "--near", "35.18,35.94", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["place_id"] == "al_qusour_baniyas"
+
+
+def test_resolve_ambiguous_lists_candidates_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["resolve", "al-Qusour"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("ambiguous:")
+    assert "al_qusur_deir_ez_zor" in out
+    assert "al_qusour_baniyas" in out
+
+
+def test_resolve_unknown_context_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["resolve", "al-Qusour", "--within", "Atlantis"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:")
+    assert "Atlantis" in err
+
+
+def test_bad_near_is_rejected_by_the_parser() -> None:
+    result = run_cli("resolve", "Homs", "--near", "north")
+    assert result.returncode == 2
+    assert "LAT,LON" in result.stderr
+
+
+def test_geocode_keeps_every_row_and_summarises(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "id,place,gov,note\n1,Sonobar,,=HYPERLINK(\"x\")\n2,al-Qusour,,\n3,al-Qusour,Deir ez-Zor,\n"
+        "4,Springfield,,\n5,,,\n6,جبلة,,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    result = run_cli("geocode", str(src), "--column", "place", "--context-column", "gov", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "rows: 6, resolved: 3, ambiguous: 1, unresolved: 2" in result.stderr
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert table["id"].tolist() == ["1", "2", "3", "4", "5", "6"]
+    for column in ("lat", "lon", "place_id", "match_name", "match_score", "match_method", "geo_precision",
+                   "ambiguous", "candidates", "reason"):
+        assert column in table.columns
+    assert table.loc[0, "note"].startswith("'=")
+    assert table.loc[2, "place_id"] == "al_qusur_deir_ez_zor"
+    assert "al_qusour_baniyas" in table.loc[1, "candidates"]
+    assert table.loc[3, "reason"].startswith("'Springfield' is not in the gazetteer")
+    assert table.loc[5, "geo_precision"] == "2"
+
+
+def test_geocode_reads_windows_1256_and_uses_extra_gazetteer(tmp_path: Path, shared_data: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_bytes("name\nالبندجي\nجبلة\n".encode("cp1256"))
+    out = tmp_path / "out.csv"
+    extra = shared_data / "hotosm_iom_matched_communities" / "iom_hotosm_validated_locations.csv"
+    result = run_cli("geocode", str(src), "--column", "name", "--gazetteer", str(extra), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert table.loc[1, "place_id"] == "jableh"
+    assert table.loc[0, "place_id"] == "osm:node/572574948"
+
+
+def test_geocode_missing_column_names_the_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert main(["geocode", str(src), "--column", "place", "--out", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "no column 'place'" in err
+    assert "a, b" in err
