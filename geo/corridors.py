@@ -190,8 +190,9 @@ def _corridor_from_feature(feature: Mapping[str, Any]) -> Corridor:
             "each Feature needs a LineString and one 'vertices' entry per coordinate"
         )
     vertices = tuple(
-        Vertex(str(v["name"]), float(c[0]), float(c[1]), str(v["source"]), float(v["accuracy_m"]),
-               str(v.get("note", "")))
+        Vertex(
+            str(v["name"]), float(c[0]), float(c[1]), str(v["source"]), float(v["accuracy_m"]), str(v.get("note", ""))
+        )
         for v, c in zip(props["vertices"], coords, strict=True)
     )
     lons = np.array([v.lon for v in vertices])
@@ -203,11 +204,18 @@ def _corridor_from_feature(feature: Mapping[str, Any]) -> Corridor:
     if len(segments) != len(vertices) - 1:
         raise DataSchemaError(f"corridor {props['ref']!r} has {len(segments)} segments for {len(vertices)} vertices")
     return Corridor(
-        ref=str(props["ref"]), name=str(props["name"]), name_ar=str(props["name_ar"]),
-        aliases=tuple(props["aliases"]), start=str(props["start"]), end=str(props["end"]),
-        accuracy_m=float(props["accuracy_m"]), length_km=float(frame.cum_geod_m[-1] / 1000.0),
-        vertices=vertices, segment_accuracy_m=tuple(float(seg["accuracy_m"]) for seg in segments),
-        crs=crs, frame=frame,
+        ref=str(props["ref"]),
+        name=str(props["name"]),
+        name_ar=str(props["name_ar"]),
+        aliases=tuple(props["aliases"]),
+        start=str(props["start"]),
+        end=str(props["end"]),
+        accuracy_m=float(props["accuracy_m"]),
+        length_km=float(frame.cum_geod_m[-1] / 1000.0),
+        vertices=vertices,
+        segment_accuracy_m=tuple(float(seg["accuracy_m"]) for seg in segments),
+        crs=crs,
+        frame=frame,
     )
 
 
@@ -348,6 +356,7 @@ def _select(corridors: Mapping[str, Corridor] | Iterable[str | Corridor] | None)
 
 # --- linear referencing -------------------------------------------------------------------------
 
+
 def locate_on(corridor: Corridor, lons: Any, lats: Any) -> pd.DataFrame:
     """Chainage, offset and nearest road point of every point on one corridor.
 
@@ -386,13 +395,15 @@ def locate_on(corridor: Corridor, lons: Any, lats: Any) -> pd.DataFrame:
     offset_m = np.sqrt(d2) / (1.0 + mid_x * mid_x / (2.0 * frame.radius_m**2))
     road_lon, road_lat = frame.to_geo.transform(road_x, road_y)
     nan = np.where(valid, 1.0, np.nan)
-    return pd.DataFrame({
-        "corridor": pd.Series(np.where(valid, corridor.ref, None), dtype=object),
-        "chainage_km": chainage_m / 1000.0 * nan,
-        "offset_km": offset_m / 1000.0 * nan,
-        "road_lon": np.asarray(road_lon) * nan,
-        "road_lat": np.asarray(road_lat) * nan,
-    })
+    return pd.DataFrame(
+        {
+            "corridor": pd.Series([corridor.ref if ok else None for ok in valid], dtype=object),
+            "chainage_km": chainage_m / 1000.0 * nan,
+            "offset_km": offset_m / 1000.0 * nan,
+            "road_lon": np.asarray(road_lon) * nan,
+            "road_lat": np.asarray(road_lat) * nan,
+        }
+    )
 
 
 def locate(

@@ -16,8 +16,10 @@ decides.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -60,6 +62,7 @@ CONTEXT_RADIUS_KM = {
     "site": 5.0,
 }
 _TIE = 0.02
+_LETTER_RE = re.compile(r"[^\W\d_]")
 _FUZZY_POOL = 40
 
 
@@ -93,22 +96,22 @@ class Gazetteer:
         self._kind = self._places["kind"].to_numpy(dtype=object)
         self._admin1 = self._places["admin1"].to_numpy(dtype=object)
         self._parent = [self._pos.get(p) for p in self._places["parent_id"]]
-        self._rows: list[dict[str, object]] = self._places.to_dict("records")
+        self._rows: list[dict[str, Any]] = self._places.to_dict("records")
         self._ids = [str(r["id"]) for r in self._rows]
-        self._pos_keys: list[set[str]] = [set() for _ in self._rows]
-        self._exact: dict[str, set[int]] = {}
-        self._norm: dict[str, set[int]] = {}
-        self._phon: dict[str, set[int]] = {}
+        self._pos_keys: list[Any] = [set() for _ in self._rows]
+        self._exact: dict[str, Any] = {}
+        self._norm: dict[str, Any] = {}
+        self._phon: dict[str, Any] = {}
         self._alias: dict[str, set[int]] = {}
         names = zip(self._places["name_en"], self._places["name_ar"], self._places["alt_names"], strict=True)
         for pos, (name_en, name_ar, alt) in enumerate(names):
             for name in (name_en, name_ar, *str(alt).split(";")):
                 self._index_name(name, pos)
         # Tuples, not sets: fewer objects for the garbage collector to walk in a large index.
-        self._norm = {k: tuple(sorted(v)) for k, v in self._norm.items()}  # type: ignore[misc]
-        self._exact = {k: tuple(sorted(v)) for k, v in self._exact.items()}  # type: ignore[misc]
-        self._phon = {k: tuple(sorted(v)) for k, v in self._phon.items()}  # type: ignore[misc]
-        self._pos_keys = [tuple(sorted(v)) for v in self._pos_keys]  # type: ignore[misc]
+        self._norm = {k: tuple(sorted(v)) for k, v in self._norm.items()}
+        self._exact = {k: tuple(sorted(v)) for k, v in self._exact.items()}
+        self._phon = {k: tuple(sorted(v)) for k, v in self._phon.items()}
+        self._pos_keys = [tuple(sorted(v)) for v in self._pos_keys]
         self._keys = sorted(self._norm)
         self._key_places = [sorted(self._norm[k]) for k in self._keys]
         postings: dict[str, list[int]] = {}
@@ -171,7 +174,8 @@ class Gazetteer:
 
     def ancestors(self, place_id: str) -> list[str]:
         """Return the ids of a place's parents, nearest first."""
-        out, pos = [], self._parent[self._position(place_id)]
+        out: list[str] = []
+        pos = self._parent[self._position(place_id)]
         while pos is not None and len(out) < 10:
             out.append(self._ids[pos])
             pos = self._parent[pos]
@@ -355,7 +359,7 @@ class Gazetteer:
             whole = next(iter(self._stages(query)), None)
             if whole is not None and whole[0] in ("alias", "normalized"):
                 return self._decide(query, whole[0], whole[1], near)
-        if not any(ch.isalpha() for ch in base):
+        if not _LETTER_RE.search(base):
             return Match(query=query, reason=f"{short!r} has no letters; a place name is expected")
         explicit = [within] if isinstance(within, str) else list(within or [])
         try:
@@ -433,6 +437,23 @@ class Gazetteer:
             reason=reason,
         )
 
+    def resolve_corridor(self, name: str) -> str:
+        """Return the ref (M1, M4, M5) of a highway named in any usual form.
+
+        Raises
+        ------
+        CorridorNotFoundError
+            The name matches no corridor; the message lists the valid ones.
+
+        Examples
+        --------
+        >>> load_gazetteer(include_geonames=False).resolve_corridor("Latakia–Aleppo highway")
+        'M4'
+        """
+        from geo.corridors import resolve_corridor
+
+        return resolve_corridor(name)
+
     def resolve_many(self, names: Iterable[object], contexts: Iterable[object] | None = None) -> pd.DataFrame:
         """Resolve a column of names (and optional contexts); repeated pairs are resolved once.
 
@@ -443,15 +464,15 @@ class Gazetteer:
             match_name, match_score, match_method, geo_precision, ambiguous,
             candidates, reason.
         """
-        names = ["" if n is None or (isinstance(n, float) and np.isnan(n)) else str(n) for n in names]
+        texts = ["" if n is None or (isinstance(n, float) and np.isnan(n)) else str(n) for n in names]
         ctxs = (
-            [""] * len(names)
+            [""] * len(texts)
             if contexts is None
             else ["" if c is None or (isinstance(c, float) and np.isnan(c)) else str(c) for c in contexts]
         )
         cache: dict[tuple[str, str], dict[str, object]] = {}
         rows = []
-        for name, ctx in zip(names, ctxs, strict=True):
+        for name, ctx in zip(texts, ctxs, strict=True):
             if (name, ctx) not in cache:
                 try:
                     match = self.resolve(name, within=ctx or None)

@@ -256,7 +256,7 @@ _ADMIN_HINTS = (
 )
 
 
-_HINT_STEMS = ("govern", "provin", "muhaf", "mohaf", "distr", "nahi", "minta", "محافظ", "ناحي", "منطق")
+_HINT_RE = re.compile("govern|provin|muhaf|mohaf|distr|nahi|minta|محافظ|ناحي|منطق")
 
 
 def admin_kind_hint(text: str) -> str | None:
@@ -268,7 +268,7 @@ def admin_kind_hint(text: str) -> str | None:
     ('governorate', 'district', None)
     """
     folded = text.casefold()
-    if not any(marker in folded for marker in _HINT_STEMS):
+    if not _HINT_RE.search(folded):
         return None
     words = set(_SEPARATORS_RE.sub(" ", clean_text(folded)).split())
     for kind, markers in _ADMIN_HINTS:
@@ -308,7 +308,7 @@ def split_context(text: str) -> tuple[str, list[str]]:
     """
     value = clean_text(text)
     context: list[str] = []
-    if not any(ch in value for ch in "(,،"):
+    if "(" not in value and "," not in value and "،" not in value:
         return value, context
     match = re.fullmatch(r"(.+?)\s*\(([^()]+)\)\s*(.*)", value)
     if match:

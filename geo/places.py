@@ -133,7 +133,7 @@ def geodesic_km(lon1: object, lat1: object, lon2: object, lat2: object) -> np.nd
     22.1
     """
     arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2)))
-    _, _, dist_m = _GEOD.inv(*arrays)
+    _, _, dist_m = _GEOD.inv(arrays[0], arrays[1], arrays[2], arrays[3])
     return np.asarray(dist_m) / 1000.0
 
 

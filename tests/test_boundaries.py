@@ -17,14 +17,20 @@ def test_core_does_not_load_streamlit_or_folium() -> None:
         "            importlib.import_module(m.name)\n"
         "print('streamlit' in sys.modules, any(k == 'folium' for k in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
-                            timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
 
 
 def test_geo_never_imports_folium_or_streamlit_in_source() -> None:
-    offenders = [str(p.relative_to(REPO)) for p in (REPO / "geo").rglob("*.py")
-                 if any(w in p.read_text(encoding="utf-8") for w in ("import streamlit", "import folium",
-                                                                     "from streamlit", "from folium"))]
+    offenders = [
+        str(p.relative_to(REPO))
+        for p in (REPO / "geo").rglob("*.py")
+        if any(
+            w in p.read_text(encoding="utf-8")
+            for w in ("import streamlit", "import folium", "from streamlit", "from folium")
+        )
+    ]
     assert not offenders

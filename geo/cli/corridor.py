@@ -49,12 +49,18 @@ def run(args: argparse.Namespace) -> int:
         label, (lon, lat) = f"{args.lonlat[0]}, {args.lonlat[1]}", args.lonlat
         place_precision_m = None
     row = locate_on(corridors[ref], [lon], [lat]).iloc[0]
+    road_accuracy_m = float(corridors[ref].accuracy_at(row.chainage_km))
     result = {
-        "corridor": ref, "place": label, "lon": lon, "lat": lat,
-        "chainage_km": round(float(row.chainage_km), 2), "offset_km": round(float(row.offset_km), 2),
-        "road_lon": round(float(row.road_lon), 6), "road_lat": round(float(row.road_lat), 6),
+        "corridor": ref,
+        "place": label,
+        "lon": lon,
+        "lat": lat,
+        "chainage_km": round(float(row.chainage_km), 2),
+        "offset_km": round(float(row.offset_km), 2),
+        "road_lon": round(float(row.road_lon), 6),
+        "road_lat": round(float(row.road_lat), 6),
         "on_road": bool(row.offset_km <= args.within_km),
-        "road_accuracy_m": float(corridors[ref].accuracy_at(row.chainage_km)),
+        "road_accuracy_m": road_accuracy_m,
         "place_precision_m": place_precision_m,
     }
     if args.json:
@@ -63,8 +69,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"{label} on the {ref}: chainage_km {result['chainage_km']:.2f}, offset_km {result['offset_km']:.2f}")
     print(f"nearest road point (lon, lat): {result['road_lon']:.6f}, {result['road_lat']:.6f}")
     if place_precision_m:
-        print(f"the place's coordinate is uncertain by about {place_precision_m / 1000:g} km; "
-              f"the road line here by up to {result['road_accuracy_m'] / 1000:g} km")
+        print(
+            f"the place's coordinate is uncertain by about {place_precision_m / 1000:g} km; "
+            f"the road line here by up to {road_accuracy_m / 1000:g} km"
+        )
     if not result["on_road"]:
         print(f"note: more than {args.within_km:g} km from the {ref}; it is not on this road")
     return 0
@@ -73,7 +81,10 @@ def run(args: argparse.Namespace) -> int:
 def _list_places(ref: str, args: argparse.Namespace, corridors: Any) -> int:
     from geo.gazetteer import load_gazetteer
 
-    places = places_along(load_gazetteer().places, ref, args.within_km, corridors)
+    table = load_gazetteer().places
+    # Governorates and districts are areas, not places along a road.
+    table = table[~table["kind"].isin(["governorate", "district", "subdistrict"])]
+    places = places_along(table, ref, args.within_km, corridors)
     cols = [c for c in ("id", "name_en", "name_ar", "kind", "chainage_km", "offset_km") if c in places.columns]
     rows = places[cols].round({"chainage_km": 2, "offset_km": 2})
     if args.json:
@@ -81,5 +92,5 @@ def _list_places(ref: str, args: argparse.Namespace, corridors: Any) -> int:
         return 0
     print(f"{len(rows)} places within {args.within_km:g} km of the {ref}, in road order:")
     for rec in rows.itertuples(index=False):
-        print(f"{rec.chainage_km:8.2f} km  offset {rec.offset_km:5.2f} km  {getattr(rec, 'name_en', '')}")
+        print(f"{rec.chainage_km:8.2f} km  offset {rec.offset_km:5.2f} km  {rec.name_en} ({rec.kind}) [{rec.id}]")
     return 0
