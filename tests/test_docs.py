@@ -47,3 +47,12 @@ def test_readme_has_the_two_setup_commands() -> None:
     assert "python -m pip install -r requirements.txt && python -m streamlit run app.py" in README
     assert "bash scripts/test.sh" in README
     assert "scripts/test.sh" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_layers_command_is_in_the_readme() -> None:
+    from layers.__main__ import build_parser as build_layers_parser
+
+    parser = build_layers_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    for name in commands:
+        assert f"python -m layers {name}" in README, name

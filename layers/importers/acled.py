@@ -1,0 +1,139 @@
+"""ACLED exports (CSV from the ACLED Explorer / API, ACLED's published columns).
+
+Mapping to the incident model
+-----------------------------
+=================  ==========================================================
+model              ACLED
+=================  ==========================================================
+id                 ``acled-`` + ``event_id_cnty`` (lower case)
+title              ``sub_event_type`` + " in " + ``location``
+event_type         from ``sub_event_type`` (:data:`SUB_EVENT_TYPES`); else other
+date_start/end     ``event_date``; ``time_precision`` 1 → day (that day),
+                   2 → week (ACLED codes a day in the reported week:
+                   ``event_date`` − 3 … + 3 days), 3 → month (the calendar
+                   month of ``event_date``)
+place_reported     ``location``; ``admin1`` → canonical governorate name
+lat / lon          ``latitude`` / ``longitude``
+geo_precision      ``geo_precision`` as is (ACLED's 1/2/3 mean the same
+                   as ours: exact place / nearby or part of a region /
+                   larger region centroid)
+deaths_*           ``fatalities`` → deaths_low = deaths_best = deaths_high
+perpetrator        ``actor1`` (+ ``assoc_actor_1``), "as coded by ACLED";
+                   ACLED's actor order implies no direction
+victim group       ``actor2`` (+ ``assoc_actor_2``), "as coded by ACLED"
+summary            ``notes``
+sources            one per publisher in ``source`` (split on ";"),
+                   quote = ``notes`` (first 300 characters), via = ACLED id
+=================  ==========================================================
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from geo.errors import DataSchemaError
+from geo.gazetteer import Gazetteer
+from geo.places import canonical_admin1
+from layers.importers._build import ImportResult, build_result
+from layers.importers.tabular import _frame, read_csv_rows
+
+__all__ = ["ACLED_COLUMNS", "REQUIRED", "SUB_EVENT_TYPES", "TIME_PRECISION", "import_acled"]
+
+#: ACLED's published column set (2023 onwards).
+ACLED_COLUMNS = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
+    "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude",
+    "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+)
+REQUIRED = ("event_id_cnty", "event_date", "latitude", "longitude", "fatalities")
+TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
+SUB_EVENT_TYPES = {
+    "abduction/forced disappearance": "abduction/disappearance",
+    "air/drone strike": "shelling/airstrike",
+    "shelling/artillery/missile attack": "shelling/airstrike",
+    "armed clash": "clash",
+    "government regains territory": "clash",
+    "non-state actor overtakes territory": "clash",
+}
+
+
+def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportResult:
+    r"""Import an ACLED export CSV.
+
+    Parameters
+    ----------
+    path : path
+        CSV with ACLED's column names (any case).
+    gazetteer : Gazetteer, optional
+        Unused (ACLED rows carry coordinates); accepted for a uniform signature.
+
+    Raises
+    ------
+    InputFileError, DataSchemaError
+        The file cannot be read or lacks ACLED's required columns.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "acled.csv")
+    >>> _ = open(p, "w").write("event_id_cnty,event_date,time_precision,latitude,longitude,fatalities,"
+    ...     "sub_event_type,location,source\nSYR1,2025-03-07,1,35.35,35.92,4,Attack,Jableh,SOHR\n")
+    >>> r = import_acled(p)
+    >>> r.incidents[["id", "deaths_best", "date_precision"]].values.tolist()
+    [['acled-syr1', 4, 'day']]
+    """
+    path = Path(path)
+    header, rows, rejects = read_csv_rows(path)
+    df = _frame(header, rows, path)
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise DataSchemaError(f"{path}: not an ACLED export: missing column(s) {', '.join(missing)}; "
+                              "export with ACLED's standard columns")
+
+    def col(name: str) -> pd.Series:
+        return df[name].astype(str).str.strip() if name in df.columns else pd.Series("", index=df.index)
+
+    tp = col("time_precision")
+    precision = tp.map(TIME_PRECISION).fillna("")
+    start, end = col("event_date"), pd.Series("", index=df.index)
+    day = pd.to_datetime(start, errors="coerce", format="mixed", dayfirst=True)
+    week = (precision == "week") & day.notna()
+    start = start.where(~week, (day - pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d"))
+    end = end.where(~week, (day + pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d"))
+    fatalities = col("fatalities")
+    actors1 = _join(col("actor1"), col("assoc_actor_1"))
+    actors2 = _join(col("actor2"), col("assoc_actor_2"))
+    sub = col("sub_event_type")
+    notes = col("notes")
+    ids = col("event_id_cnty")
+    raw = pd.DataFrame({
+        "_row": df["_row"], "id": ("acled-" + ids.str.lower()).where(ids != "", ""),
+        "title": (sub + " in " + col("location")).where((sub != "") & (col("location") != ""), sub + col("location")),
+        "event_type": sub.str.lower().map(SUB_EVENT_TYPES).fillna("other"),
+        "date_start": start, "date_end": end, "date_precision": precision.where(tp.isin(TIME_PRECISION), ""),
+        "place_reported": col("location"), "admin1": col("admin1").map(canonical_admin1),
+        "lat": col("latitude"), "lon": col("longitude"), "geo_precision": col("geo_precision"),
+        "deaths_low": fatalities, "deaths_best": fatalities, "deaths_high": fatalities,
+        "perpetrator_reported": (actors1 + " (as coded by ACLED)").where(actors1 != "", ""),
+        "victim_group_reported": (actors2 + " (as coded by ACLED)").where(actors2 != "", ""),
+        "summary": notes,
+        "sources": [_sources(s, n, d, i) for s, n, d, i in zip(col("source"), notes, col("event_date"), ids,
+                                                                  strict=True)],
+    })
+    bad_tp = (tp != "") & ~tp.isin(TIME_PRECISION)
+    raw.loc[bad_tp, "date_precision"] = "time_precision " + tp[bad_tp]
+    return build_result(raw, file=str(path), fmt="acled", rows_in=len(rows) + len(rejects),
+                        pre_rejects=rejects, dayfirst=True)
+
+
+def _join(a: pd.Series, b: pd.Series) -> pd.Series:
+    return (a + "; " + b).where(b != "", a).where(a != "", b)
+
+
+def _sources(source: str, notes: str, date: str, event_id: str) -> list[dict[str, object]]:
+    publishers = [p.strip() for p in source.split(";") if p.strip()]
+    return [{"publisher": p, "title": "", "date": date or None, "url": "", "quote": notes[:300] if i == 0 else "",
+             "via": f"ACLED {event_id}".strip()} for i, p in enumerate(publishers)]
