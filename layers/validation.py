@@ -80,6 +80,10 @@ def _text(values: pd.Series) -> pd.Series:
     return values.astype(object).where(values.notna(), "").astype(str).str.strip()
 
 
+#: The largest toll accepted for one record (larger values are typos or overflow).
+MAX_TOLL = 10_000_000
+
+
 def parse_tolls(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Parse the toll columns (deaths_low … missing_or_abducted) into nullable ints.
 
@@ -107,8 +111,12 @@ def parse_tolls(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFram
         values = pd.to_numeric(text.where(text != ""), errors="coerce")
         nan = (text != "") & values.isna()
         negative = values < 0
-        fraction = ~negative & values.notna() & (values != values.round())
+        # No toll is above ten million people; inf and overflowing numbers are typos.
+        huge = ~negative & values.notna() & ~(values <= MAX_TOLL)
+        fraction = ~negative & ~huge & values.notna() & (values != values.round())
         issues += [
+            _issues(huge, raw, column, text, "implausible toll: " + column + " is " + text
+                    + f"; tolls above {MAX_TOLL:,} are not accepted", "reject", file),
             _issues(nan, raw, column, text, "not a number: " + column + " is " + text.map(repr)
                     + "; write a whole number or leave it empty", "reject", file),
             _issues(negative, raw, column, text, "negative toll: " + column + " is " + text
@@ -116,7 +124,7 @@ def parse_tolls(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFram
             _issues(fraction, raw, column, text, "not a whole number: " + column + " is " + text
                     + "; tolls are counts of people", "reject", file),
         ]
-        out[column] = values.where(~(negative | fraction)).round().astype("Int64")
+        out[column] = values.where(~(negative | fraction | huge)).round().astype("Int64")
     return out, concat_issues(issues)
 
 
