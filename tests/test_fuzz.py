@@ -163,7 +163,9 @@ def _check(path: Path, gazetteer: Gazetteer) -> None:
     try:
         result = import_file(path, gazetteer=gazetteer)
     except IncidentMapError as err:
-        assert str(err)
+        message = str(err)
+        if not message:
+            pytest.fail(f"{type(err).__name__} without a message")
         return
     assert result.imported + result.rejected == result.rows_in
     assert result.rejects["reason"].map(lambda r: isinstance(r, str) and len(r) > 3).all()
