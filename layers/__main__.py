@@ -1,4 +1,4 @@
-"""``python -m layers``: import incident files, export maps, animations and data."""
+"""``python -m layers``: import incident files, export maps, animations and data, density rasters."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 
 from geo.errors import IncidentMapError
-from layers.cli import export_cmd, import_cmd
+from layers.cli import density_cmd, export_cmd, import_cmd
 
-COMMANDS = (import_cmd, export_cmd)
+COMMANDS = (import_cmd, export_cmd, density_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

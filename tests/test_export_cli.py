@@ -48,3 +48,26 @@ def test_export_wrong_suffix_is_an_error(tmp_path):
 
     with pytest.raises(InvalidOptionError, match=r"\.png"):
         run_cli(["export", "coast_march_2025", "--to", "png", "--out", str(tmp_path / "x.jpg")])
+
+
+def test_export_png_with_a_dem_hillshade_under_the_map(tmp_path, capsys):
+    """Issue 7: `python -m layers export DATASET --to png --raster FILE.tif --hillshade`."""
+    import numpy as np
+    import rasterio
+    from PIL import Image
+    from rasterio.transform import from_origin
+
+    dem = tmp_path / "dem.tif"
+    x, y = np.meshgrid(np.linspace(0, 6, 300), np.linspace(0, 6, 240))
+    elevation = (800 * np.sin(x) * np.cos(y) + 900).astype("float32")
+    with rasterio.open(dem, "w", driver="GTiff", width=300, height=240, count=1, dtype="float32",
+                       crs="EPSG:4326", transform=from_origin(35.6, 36.0, 0.004, 0.004), nodata=-9999) as dst:
+        dst.write(elevation, 1)
+    out = tmp_path / "map.png"
+    code = run_cli(["export", "coast_march_2025", "--to", "png", "--raster", str(dem), "--hillshade",
+                    "--dpi", "40", "--out", str(out)])
+    assert code == 0
+    json.loads(capsys.readouterr().out)
+    with Image.open(out) as image:
+        assert image.format == "PNG"
+        assert "hillshade of dem.tif" in image.text["export_metadata"] or "dem.tif" in json.dumps(image.text)

@@ -45,7 +45,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--window", type=int, default=0,
                         help="animation: show only the last N steps (moving window); 0 = cumulative")
     parser.add_argument("--tiles", action="store_true", help="try OpenStreetMap tiles (falls back to offline)")
-    parser.add_argument("--geotiff", help="a GeoTIFF to draw under the map")
+    parser.add_argument("--raster", "--geotiff", dest="geotiff", metavar="FILE.tif",
+                        help="a GeoTIFF (any CRS) to draw under the map")
+    parser.add_argument("--hillshade", action="store_true", help="draw the --raster DEM as a hillshade")
     parser.set_defaults(run=run)
 
 
@@ -96,7 +98,8 @@ def run(args: argparse.Namespace) -> int:
         _check_suffix(args.out, fmt)
         result = render_map(gdf, args.out, title=title, subtitle=args.subtitle, preset=args.preset or "a4_landscape",
                             dpi=args.dpi, start=args.start, end=args.end, places=places, corridors=load_corridors(),
-                            tiles=args.tiles, geotiff=args.geotiff, **common)
+                            tiles=args.tiles, geotiff=args.geotiff,
+                            hillshade=args.hillshade, **common)
     elif fmt in ("gif", "mp4"):
         from layers.export.animate import render_animation
 

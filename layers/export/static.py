@@ -204,6 +204,7 @@ def compose_map(
     geotiff: str | Path | None = None,
     caption: str = "",
     dpi: float = 100.0,
+    hillshade: bool = False,
 ) -> MapCanvas:
     """Build a page with everything but the incident points.
 
@@ -239,13 +240,16 @@ def compose_map(
         except RasterError as err:
             background_note = f"Web tiles unavailable ({str(err)[:60]}), offline basemap used. {base.attribution}"
     _draw_background(ax, base, land=land)
-    if geotiff is not None:
-        image = bm.read_geotiff(geotiff, MAP_CRS, (*xlim, *ylim), (1000, int(1000 * aspect)))
-        ax.imshow(image, extent=(*xlim, *ylim), origin="upper", zorder=1.05, alpha=0.85,
-                  cmap=None if image.ndim == 3 else "Greys_r")
-        background_note += f"; raster: {Path(geotiff).name} (user-supplied)"
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
+    if geotiff is not None:
+        from layers.raster import raster_under_map
+
+        raster_under_map(ax, geotiff, hillshade=hillshade, map_crs=MAP_CRS, opacity=0.85, zorder=1.05)
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
+        kind = "hillshade of " if hillshade else ""
+        background_note += f"; raster: {kind}{Path(geotiff).name} (user-supplied)"
     _bare(ax)
     obstacles = _draw_corridors(ax, corridors or {}, font_pt)
     campaigns = [c for c in dict.fromkeys(gdf["campaign"].fillna("").astype(str)) if c] if len(gdf) else []
@@ -398,6 +402,7 @@ def render_map(
     tiles: bool = False,
     geotiff: str | Path | None = None,
     highlight: Iterable[str] = (),
+    hillshade: bool = False,
 ) -> ExportResult:
     """Render the incidents to a PNG, SVG or PDF map (format from the suffix of *path*).
 
@@ -419,6 +424,8 @@ def render_map(
         From :func:`geo.corridors.load_corridors`; drawn with their refs.
     tiles : bool
         Try OpenStreetMap tiles first (falls back to the offline basemap).
+    hillshade : bool
+        Draw the GeoTIFF (a DEM) as a hillshade.
     geotiff : path, optional
         A raster drawn under the vectors, reprojected to the map CRS.
 
@@ -433,7 +440,8 @@ def render_map(
                                  allowlist=allow)
     dates = _date_range_text(shown, start, end)
     canvas = compose_map(shown, title=title, subtitle=subtitle, date_range=dates, preset=preset, bbox=bbox,
-                         report=report, corridors=corridors, tiles=tiles, geotiff=geotiff)
+                         report=report, corridors=corridors, tiles=tiles, geotiff=geotiff,
+                         hillshade=hillshade)
     draw_incidents(canvas, shown, highlight=highlight)
     label_places(canvas, shown, places)
     meta = export_metadata(report, fmt=Path(path).suffix.lstrip("."), title=title, count=len(shown),
