@@ -5,50 +5,231 @@ Run: python -m streamlit run app.py
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.corridors import load_corridors
 from geo.errors import IncidentMapError
 from geo.gazetteer import Gazetteer, load_gazetteer
-from layers.folium_map import match_map
+from geo.place_sources import read_place_file
+from layers import app_state
+from layers.curated import list_curated, load_curated
+from layers.folium_map import incident_map
+from layers.importers import import_file, review_table
+from layers.spread import estimate_spread, to_spacetime_chart, to_spacetime_table
+from layers.standalone import map_steps, to_standalone_html
+from layers.timeline import filter_incidents, timeline_chart, timeline_counts
 
-st.set_page_config(page_title="Syria incident map — gazetteer", layout="wide")
+st.set_page_config(page_title="Syria incident map", layout="wide")
+MAX_UPLOAD_MB = 50
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
 def cached_gazetteer() -> Gazetteer:
-    """Build the gazetteer once per server process."""
-    return load_gazetteer()
+    """Build the gazetteer once per server process, with the user's own aliases and places."""
+    home = app_state.user_data_dir()
+    places, aliases = home / "places.csv", home / "aliases.csv"
+    extra = [read_place_file(places).places] if places.is_file() else []
+    return load_gazetteer(extra=extra, aliases=aliases if aliases.is_file() else None)
+
+
+@st.cache_resource(show_spinner="Loading the curated datasets…")
+def cached_curated() -> dict[str, pd.DataFrame]:
+    """Load every curated dataset once per server process."""
+    gaz = cached_gazetteer()
+    return {name: load_curated(name, gaz) for name in list_curated()}
+
+
+@st.cache_resource
+def cached_corridors() -> dict:
+    """Load the M1/M4/M5 corridors once per server process."""
+    return dict(load_corridors())
+
+
+def upload_panel(gaz: Gazetteer) -> None:
+    """Import an uploaded file; ambiguous or unresolved places go to a review table."""
+    with st.sidebar.expander("Add your data (CSV, Excel, ACLED, UCDP, GeoJSON, KML/KMZ)"):
+        upload = st.file_uploader("File", type=["csv", "xlsx", "xls", "geojson", "json", "kml", "kmz"], key="upload")
+        if upload is None:
+            return
+        if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+            st.error(f"{upload.name}: {upload.size / 1e6:.0f} MB is over the {MAX_UPLOAD_MB} MB limit")
+            return
+        results = st.session_state.setdefault("import_results", {})
+        key = (upload.name, upload.size, upload.file_id)
+        if key not in results:
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / Path(upload.name).name
+                path.write_bytes(upload.getvalue())
+                results[key] = import_file(path, gazetteer=gaz)
+            st.session_state.setdefault("uploads", {})[upload.name] = results[key].incidents
+            chosen = list(st.session_state.get("datasets", []))
+            st.session_state["datasets"] = [*chosen, upload.name] if upload.name not in chosen else chosen
+            st.session_state["new_upload"] = upload.name
+        result = results[key]
+        st.success(
+            f"{upload.name}: {result.imported} imported, {result.rejected} not imported (of {result.rows_in} rows)"
+        )
+        review = review_table(result)
+        if len(result.rejects):
+            st.caption("Rows not imported, with the reason:")
+            st.dataframe(result.rejects, hide_index=True)
+        if len(review):
+            st.caption("Places to review: pick a candidate id (kept as your alias) or type lat/lon.")
+            edited = st.data_editor(app_state.review_editor_frame(review), hide_index=True, key="review")
+            if st.button("Apply my choices"):
+                added = app_state.apply_review(edited, gaz)
+                cached_gazetteer.clear()
+                st.success(
+                    f"{added} spelling(s) saved in {app_state.user_data_dir()}; upload the file again to import them."
+                )
+
+
+def export_panel(shown: pd.DataFrame, start: object, end: object) -> None:
+    """Download buttons for the current selection (public-safe by default)."""
+    with st.sidebar.expander("Export this selection"):
+        public = st.checkbox("Public-safe (withhold sensitive records, coarsen to 1 km)", value=True)
+        fmt = st.selectbox("Format", ["png", "pdf", "svg", "html", "csv", "geojson", "kml", "gpkg"])
+        if not st.button("Prepare the file"):
+            return
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"incidents.{fmt}"
+            with st.spinner("Rendering…"):
+                if fmt in ("png", "pdf", "svg"):
+                    from layers.export.static import render_map
+
+                    render_map(
+                        shown,
+                        path,
+                        title="Incidents as reported",
+                        start=start,
+                        end=end,
+                        public_safe=public,
+                        corridors=cached_corridors(),
+                    )
+                elif fmt == "html":
+                    to_standalone_html(shown, path, title="Incidents as reported", public_safe=public)
+                else:
+                    from layers.export.data import export_data
+
+                    export_data(shown, path, fmt=fmt, public_safe=public)
+            st.download_button(f"Download {path.name}", path.read_bytes(), file_name=path.name)
 
 
 def main() -> None:
-    """Lay out the gazetteer page: a name in, a sourced point (or candidates) out."""
-    st.title("Gazetteer: Syrian place names to sourced points")
+    """Lay out the page: sidebar filters, the map with its time control, timeline and details."""
     gaz = cached_gazetteer()
-    left, right = st.columns([2, 3])
+    curated = cached_curated()
+    corridors = cached_corridors()
+    st.sidebar.title("Syria incident map")
+    count_slot = st.sidebar.empty()
+    upload_panel(gaz)
+    uploads: dict[str, pd.DataFrame] = st.session_state.get("uploads", {})
+    datasets = {**curated, **uploads}
+    state = app_state.from_query(st.query_params.to_dict(), list(datasets))
+    if "datasets" not in st.session_state:
+        st.session_state["datasets"] = list(state.datasets)
+    chosen = st.sidebar.multiselect("Datasets", list(datasets), key="datasets")
+    table = app_state.combine(datasets, chosen)
+    options = app_state.options(table)
+    with st.sidebar.expander("Filters", expanded=True):
+        campaigns = st.multiselect("Campaign / layer", options["campaign"], default=state.campaigns)
+        event_types = st.multiselect("Event type", options["event_type"], default=state.event_types)
+        perpetrator = st.text_input("Perpetrator as reported contains", value=state.perpetrator)
+        victim = st.text_input("Victim group contains", value=state.victim_group)
+        confidence = st.multiselect("Confidence", options["confidence"], default=state.confidence)
+        min_deaths = st.number_input("Minimum deaths (best figure)", min_value=0, value=state.min_deaths, step=1)
+        corridor = st.selectbox(
+            "Corridor",
+            ["", "M1", "M4", "M5"],
+            index=["", "M1", "M4", "M5"].index(state.corridor),
+            format_func=lambda c: c or "any",
+        )
+        max_km = st.slider("Within km of the corridor", 1, 50, state.max_km, disabled=not corridor)
+    with st.sidebar.expander("Map"):
+        basemap = st.selectbox("Base layer", app_state.BASEMAPS, index=app_state.BASEMAPS.index(state.basemap))
+        step = st.selectbox(
+            "Animation step", ["day", "week", "month"], index=["day", "week", "month"].index(state.step)
+        )
+        mode = st.radio(
+            "Animation", ["cumulative", "moving"], index=["cumulative", "moving"].index(state.mode), horizontal=True
+        )
+
+    first, last = app_state.date_span(table)
+    start, end = st.slider(
+        "Dates", min_value=first, max_value=last, value=state.clamp(first, last), format="YYYY-MM-DD", key="dates"
+    )
+    new_state = app_state.AppState(
+        datasets=tuple(chosen),
+        campaigns=tuple(campaigns),
+        event_types=tuple(event_types),
+        perpetrator=perpetrator,
+        victim_group=victim,
+        confidence=tuple(confidence),
+        min_deaths=int(min_deaths),
+        corridor=corridor,
+        max_km=int(max_km),
+        start=start,
+        end=end,
+        basemap=basemap,
+        step=step,
+        mode=mode,
+        view=state.view,
+    )
+    st.query_params.from_dict(new_state.to_query())
+
+    shown = filter_incidents(table, new_state.filter_spec())
+    points = int((~shown["aggregate"].astype(bool)).sum()) if len(shown) else 0
+    count_slot.metric(
+        "Incidents shown",
+        f"{len(shown):,}",
+        help=f"{points:,} on the map as points; the rest are regional totals (not site-level)",
+    )
+    st.markdown(f"**{len(shown):,} incidents shown** ({points:,} mapped) of {len(table):,} in the chosen datasets")
+
+    fmap = incident_map(
+        shown,
+        corridors=corridors,
+        basemap=basemap,
+        categories=options["campaign"],
+        time_label=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
+        steps=map_steps(shown, step, mode),
+        view=new_state.view,
+    )
+    if corridor:
+        left, right = st.columns([3, 2])
+    else:
+        left, right = st.container(), None
     with left:
-        name = st.text_input("Place name (any spelling, Latin or Arabic)", value=st.query_params.get("q", "Sonobar"))
-        within = st.text_input("Within (governorate, district or city; optional)", value="")
-        try:
-            match = gaz.resolve(name, within=within or None)
-        except IncidentMapError as err:
-            st.error(str(err))
-            return
-        st.query_params["q"] = name
-        if match.resolved:
-            st.success(f"{match.name} ({match.admin1}) — `{match.place_id}`")
-            st.write(f"lat {match.lat:.6f}, lon {match.lon:.6f} · ±{match.coord_precision_m} m · "
-                     f"geo_precision {match.geo_precision} · {match.method} ({match.score:.2f})")
-            st.caption(f"Source: {match.source}")
-        elif match.ambiguous:
-            st.warning(match.reason)
-            st.dataframe([{"id": c.place_id, "name": c.name, "governorate": c.admin1, "kind": c.kind}
-                          for c in match.candidates], hide_index=True)
-        else:
-            st.info(match.reason)
-        st.caption(f"{len(gaz):,} places: curated (cited) + GeoNames.")
-    with right:
-        st_folium(match_map(match), height=520, use_container_width=True, returned_objects=[])
+        st_folium(fmap, height=620, use_container_width=True, returned_objects=[], key="map")
+    if right is not None:
+        with right:
+            st.subheader(f"Along the {corridor}")
+            along = to_spacetime_table(shown, corridor, within_km=float(max_km), corridors=corridors)
+            if len(along):
+                estimate = estimate_spread(along, corridor)
+                st.altair_chart(to_spacetime_chart(along, estimate), width="stretch")
+                st.caption(app_state.describe_spread(estimate))
+                st.dataframe(along, hide_index=True)
+            else:
+                st.info(f"No incident within {max_km} km of the {corridor} in this selection.")
+
+    export_panel(shown, start, end)
+    counts = timeline_counts(shown, freq=app_state.timeline_freq(start, end))
+    st.altair_chart(timeline_chart(counts, highlight=(start, end)), width="stretch")
+    with st.expander("Incident details (every figure with its source)"):
+        st.caption("Click a point on the map for its popup; the full records of the selection are below.")
+        for record in app_state.detail_records(shown):
+            st.markdown(f"**{record['title']}** — {record['when']} — {record['where']}")
+            st.dataframe(record["figures"], hide_index=True)
+            st.dataframe(record["sources"], hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
 
 
-main()
+try:
+    main()
+except IncidentMapError as err:
+    st.error(str(err))

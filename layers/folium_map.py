@@ -1,4 +1,4 @@
-"""Folium rendering: the only module of the project that imports folium.
+"""Folium rendering: with the package ``layers.render``, the only code that imports folium.
 
 Coordinates arrive in the core's (lon, lat) order and are flipped to
 Leaflet's [lat, lon] here and nowhere else. Every text taken from data is
@@ -13,10 +13,10 @@ from collections.abc import Sequence
 import folium
 
 from geo.types import Match
+from layers.render.assets import to_offline
+from layers.render.incident_map import SYRIA_BOUNDS, incident_map
 
-__all__ = ["match_map"]
-
-SYRIA_BOUNDS = [[32.3, 35.6], [37.4, 42.4]]  # [[south, west], [north, east]] for Leaflet
+__all__ = ["incident_map", "match_map", "to_offline"]
 
 
 def _popup_html(title: str, rows: Sequence[tuple[str, object]]) -> str:
@@ -37,19 +37,38 @@ def match_map(match: Match) -> folium.Map:
     """
     fmap = folium.Map(tiles="OpenStreetMap", control_scale=True)
     if match.resolved and match.lat is not None and match.lon is not None:
-        rows = [("id", match.place_id), ("admin1", match.admin1), ("precision", f"±{match.coord_precision_m} m"),
-                ("method", f"{match.method} ({match.score:.2f})"), ("source", match.source)]
-        folium.Circle([match.lat, match.lon], radius=float(match.coord_precision_m or 0), weight=1,
-                      fill=True, fill_opacity=0.1, dash_array="4 4").add_to(fmap)
-        folium.Marker([match.lat, match.lon], tooltip=html.escape(str(match.name)),
-                      popup=folium.Popup(_popup_html(str(match.name), rows), max_width=320)).add_to(fmap)
+        rows = [
+            ("id", match.place_id),
+            ("admin1", match.admin1),
+            ("precision", f"±{match.coord_precision_m} m"),
+            ("method", f"{match.method} ({match.score:.2f})"),
+            ("source", match.source),
+        ]
+        folium.Circle(
+            [match.lat, match.lon],
+            radius=float(match.coord_precision_m or 0),
+            weight=1,
+            fill=True,
+            fill_opacity=0.1,
+            dash_array="4 4",
+        ).add_to(fmap)
+        folium.Marker(
+            [match.lat, match.lon],
+            tooltip=html.escape(str(match.name)),
+            popup=folium.Popup(_popup_html(str(match.name), rows), max_width=320),
+        ).add_to(fmap)
         pad = max(0.05, (match.coord_precision_m or 0) / 50_000)
         fmap.fit_bounds([[match.lat - pad, match.lon - pad], [match.lat + pad, match.lon + pad]])
     elif match.candidates:
         for cand in match.candidates:
-            folium.CircleMarker([cand.lat, cand.lon], radius=7, color="#b35806", fill=True,
-                                tooltip=html.escape(cand.label()),
-                                popup=folium.Popup(_popup_html(cand.label(), [("id", cand.place_id)]))).add_to(fmap)
+            folium.CircleMarker(
+                [cand.lat, cand.lon],
+                radius=7,
+                color="#b35806",
+                fill=True,
+                tooltip=html.escape(cand.label()),
+                popup=folium.Popup(_popup_html(cand.label(), [("id", cand.place_id)])),
+            ).add_to(fmap)
         lats = [c.lat for c in match.candidates]
         lons = [c.lon for c in match.candidates]
         fmap.fit_bounds([[min(lats) - 0.1, min(lons) - 0.1], [max(lats) + 0.1, max(lons) + 0.1]])

@@ -1,0 +1,304 @@
+"""The app's state and the pure helpers behind its widgets (no streamlit here).
+
+The whole view — datasets, filters, time window, base layer, animation step and
+map view — round-trips through URL query parameters, so a link reopens the
+same view. Bad or stale parameters fall back to defaults; they never break the
+page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from geo.gazetteer import Gazetteer
+from geo.names import clean_text
+from geo.tables import write_csv_atomic
+from layers.incidents import empty_incidents
+from layers.spread import SpreadEstimate
+from layers.timeline import FilterSpec
+
+__all__ = [
+    "BASEMAPS",
+    "AppState",
+    "apply_review",
+    "combine",
+    "date_span",
+    "describe_spread",
+    "detail_records",
+    "from_query",
+    "options",
+    "review_editor_frame",
+    "timeline_freq",
+    "user_data_dir",
+]
+
+BASEMAPS = ("osm", "light", "satellite", "blank")
+STEPS = ("day", "week", "month")
+MODES = ("cumulative", "moving")
+CORRIDORS = ("", "M1", "M4", "M5")
+_SEP = "|"
+
+
+def _date(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class AppState:
+    """Everything a link must restore."""
+
+    datasets: tuple[str, ...] = ()
+    campaigns: tuple[str, ...] = ()
+    event_types: tuple[str, ...] = ()
+    perpetrator: str = ""
+    victim_group: str = ""
+    confidence: tuple[str, ...] = ()
+    min_deaths: int = 0
+    corridor: str = ""
+    max_km: int = 5
+    start: dt.date | None = None
+    end: dt.date | None = None
+    basemap: str = "osm"
+    step: str = "day"
+    mode: str = "cumulative"
+    view: tuple[float, float, int] | None = field(default=None)
+
+    def to_query(self) -> dict[str, str]:
+        """Return the query parameters of this state (defaults left out).
+
+        Examples
+        --------
+        >>> AppState(datasets=("a", "b"), min_deaths=10, start=dt.date(2025, 3, 1)).to_query()
+        {'ds': 'a|b', 'min': '10', 'start': '2025-03-01'}
+        """
+        out = {
+            "ds": _SEP.join(self.datasets),
+            "camp": _SEP.join(self.campaigns),
+            "type": _SEP.join(self.event_types),
+            "perp": self.perpetrator,
+            "victim": self.victim_group,
+            "conf": _SEP.join(self.confidence),
+            "min": str(self.min_deaths) if self.min_deaths else "",
+            "corr": self.corridor,
+            "km": str(self.max_km) if self.corridor else "",
+            "start": self.start.isoformat() if self.start else "",
+            "end": self.end.isoformat() if self.end else "",
+            "base": "" if self.basemap == "osm" else self.basemap,
+            "step": "" if self.step == "day" else self.step,
+            "mode": "" if self.mode == "cumulative" else self.mode,
+            "view": ",".join(f"{v:g}" for v in self.view) if self.view else "",
+        }
+        return {k: v for k, v in out.items() if v}
+
+    def filter_spec(self) -> FilterSpec:
+        """Return the filter these widgets describe (the date window is inclusive of *end*)."""
+        return FilterSpec(
+            datasets=(),
+            campaigns=self.campaigns,
+            event_types=self.event_types,
+            perpetrator=self.perpetrator,
+            victim_group=self.victim_group,
+            confidence=self.confidence,
+            min_deaths=self.min_deaths or None,
+            corridor=self.corridor,
+            max_km=float(self.max_km) if self.corridor else None,
+            start=pd.Timestamp(self.start, tz="UTC") if self.start else None,
+            end=pd.Timestamp(self.end, tz="UTC") + pd.Timedelta(days=1) if self.end else None,
+        )
+
+    def clamp(self, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+        """Return (start, end) inside [first, last]; the whole span when unset or out of range."""
+        start = self.start if self.start and first <= self.start <= last else first
+        end = self.end if self.end and start <= self.end <= last else last
+        return start, end
+
+
+def from_query(params: Mapping[str, str], datasets: Sequence[str]) -> AppState:
+    """Read an :class:`AppState` from query parameters; unknown values fall back to defaults.
+
+    Examples
+    --------
+    >>> s = from_query({"ds": "a|zzz", "min": "x", "base": "blank", "view": "35.1,36.2,9"}, ["a", "b"])
+    >>> s.datasets, s.min_deaths, s.basemap, s.view
+    (('a',), 0, 'blank', (35.1, 36.2, 9))
+    """
+
+    def listed(key: str) -> tuple[str, ...]:
+        return tuple(v for v in str(params.get(key, "")).split(_SEP) if v)
+
+    def choice(key: str, allowed: Sequence[str], default: str) -> str:
+        value = str(params.get(key, default))
+        return value if value in allowed else default
+
+    def integer(key: str, default: int, low: int, high: int) -> int:
+        try:
+            return min(high, max(low, int(str(params.get(key, default)))))
+        except ValueError:
+            return default
+
+    chosen = tuple(d for d in listed("ds") if d in datasets) or tuple(datasets[:3])
+    view = None
+    try:
+        lat, lon, zoom = str(params.get("view", "")).split(",")
+        if -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180:
+            view = (float(lat), float(lon), min(18, max(1, int(float(zoom)))))
+    except ValueError:
+        view = None
+    return AppState(
+        datasets=chosen,
+        campaigns=listed("camp"),
+        event_types=listed("type"),
+        perpetrator=clean_text(params.get("perp", ""))[:200],
+        victim_group=clean_text(params.get("victim", ""))[:200],
+        confidence=listed("conf"),
+        min_deaths=integer("min", 0, 0, 10**7),
+        corridor=choice("corr", CORRIDORS, ""),
+        max_km=integer("km", 5, 1, 50),
+        start=_date(params.get("start")),
+        end=_date(params.get("end")),
+        basemap=choice("base", BASEMAPS, "osm"),
+        step=choice("step", STEPS, "day"),
+        mode=choice("mode", MODES, "cumulative"),
+        view=view,
+    )
+
+
+def combine(datasets: Mapping[str, pd.DataFrame], chosen: Sequence[str]) -> pd.DataFrame:
+    """Concatenate the chosen datasets (an empty incident table when none)."""
+    frames = [datasets[name] for name in chosen if name in datasets and len(datasets[name])]
+    if not frames:
+        return empty_incidents()
+    out = pd.concat(frames, ignore_index=True)
+    return out.drop_duplicates("id", keep="first").reset_index(drop=True)
+
+
+def options(table: pd.DataFrame) -> dict[str, list[str]]:
+    """Return the sorted distinct values offered by the filter widgets."""
+    out = {}
+    for column in ("campaign", "event_type", "confidence", "dataset"):
+        values = table[column].dropna().astype(str) if column in table.columns else pd.Series(dtype=str)
+        out[column] = sorted(v for v in values.unique() if v)
+    return out
+
+
+def date_span(table: pd.DataFrame) -> tuple[dt.date, dt.date]:
+    """Return the first and last day of the incidents (today twice when there are none)."""
+    starts = pd.to_datetime(table.get("date_start"), utc=True) if len(table) else pd.Series(dtype="datetime64[ns, UTC]")
+    ends = pd.to_datetime(table.get("date_end"), utc=True) if len(table) else starts
+    first, last = starts.min(), pd.concat([starts, ends]).max()
+    if pd.isna(first) or pd.isna(last):
+        today = dt.date.today()
+        return today, today
+    if first.date() == last.date():
+        return first.date() - dt.timedelta(days=1), last.date()
+    return first.date(), last.date()
+
+
+def timeline_freq(start: dt.date, end: dt.date) -> str:
+    """Return the bar width of the timeline chart for a window: day, week or month.
+
+    Examples
+    --------
+    >>> timeline_freq(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    'D'
+    >>> timeline_freq(dt.date(2011, 1, 1), dt.date(2025, 3, 1))
+    'M'
+    """
+    days = (end - start).days
+    return "D" if days <= 120 else "W" if days <= 730 else "M"
+
+
+def describe_spread(estimate: SpreadEstimate) -> str:
+    """Return one sentence on how violence moved along the road, with its uncertainty."""
+    if estimate.status != "ok":
+        return f"Spread along the {estimate.corridor}: {estimate.status} ({estimate.n_points} timed incident(s))."
+    return (
+        f"Spread along the {estimate.corridor}: {estimate.direction}, "
+        f"{abs(estimate.speed_km_per_day):.1f} km/day (90 % interval {estimate.ci90_low_km_per_day:.1f} to "
+        f"{estimate.ci90_high_km_per_day:.1f} km/day; {estimate.n_points} incidents; date precision honoured)."
+    )
+
+
+def _when(row: Mapping[str, Any]) -> str:
+    start, end = row.get("date_start"), row.get("date_end")
+    if start is None or pd.isna(start):
+        return "date not reported"
+    text = f"{start:%Y-%m-%d}"
+    if end is not None and not pd.isna(end) and end.date() != start.date():
+        text += f" – {end:%Y-%m-%d}"
+    return f"{text} (known to the {row.get('date_precision') or 'day'})"
+
+
+def detail_records(table: pd.DataFrame, limit: int = 100) -> list[dict[str, Any]]:
+    """Return the full record of each incident: figures and sources as tables (most deaths first)."""
+    if not len(table):
+        return []
+    order = table.sort_values("deaths_best", ascending=False, na_position="last").head(limit)
+    out = []
+    for row in order.to_dict("records"):
+        figures = pd.DataFrame(list(row.get("figures") or []))
+        sources = pd.DataFrame(list(row.get("sources") or []))
+        where = str(row.get("place_reported") or row.get("admin1") or "")
+        out.append(
+            {
+                "id": row["id"],
+                "title": str(row.get("title") or row["id"]),
+                "when": _when(row),
+                "where": where,
+                "figures": figures,
+                "sources": sources,
+            }
+        )
+    return out
+
+
+def user_data_dir() -> Path:
+    """Where the app keeps a user's aliases and places (``$SYRIA_MAP_HOME`` or ``~/.syria-incident-map``)."""
+    return Path(os.environ.get("SYRIA_MAP_HOME", Path.home() / ".syria-incident-map"))
+
+
+def review_editor_frame(review: pd.DataFrame) -> pd.DataFrame:
+    """Return the review table with empty columns for the person's choice."""
+    out = review[["row", "value", "reason", "candidates"]].copy()
+    out["place_id"] = ""
+    out["lat"] = None
+    out["lon"] = None
+    return out
+
+
+def apply_review(edited: pd.DataFrame, gazetteer: Gazetteer, directory: Path | None = None) -> int:
+    """Keep a person's choices: a candidate id becomes an alias; typed lat/lon a user place.
+
+    Returns the number of spellings saved. Files: ``aliases.csv`` and ``places.csv`` in
+    :func:`user_data_dir` (read at the next start with ``load_gazetteer(aliases=..., extra=...)``).
+    """
+    directory = directory or user_data_dir()
+    aliases, places = [], []
+    for row in edited.to_dict("records"):
+        name = clean_text(row.get("value"))
+        place_id = clean_text(row.get("place_id"))
+        if not name:
+            continue
+        if place_id:
+            gazetteer.add_alias(name, place_id)
+            aliases.append({"alias": name, "place_id": place_id, "note": "chosen in the review table"})
+            continue
+        lat, lon = pd.to_numeric(row.get("lat"), errors="coerce"), pd.to_numeric(row.get("lon"), errors="coerce")
+        if pd.notna(lat) and pd.notna(lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
+            places.append({"name": name, "lat": float(lat), "lon": float(lon), "coord_precision_m": 1000})
+    for name, rows in (("aliases.csv", aliases), ("places.csv", places)):
+        if rows:
+            path = directory / name
+            old = pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else pd.DataFrame()
+            write_csv_atomic(pd.concat([old, pd.DataFrame(rows)], ignore_index=True), path)
+    return len(aliases) + len(places)

@@ -1,0 +1,193 @@
+/* Incident layer for the Syria incident map (layers/render). Draws the columnar payload of
+ * layers/render/payload.py on one canvas; every text from data reaches the page through
+ * textContent only, never innerHTML. MIT licence, like the rest of the project. */
+(function () {
+  "use strict";
+  var HaloMarker = L.CircleMarker.extend({
+    // A circle plus a ring showing how vague the location is: solid (town centre) or dashed (area).
+    _updateBounds: function () {
+      var r = this._radius + (this.options.halo || 0), w = this._clickTolerance(), p = [r + w, r + w];
+      this._pxBounds = new L.Bounds(this._point.subtract(p), this._point.add(p));
+    },
+    _updatePath: function () {
+      L.CircleMarker.prototype._updatePath.call(this);
+      var halo = this.options.halo, ctx = this._renderer && this._renderer._ctx;
+      if (!halo || !ctx || this._empty()) { return; }
+      ctx.save();
+      ctx.beginPath();
+      ctx.setLineDash(this.options.haloDash ? [3, 3] : []);
+      ctx.arc(this._point.x, this._point.y, this._radius + halo, 0, Math.PI * 2);
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = this.options.fillColor;
+      ctx.stroke();
+      ctx.restore();
+    }
+  });
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    if (cls) { e.className = cls; }
+    return e;
+  }
+
+  function day(t) { return new Date(t * 864e5).toISOString().slice(0, 10); }
+  function num(v) { return v === null || v === undefined ? "—" : v.toLocaleString("en"); }
+
+  function popupContent(P, i, withheld) {
+    var I = P.info, S = P.S, box = el("div", null, "incident-popup"), table = el("table");
+    var t0 = P.t0[i], t1 = P.t1[i], dates = Math.abs(t0) >= 1e7 ? "undated" : day(t0);
+    if (Math.abs(t0) < 1e7 && t1 !== t0) { dates += " – " + day(t1); }
+    dates += " (precision: " + S[I.dprec[i]] + ")";
+    var place = S[I.place[i]] + " — location: " + P.precisionText[P.p[i] - 1];
+    var deaths = "low " + num(I.dl[i]) + " / best " + num(I.db[i]) + " / high " + num(I.dh[i]);
+    box.appendChild(el("h4", I.title[i]));
+    [["Date", dates], ["Place", place], ["Deaths", deaths], ["Perpetrator (as reported)", S[I.perp[i]]],
+     ["Victims (as reported)", S[I.victim[i]]], ["Type", S[I.type[i]]], ["Confidence", S[I.conf[i]]]].forEach(function (row) {
+      if (!row[1]) { return; }
+      var tr = el("tr");
+      tr.appendChild(el("th", row[0]));
+      tr.appendChild(el("td", row[1]));
+      table.appendChild(tr);
+    });
+    box.appendChild(table);
+    if (S[I.summary[i]]) { box.appendChild(el("p", S[I.summary[i]], "summary")); }
+    if (withheld[i]) { box.appendChild(el("p", "Summary and quotes withheld (sensitive record, public-safe view).", "withheld")); }
+    var list = el("ol", null, "sources");
+    P.sources[I.src[i]].forEach(function (s) {
+      var li = el("li");
+      li.appendChild(el("b", s[0]));
+      if (s[1]) { li.appendChild(document.createTextNode(" (" + s[1] + ")")); }
+      li.appendChild(document.createTextNode(" "));
+      if (s[3]) {
+        var a = el("a", s[2] || s[3]);
+        a.href = s[3]; a.target = "_blank"; a.rel = "noopener noreferrer";
+        li.appendChild(a);
+      } else if (s[2]) { li.appendChild(el("span", s[2])); }
+      if (s[4]) { li.appendChild(el("blockquote", s[4])); }
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    return box;
+  }
+
+  function control(map, position, build) {
+    var C = L.Control.extend({ onAdd: function () {
+      var div = L.DomUtil.create("div", "incident-control");
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      build(div);
+      return div;
+    } });
+    var c = new C({ position: position });
+    c.addTo(map);
+    return c;
+  }
+
+  function legend(map, P) {
+    control(map, "bottomright", function (div) {
+      div.classList.add("incident-legend");
+      div.appendChild(el("b", "Colour: " + P.colourBy));
+      P.cats.forEach(function (cat, k) {
+        var row = el("div"), sw = el("span", null, "swatch");
+        sw.style.background = P.colours[k];
+        row.appendChild(sw); row.appendChild(el("span", cat)); div.appendChild(row);
+      });
+      div.appendChild(el("b", "Circle area: deaths (best)"));
+      var sizes = el("div", null, "sizes");
+      P.sizes.forEach(function (s) {
+        var item = el("span", null, "size"), dot = el("span", null, "dot");
+        dot.style.width = dot.style.height = (2 * s[1]) + "px";
+        item.appendChild(dot); item.appendChild(el("span", String(s[0]))); sizes.appendChild(item);
+      });
+      div.appendChild(sizes);
+      div.appendChild(el("div", "Solid ring: town/village centre; dashed ring: approximate area", "note"));
+      if (P.note) { div.appendChild(el("div", P.note, "note")); }
+    });
+  }
+
+  function create(map, P, opts) {
+    opts = opts || {};
+    var renderer = L.canvas({ padding: 0.5 }), markers = new Array(P.n), highlight = {}, withheld = {}, i;
+    P.h.forEach(function (k) { highlight[k] = true; });
+    P.w.forEach(function (k) { withheld[k] = true; });
+    for (i = 0; i < P.n; i++) {
+      var colour = P.colours[P.c[i]], prec = P.p[i];
+      var m = new HaloMarker([P.lat[i], P.lon[i]], {
+        renderer: renderer, radius: P.r[i], fillColor: colour, fillOpacity: 0.6,
+        color: highlight[i] ? "#000000" : colour, weight: highlight[i] ? 3 : 1,
+        halo: prec === 3 ? 10 : (prec === 2 ? 4 : 0), haloDash: prec === 3
+      });
+      m._incident = i;
+      markers[i] = m;
+    }
+    var clustered = P.n > (opts.clusterThreshold || 500) && !!L.markerClusterGroup;
+    var group = clustered ? L.markerClusterGroup({ chunkedLoading: true, chunkProgress: function (done, total) {
+      if (done === total) { ready(); }
+    } }) : L.featureGroup();
+    var shown = [];
+    function ready() { group.ready = true; window.__incidentMapReady = true; group.fire("incidentsready"); }
+    group.visibleCount = function () { return shown.length; };
+    group.setWindow = function (day0, day1) {
+      var keep = [];
+      for (var k = 0; k < P.n; k++) { if (P.t0[k] <= day1 && P.t1[k] >= day0) { keep.push(markers[k]); } }
+      group.clearLayers();
+      shown = keep;
+      if (clustered) { group.addLayers(keep); if (!keep.length) { ready(); } }
+      else { keep.forEach(function (mk) { group.addLayer(mk); }); ready(); }
+      return keep.length;
+    };
+    group.openIncident = function (k) {
+      L.popup({ maxWidth: 380 }).setLatLng(markers[k].getLatLng()).setContent(popupContent(P, k, withheld)).openOn(map);
+    };
+    group.on("click", function (e) {
+      if (e.layer._incident !== undefined) { group.openIncident(e.layer._incident); }
+    });
+    group.on("mouseover", function (e) {
+      var mk = e.layer;
+      if (mk._incident === undefined) { return; }
+      if (!mk.getTooltip()) { mk.bindTooltip(el("span", P.info.title[mk._incident])); }
+      mk.openTooltip();
+    });
+    group.addTo(map);
+    legend(map, P);
+    var label = null;
+    if (P.timeLabel) {
+      control(map, "topright", function (div) { div.classList.add("time-label"); label = el("span", P.timeLabel); div.appendChild(label); });
+    }
+    var steps = opts.steps || [];
+    if (steps.length) {
+      control(map, "bottomleft", function (div) {
+        div.classList.add("time-control");
+        var play = el("button", "▶"), slider = el("input"), text = el("span", "", "time-text"), timer = null;
+        play.type = "button"; play.title = "Play / pause";
+        slider.type = "range"; slider.min = 0; slider.max = steps.length - 1; slider.value = steps.length - 1;
+        function show(k) {
+          var s = steps[k];
+          group.setWindow(s[0], s[1]);
+          text.textContent = s[2] + " — " + group.visibleCount() + " shown";
+          if (label) { label.textContent = s[2]; }
+        }
+        slider.addEventListener("input", function () { show(+slider.value); });
+        play.addEventListener("click", function () {
+          if (timer) { clearInterval(timer); timer = null; play.textContent = "▶"; return; }
+          play.textContent = "⏸";
+          if (+slider.value >= steps.length - 1) { slider.value = 0; show(0); }
+          timer = setInterval(function () {
+            if (+slider.value >= steps.length - 1) { clearInterval(timer); timer = null; play.textContent = "▶"; return; }
+            slider.value = +slider.value + 1; show(+slider.value);
+          }, opts.intervalMs || 800);
+        });
+        div.appendChild(play); div.appendChild(slider); div.appendChild(text);
+        group._showStep = show;
+      });
+      group._showStep(steps.length - 1);
+    } else {
+      group.setWindow(-1e9, 1e9);
+    }
+    window.__incidentLayers = (window.__incidentLayers || []).concat([group]);
+    return group;
+  }
+
+  window.IncidentLayer = { create: create };
+}());

@@ -1,0 +1,247 @@
+"""The incident map: one canvas layer drawn in the browser from a compact payload.
+
+A folium.Marker per incident costs ~2 kB of generated JavaScript and one DOM
+node each; here the incidents travel as one columnar JSON array and
+``layers/assets/incident_layer.js`` draws them as canvas circles (area ∝
+deaths_best, a solid or dashed ring for vague locations), clustered with
+Leaflet.markercluster above ``cluster_threshold`` points. Popups and tooltips
+are built on demand with ``textContent``. Coordinates are flipped from the
+core's (lon, lat) to Leaflet's [lat, lon] here.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import folium
+import numpy as np
+import pandas as pd
+from folium import plugins
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.template import Template
+from pyproj import Geod
+
+from geo.errors import InvalidOptionError
+from layers.render.assets import own_asset_url, to_offline
+from layers.render.payload import to_payload, to_script_json
+
+__all__ = ["BASEMAPS", "SYRIA_BOUNDS", "IncidentLayer", "incident_map", "km_markers"]
+
+SYRIA_BOUNDS = [[32.3, 35.6], [37.4, 42.4]]  # [[south, west], [north, east]] for Leaflet
+KM_STEP = 25.0
+_GEOD = Geod(ellps="WGS84")
+_ESRI = "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}"
+_ESRI_ATTR = "Tiles &copy; Esri &mdash; Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community"
+#: basemap key -> (layer name, folium tiles, attribution or None)
+BASEMAPS: dict[str, tuple[str, str | None, str | None]] = {
+    "osm": ("OpenStreetMap", "OpenStreetMap", None),
+    "light": (
+        "Light (CartoDB Positron)",
+        "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
+        '&copy; <a href="https://carto.com/attributions">CARTO</a>',
+    ),
+    "satellite": ("Satellite (Esri World Imagery)", _ESRI, _ESRI_ATTR),
+    "blank": ("Blank (offline, no tiles)", None, None),
+}
+_CLUSTER_JS = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js"
+_CLUSTER_CSS = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/"
+
+
+class IncidentLayer(JSCSSMixin, Layer):
+    """A Leaflet layer of incidents drawn by ``incident_layer.js`` from a JSON payload."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = IncidentLayer.create({{ this._parent.get_name() }},
+            {{ this.payload }}, {{ this.options }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        payload: Mapping[str, Any],
+        *,
+        name: str = "Incidents",
+        cluster_threshold: int = 500,
+        steps: Sequence[Sequence[Any]] = (),
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "IncidentLayer"
+        self.payload = to_script_json(payload)
+        self.options = to_script_json({"clusterThreshold": int(cluster_threshold), "steps": [list(s) for s in steps]})
+        self.default_js = [
+            ("leaflet_markercluster", _CLUSTER_JS),
+            ("incident_layer", own_asset_url("incident_layer.js")),
+        ]
+        self.default_css = [
+            ("markerclustercss", _CLUSTER_CSS + "MarkerCluster.css"),
+            ("markerclusterdefaultcss", _CLUSTER_CSS + "MarkerCluster.Default.css"),
+            ("incident_layer_css", own_asset_url("incident_layer.css")),
+        ]
+
+
+class _BlankBase(Layer):
+    """A base layer without tiles: the plain background colour of the map container."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.layerGroup();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, name: str, show: bool) -> None:
+        super().__init__(name=name, overlay=False, control=True, show=show)
+        self._name = "BlankBase"
+
+
+def km_markers(corridor: Any, step_km: float = KM_STEP) -> pd.DataFrame:
+    """Return (km, lon, lat) every *step_km* along *corridor*, on the geodesics between its vertices.
+
+    Examples
+    --------
+    >>> from geo.corridors import load_corridors
+    >>> marks = km_markers(load_corridors()["M1"])
+    >>> marks["km"].tolist()[:3], bool(marks["lat"].between(32, 38).all())
+    ([0.0, 25.0, 50.0], True)
+    """
+    lons = np.array([v.lon for v in corridor.vertices])
+    lats = np.array([v.lat for v in corridor.vertices])
+    chain = np.asarray(corridor.vertex_chainage_km, dtype=float)
+    km = np.arange(0.0, chain[-1] + 1e-9, step_km)
+    seg = np.clip(np.searchsorted(chain, km, side="right") - 1, 0, len(chain) - 2)
+    az, _, _ = _GEOD.inv(lons[seg], lats[seg], lons[seg + 1], lats[seg + 1])
+    lon, lat, _ = _GEOD.fwd(lons[seg], lats[seg], az, (km - chain[seg]) * 1000.0)
+    return pd.DataFrame({"km": km, "lon": lon, "lat": lat})
+
+
+def _add_corridors(fmap: folium.Map, corridors: Mapping[str, Any]) -> None:
+    group = folium.FeatureGroup(name="Corridors (km every 25)", overlay=True, show=True)
+    for ref, corridor in corridors.items():
+        frame = corridor.frame
+        lon, lat = frame.to_geo.transform(frame.xy[:, 0], frame.xy[:, 1])
+        folium.PolyLine(
+            np.column_stack([lat, lon]).tolist(),
+            color="#555555",
+            weight=3,
+            opacity=0.8,
+            tooltip=html.escape(f"{ref}: {corridor.name}"),
+        ).add_to(group)
+        for row in km_markers(corridor).itertuples():
+            label = html.escape(f"{ref} {row.km:.0f} km")
+            folium.Marker(
+                [row.lat, row.lon],
+                icon=folium.DivIcon(
+                    html=f'<div class="km-label">{label}</div>', icon_size=(60, 14), icon_anchor=(0, 7)
+                ),
+                tooltip=label,
+            ).add_to(group)
+    group.add_to(fmap)
+
+
+def _bounds(payload: Mapping[str, Any]) -> list[list[float]]:
+    if not payload["n"]:
+        return SYRIA_BOUNDS
+    lat, lon = np.asarray(payload["lat"]), np.asarray(payload["lon"])
+    pad = 0.05
+    return [[float(lat.min()) - pad, float(lon.min()) - pad], [float(lat.max()) + pad, float(lon.max()) + pad]]
+
+
+def incident_map(
+    gdf: pd.DataFrame,
+    *,
+    corridors: Mapping[str, Any] | None = None,
+    colour_by: str = "campaign",
+    cluster_threshold: int = 500,
+    basemap: str = "osm",
+    time_label: str | None = None,
+    highlight_ids: Iterable[str] = (),
+    offline_assets: bool = True,
+    public_safe: bool = False,
+    categories: Sequence[str] | None = None,
+    steps: Sequence[Sequence[Any]] = (),
+    view: tuple[float, float, int] | None = None,
+) -> folium.Map:
+    r"""Return a folium map of the incidents of *gdf* (aggregate rows are never drawn as points).
+
+    Parameters
+    ----------
+    gdf : GeoDataFrame
+        An incident table (``layers.incidents``), EPSG:4326.
+    corridors : mapping of str to Corridor, optional
+        From ``geo.corridors.load_corridors()``: drawn with a label every 25 km.
+    colour_by : {"campaign", "dataset", "event_type", "confidence"}
+        The colour key (Okabe–Ito palette, legend on the map).
+    cluster_threshold : int
+        Cluster the points (Leaflet.markercluster) when there are more than this many.
+    basemap : {"osm", "light", "satellite", "blank"}
+        The base layer shown first; all four are in the layer control.
+    time_label : str, optional
+        The current date/time window, shown in a box on the map.
+    highlight_ids : iterable of str
+        Incident ids drawn with a thick black outline.
+    offline_assets : bool
+        Embed the vendored JS/CSS (data URLs) instead of CDN links.
+    public_safe : bool
+        Leave out summaries and quotes of sensitive incidents (for exports).
+    categories : sequence of str, optional
+        The full, ordered list of colour keys, so colours stay put when filters change.
+    steps : sequence of (first_day, last_day, label)
+        Time steps for the in-map slider (days since 1970-01-01); empty: no slider.
+    view : (lat, lon, zoom), optional
+        Open the map on this view (e.g. from a shared link) instead of fitting the points.
+
+    Returns
+    -------
+    folium.Map
+
+    Raises
+    ------
+    InvalidOptionError
+        If *basemap* or *colour_by* is not one of the listed values.
+
+    Examples
+    --------
+    >>> from layers.incidents import to_incident_frame
+    >>> gdf = to_incident_frame(pd.DataFrame({"id": ["a"], "title": ["<img src=x onerror=alert(1)>"],
+    ...                                       "lon": [36.0], "lat": [35.0], "deaths_best": [3]}))
+    >>> page = incident_map(gdf).get_root().render()
+    >>> "<img src=x" in page, "\\u003cimg src=x" in page
+    (False, True)
+    """
+    if basemap not in BASEMAPS:
+        raise InvalidOptionError(f"'{basemap}' is not a valid basemap, must be one of {', '.join(BASEMAPS)}")
+    payload = to_payload(
+        gdf,
+        colour_by=colour_by,
+        categories=categories,
+        highlight_ids=highlight_ids,
+        public_safe=public_safe,
+        time_label=time_label,
+    )
+    fmap = folium.Map(tiles=None, control_scale=True, zoom_start=7, location=[35.0, 38.5])
+    for key, (name, tiles, attr) in BASEMAPS.items():
+        if tiles is None:
+            _BlankBase(name, show=key == basemap).add_to(fmap)
+        else:
+            folium.TileLayer(tiles, name=name, attr=attr, show=key == basemap, max_zoom=19).add_to(fmap)
+    if corridors:
+        _add_corridors(fmap, corridors)
+    IncidentLayer(payload, cluster_threshold=cluster_threshold, steps=steps).add_to(fmap)
+    plugins.Fullscreen(position="topleft").add_to(fmap)
+    plugins.MiniMap(toggle_display=True, position="bottomleft" if not steps else "topright").add_to(fmap)
+    plugins.MeasureControl(position="topleft", primary_length_unit="kilometers").add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    if view is not None:
+        fmap.location = [float(view[0]), float(view[1])]
+        fmap.options["zoom"] = int(view[2])
+    else:
+        fmap.fit_bounds(_bounds(payload))
+    return to_offline(fmap) if offline_assets else fmap

@@ -1,0 +1,176 @@
+"""The real app in headless Chromium: what a person sees and clicks.
+
+Screenshots go to artifacts/screenshots/. Web tiles are blocked (they may be missing offline);
+every other request must stay on this machine.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from geo.gazetteer import load_gazetteer
+from layers.curated import load_all_curated
+from layers.timeline import filter_incidents
+from tests.browser.conftest import PageWatch, screenshot
+
+pytestmark = pytest.mark.browser
+
+TILE_HOSTS = re.compile(r"(tile\.openstreetmap\.org|basemaps\.cartocdn\.com|server\.arcgisonline\.com)$")
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+
+@pytest.fixture(scope="module")
+def curated() -> Any:
+    return load_all_curated(load_gazetteer())
+
+
+def open_app(pg: Any, url: str) -> Any:
+    """Load the app and wait until the incident layer has drawn; return the map frame."""
+    pg.goto(url)
+    pg.wait_for_selector(MAP_FRAME, timeout=90_000)
+    frame = pg.frame_locator(MAP_FRAME)
+    frame.locator("#map_div").wait_for(timeout=60_000)
+    handle = pg.wait_for_function(
+        "() => Array.from(document.querySelectorAll('iframe')).some(f => f.contentWindow.__incidentMapReady)",
+        timeout=60_000,
+    )
+    assert handle
+    return next(f for f in pg.frames if "streamlit_folium" in f.url)
+
+
+def shown_count(pg: Any) -> int:
+    text = pg.get_by_text(re.compile(r"incidents shown")).first.inner_text()
+    return int(text.split()[0].replace(",", ""))
+
+
+def non_tile_requests(watch: PageWatch) -> list[str]:
+    return [u for u in watch.external if not TILE_HOSTS.search(urlparse(u).hostname or "")]
+
+
+def test_page_loads_offline_with_every_curated_point(page: Any, app_url: str, curated: Any) -> None:
+    pg, watch = page
+    frame = open_app(pg, app_url)
+    screenshot(pg, "app_default")
+    expected_points = int((~curated["aggregate"] & curated["lon"].notna()).sum())
+    assert shown_count(pg) == len(curated)
+    assert frame.evaluate("window.__incidentLayers[0].visibleCount()") == expected_points
+    assert not non_tile_requests(watch), non_tile_requests(watch)
+    errors = [e for e in watch.console_errors if "ERR_FAILED" not in e]  # blocked tiles only
+    assert not errors, errors
+    # Leaflet, its plugins and the map code came from the app itself, not a CDN.
+    assert frame.evaluate(
+        "typeof L !== 'undefined' && typeof L.Control.MiniMap !== 'undefined'"
+        " && typeof L.Control.Measure !== 'undefined'"
+    )
+
+
+def test_moving_the_date_slider_changes_the_count(page: Any, app_url: str) -> None:
+    pg, _ = page
+    open_app(pg, app_url)
+    before = shown_count(pg)
+    dates = pg.locator("[data-testid=stSlider]").filter(has_text="Dates")
+    thumb = dates.get_by_role("slider").first  # the start of the date range
+    thumb.focus()
+    for _ in range(6):
+        thumb.press("PageUp")
+    pg.wait_for_function(f"() => !document.body.innerText.includes('{before} incidents shown')", timeout=30_000)
+    after = shown_count(pg)
+    screenshot(pg, "app_after_slider")
+    assert after < before
+    assert "start=" in pg.url
+
+
+def test_clicking_a_marker_shows_its_sources(page: Any, app_url: str) -> None:
+    pg, _ = page
+    frame = open_app(pg, f"{app_url}/?ds=coast_march_2025&base=blank")
+    x, y = frame.evaluate(
+        """() => { const g = window.__incidentLayers[0]; const map = g._map;
+                   const m = g.getLayers().sort((a, b) => b.options.radius - a.options.radius)[0];
+                   const p = map.latLngToContainerPoint(m.getLatLng()); return [p.x, p.y]; }"""
+    )
+    pg.frame_locator(MAP_FRAME).locator("#map_div").click(position={"x": x, "y": y})
+    popup = pg.frame_locator(MAP_FRAME).locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    screenshot(pg, "app_popup")
+    assert "Reuters" in text or "SOHR" in text or "CNN" in text
+    assert popup.locator("a[href^='http']").count() >= 1
+
+
+def test_xss_payload_in_an_upload_is_shown_as_text(page: Any, app_url: str, tmp_path: Path, curated: Any) -> None:
+    pg, watch = page
+    rows = len(curated) + 1
+    points = int((~curated["aggregate"] & curated["lon"].notna()).sum()) + 1
+    open_app(pg, f"{app_url}/?base=blank")
+    payload = "<img src=x onerror=alert(1)>"
+    upload = tmp_path / "hostile.csv"
+    upload.write_text(
+        "id,title,date_start,lat,lon,deaths_best,source_url\n"
+        f'x1,"{payload}",2025-03-07,35.18,35.94,3,https://example.org/r\n',
+        encoding="utf-8",
+    )
+    pg.get_by_text("Add your data").click()
+    pg.locator("input[type=file]").set_input_files(str(upload))
+    pg.get_by_text(re.compile(r"hostile\.csv: 1 imported")).wait_for(timeout=60_000)
+    # A new upload joins the chosen datasets by itself.
+    pg.locator("section[data-testid=stSidebar]").get_by_text("hostile.csv").first.wait_for(timeout=30_000)
+    pg.get_by_text(re.compile(rf"^{rows} incidents shown")).wait_for(timeout=60_000)
+    pg.wait_for_function(
+        "() => Array.from(document.querySelectorAll('iframe')).some(f => f.contentWindow.__incidentLayers"
+        " && f.contentWindow.__incidentLayers.slice(-1)[0].visibleCount() === " + str(points) + ")",
+        timeout=60_000,
+    )
+    frame = next(
+        f
+        for f in pg.frames
+        if "streamlit_folium" in f.url
+        and f.evaluate("window.__incidentLayers ? window.__incidentLayers.slice(-1)[0].visibleCount() : 0") == points
+    )
+    index = -1
+    for k in range(frame.evaluate("window.__incidentLayers.slice(-1)[0].getLayers().length")):
+        text = frame.evaluate(
+            f"() => {{ window.__incidentLayers.slice(-1)[0].openIncident({k});"
+            " const all = document.querySelectorAll('.leaflet-popup-content');"
+            " return all[all.length - 1].innerText; }"
+        )
+        if payload in text:
+            index = k
+            break
+    screenshot(pg, "app_after_upload")
+    assert index >= 0
+    popup = pg.frame_locator(MAP_FRAME).locator(".leaflet-popup-content").last
+    assert payload in popup.inner_text()
+    assert popup.locator("img").count() == 0
+    screenshot(pg, "app_xss_as_text")
+    assert not watch.dialogs
+
+
+def test_a_link_restores_the_view(page: Any, app_url: str, curated: Any) -> None:
+    from layers.app_state import from_query
+
+    params = {
+        "ds": "coast_march_2025",
+        "start": "2025-03-06",
+        "end": "2025-03-08",
+        "base": "blank",
+        "view": "35.3,35.95,10",
+    }
+    pg, _ = page
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    frame = open_app(pg, f"{app_url}/?{query}")
+    state = from_query(params, ["coast_march_2025", "massacres_2012_2013", "rg_campaign_2011_2012"])
+    expected = filter_incidents(curated[curated["dataset"] == "coast_march_2025"], state.filter_spec())
+    assert shown_count(pg) == len(expected)
+    assert frame.evaluate("window.__incidentLayers[0]._map.getZoom()") == 10
+    center = frame.evaluate(
+        "(() => { const c = window.__incidentLayers[0]._map.getCenter(); return [c.lat, c.lng]; })()"
+    )
+    assert abs(center[0] - 35.3) < 0.01
+    assert abs(center[1] - 35.95) < 0.01
+    assert "massacres_2012_2013" not in pg.locator("section[data-testid=stSidebar]").inner_text()
+    screenshot(pg, "app_from_link")

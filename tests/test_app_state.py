@@ -1,0 +1,71 @@
+"""The app's state: links round-trip, bad parameters fall back, review choices are kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geo.gazetteer import Gazetteer, load_gazetteer
+from layers.app_state import AppState, apply_review, date_span, from_query, timeline_freq
+
+DATASETS = ["coast_march_2025", "massacres_2012_2013", "rg_campaign_2011_2012"]
+_names = st.text(alphabet=st.characters(blacklist_characters="|", blacklist_categories=("Cs", "Cc")), min_size=1,
+                 max_size=12)
+
+
+@given(
+    datasets=st.lists(st.sampled_from(DATASETS), min_size=1, unique=True),
+    campaigns=st.lists(_names.map(str.strip).filter(bool), max_size=3, unique=True),
+    min_deaths=st.integers(0, 10_000),
+    corridor=st.sampled_from(["", "M1", "M4", "M5"]),
+    max_km=st.integers(1, 50),
+    basemap=st.sampled_from(["osm", "light", "satellite", "blank"]),
+    start=st.dates(dt.date(2011, 1, 1), dt.date(2025, 12, 31)),
+)
+def test_every_state_round_trips_through_the_link(datasets, campaigns, min_deaths, corridor, max_km, basemap,
+                                                  start) -> None:
+    state = AppState(datasets=tuple(datasets), campaigns=tuple(campaigns), min_deaths=min_deaths, corridor=corridor,
+                     max_km=max_km if corridor else 5, basemap=basemap, start=start, end=start + dt.timedelta(days=3),
+                     view=(35.1, 36.2, 9))
+    assert from_query(state.to_query(), DATASETS) == state
+
+
+def test_bad_parameters_fall_back_to_defaults() -> None:
+    state = from_query({"ds": "nope", "min": "-5", "km": "999", "corr": "M9", "start": "yesterday",
+                        "base": "<script>", "view": "91,0,3", "step": "year"}, DATASETS)
+    assert state.datasets == tuple(DATASETS)
+    assert state.min_deaths == 0
+    assert state.corridor == ""
+    assert state.start is None
+    assert state.basemap == "osm"
+    assert state.view is None
+    assert state.step == "day"
+
+
+def test_filter_window_includes_the_end_day() -> None:
+    spec = AppState(start=dt.date(2025, 3, 7), end=dt.date(2025, 3, 7)).filter_spec()
+    assert spec.end - spec.start == pd.Timedelta(days=1)
+
+
+def test_date_span_of_an_empty_table_is_today() -> None:
+    first, last = date_span(pd.DataFrame())
+    assert first == last == dt.date.today()
+    assert timeline_freq(first, last) == "D"
+
+
+def test_review_choices_become_aliases_and_places(tmp_path: Path) -> None:
+    gaz: Gazetteer = load_gazetteer(include_geonames=False)
+    edited = pd.DataFrame({"value": ["Snawbar al-Jableh", "Hamlet X", ""], "place_id": ["sonobar_latakia", "", ""],
+                           "lat": [None, 35.2, None], "lon": [None, 36.1, None]})
+    assert apply_review(edited, gaz, tmp_path) == 2
+    assert gaz.resolve("Snawbar al-Jableh").place_id == "sonobar_latakia"
+    aliases = pd.read_csv(tmp_path / "aliases.csv")
+    assert aliases["place_id"].tolist() == ["sonobar_latakia"]
+    again = load_gazetteer(include_geonames=False, aliases=tmp_path / "aliases.csv")
+    assert again.resolve("snawbar al jableh").method == "alias"
+    places = pd.read_csv(tmp_path / "places.csv")
+    assert places["name"].tolist() == ["Hamlet X"]

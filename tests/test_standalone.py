@@ -1,0 +1,107 @@
+"""Tests of the standalone HTML export, with one headless-Chromium test."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from layers.incidents import to_incident_frame
+from layers.standalone import to_standalone_html
+from tests.browser.conftest import CHROMIUM_ARGS
+
+XSS = "<img src=x onerror=alert(1)>"
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+
+
+@pytest.fixture
+def incidents() -> pd.DataFrame:
+    n = 40
+    days = pd.date_range("2025-03-01", periods=n, freq="D", tz="UTC")
+    return to_incident_frame(
+        pd.DataFrame(
+            {
+                "id": [f"i{k}" for k in range(n)],
+                "title": [XSS] + [f"Incident {k}" for k in range(1, n)],
+                "campaign": ["A", "B"] * (n // 2),
+                "date_start": days.strftime("%Y-%m-%d"),
+                "date_precision": "day",
+                "lon": [36.0 + k * 0.02 for k in range(n)],
+                "lat": [35.0 + (k % 7) * 0.05 for k in range(n)],
+                "geo_precision": [1, 2, 3, 2] * (n // 4),
+                "deaths_best": list(range(n)),
+                "summary": ["private detail"] + ["s"] * (n - 1),
+                "sensitive": [True] + [False] * (n - 1),
+                "sources": [
+                    [{"publisher": "Pub", "title": "T", "url": "https://example.org/x", "quote": "quoted words"}]
+                ]
+                * n,
+            }
+        )
+    )
+
+
+@pytest.fixture
+def exported(incidents, tmp_path) -> Path:
+    return to_standalone_html(incidents, tmp_path / "map.html", title="Export <test>", step="week", coarsen_km=5)
+
+
+def test_file_is_self_contained_and_escaped(exported):
+    page = exported.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]*\bsrc=", page)
+    assert not re.search(r"<link[^>]*\bhref=", page)
+    assert "IncidentLayer.create(" in page
+    assert '"ids":["i0","i1"' in page
+    assert XSS not in page
+    assert "\\u003cimg src=x" in page
+    assert "Export &lt;test&gt;" in page
+    assert 'data-public-safe="true"' in page
+    assert "coarsened to a 5 km grid" in page
+    assert "private detail" not in page
+    assert "quoted words" in page
+
+
+@pytest.mark.browser
+def test_opens_offline_and_slider_filters(exported):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    errors: list[str] = []
+    requests: list[str] = []
+
+    def route(r):
+        requests.append(r.request.url)
+        if "tile" in r.request.url:
+            r.fulfill(status=200, content_type="image/png", body=PNG)
+        else:
+            r.abort()
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 750})
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.route(re.compile(r"^https?://"), route)
+        page.goto(exported.as_uri())
+        page.wait_for_function("window.__incidentMapReady === true", timeout=20_000)
+        assert page.locator("canvas.leaflet-zoom-animated").count() >= 1
+        total = page.evaluate("window.__incidentLayers[0].visibleCount()")
+        page.eval_on_selector(".time-control input", "e => { e.value = 0; e.dispatchEvent(new Event('input')); }")
+        first = page.evaluate("window.__incidentLayers[0].visibleCount()")
+        legend = page.inner_text(".incident-legend")
+        page.evaluate("window.__incidentLayers[0].openIncident(0)")
+        heading = page.inner_text(".incident-popup h4")
+        popup_imgs = page.locator(".incident-popup img").count()
+        rel = page.get_attribute(".incident-popup a", "rel")
+        withheld = page.inner_text(".incident-popup .withheld")
+        browser.close()
+    assert total == 40
+    assert 0 < first < total
+    assert "Colour: campaign" in legend
+    assert heading == XSS
+    assert popup_imgs == 0
+    assert rel == "noopener noreferrer"
+    assert "withheld" in withheld
+    assert errors == []
+    assert all("tile" in url for url in requests), requests
