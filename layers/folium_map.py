@@ -19,9 +19,14 @@ from layers.render.incident_map import SYRIA_BOUNDS, incident_map
 __all__ = ["incident_map", "match_map", "to_offline"]
 
 
+def _text(value: object) -> str:
+    """Escape for HTML *and* for the Jinja pass folium runs over rendered scripts ({{ }})."""
+    return html.escape(str(value)).replace("{", "&#123;").replace("}", "&#125;")
+
+
 def _popup_html(title: str, rows: Sequence[tuple[str, object]]) -> str:
-    cells = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)
-    return f"<b>{html.escape(title)}</b><table>{cells}</table>"
+    cells = "".join(f"<tr><th>{_text(k)}</th><td>{_text(v)}</td></tr>" for k, v in rows)
+    return f"<b>{_text(title)}</b><table>{cells}</table>"
 
 
 def match_map(match: Match) -> folium.Map:
@@ -54,7 +59,7 @@ def match_map(match: Match) -> folium.Map:
         ).add_to(fmap)
         folium.Marker(
             [match.lat, match.lon],
-            tooltip=html.escape(str(match.name)),
+            tooltip=_text(match.name),
             popup=folium.Popup(_popup_html(str(match.name), rows), max_width=320),
         ).add_to(fmap)
         pad = max(0.05, (match.coord_precision_m or 0) / 50_000)
@@ -66,7 +71,7 @@ def match_map(match: Match) -> folium.Map:
                 radius=7,
                 color="#b35806",
                 fill=True,
-                tooltip=html.escape(cand.label()),
+                tooltip=_text(cand.label()),
                 popup=folium.Popup(_popup_html(cand.label(), [("id", cand.place_id)])),
             ).add_to(fmap)
         lats = [c.lat for c in match.candidates]

@@ -49,10 +49,17 @@ def radius_px(deaths: Any) -> np.ndarray:
 def to_script_json(obj: Any) -> str:
     r"""Return *obj* as JSON that is safe inside an HTML ``<script>`` element.
 
+    folium passes every rendered script through Jinja a second time (branca
+    wraps it in an ``Element`` template), so ``{{``, ``{%`` and ``{#`` in data
+    would be evaluated as template code; they are escaped too. JSON's own
+    structure never produces those pairs, so only text inside strings changes.
+
     Examples
     --------
     >>> to_script_json({"t": "</script><img src=x>"})
     '{"t":"\\u003c/script\\u003e\\u003cimg src=x\\u003e"}'
+    >>> to_script_json(["{{ 7*7 }}"])
+    '["{\\u007b 7*7 }}"]'
     """
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for raw, esc in (
@@ -61,6 +68,9 @@ def to_script_json(obj: Any) -> str:
         ("&", "\\u0026"),
         ("\u2028", "\\u2028"),
         ("\u2029", "\\u2029"),
+        ("{{", "{\\u007b"),
+        ("{%", "{\\u0025"),
+        ("{#", "{\\u0023"),
     ):
         text = text.replace(raw, esc)
     return text
