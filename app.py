@@ -18,10 +18,11 @@ from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.place_sources import read_place_file
 from layers import app_state
 from layers.curated import list_curated, load_curated
+from layers.export.story import list_stories, load_story
 from layers.folium_map import incident_map
 from layers.importers import import_file, review_table
 from layers.spread import estimate_spread, to_spacetime_chart, to_spacetime_table
-from layers.standalone import map_steps, to_standalone_html
+from layers.standalone import map_steps, story_steps, to_standalone_html
 from layers.timeline import filter_incidents, timeline_chart, timeline_counts
 
 st.set_page_config(page_title="Syria incident map", layout="wide")
@@ -150,6 +151,15 @@ def main() -> None:
             format_func=lambda c: c or "any",
         )
         max_km = st.slider("Within km of the corridor", 1, 50, state.max_km, disabled=not corridor)
+    stories = ["", *list_stories()]
+    story_name = st.sidebar.selectbox(
+        "Story mode",
+        stories,
+        index=stories.index(state.story) if state.story in stories else 0,
+        format_func=lambda n: n or "off",
+        help="Step through a story with the map's time control (▶ or the slider); "
+        "the map's ⛶ button makes it full screen.",
+    )
     with st.sidebar.expander("Map"):
         basemap = st.selectbox("Base layer", app_state.BASEMAPS, index=app_state.BASEMAPS.index(state.basemap))
         step = st.selectbox(
@@ -179,6 +189,7 @@ def main() -> None:
         step=step,
         mode=mode,
         view=state.view,
+        story=story_name,
     )
     st.query_params.from_dict(new_state.to_query())
 
@@ -191,15 +202,33 @@ def main() -> None:
     )
     st.markdown(f"**{len(shown):,} incidents shown** ({points:,} mapped) of {len(table):,} in the chosen datasets")
 
-    fmap = incident_map(
-        shown,
-        corridors=corridors,
-        basemap=basemap,
-        categories=options["campaign"],
-        time_label=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
-        steps=map_steps(shown, step, mode),
-        view=new_state.view,
-    )
+    if story_name:
+        story = load_story(story_name)
+        st.subheader(story.title)
+        st.caption(story.description)
+        fmap = incident_map(
+            shown,
+            corridors=corridors,
+            basemap=basemap,
+            categories=options["campaign"],
+            time_label=story.title,
+            steps=story_steps(story),
+            highlight_ids=story.incident_ids,
+        )
+        with st.expander(f"The {len(story.steps)} steps of this story"):
+            for number, story_step in enumerate(story.steps, 1):
+                st.markdown(f"**{number}.** {story_step.start} – {story_step.end}")
+                st.text(story_step.caption)
+    else:
+        fmap = incident_map(
+            shown,
+            corridors=corridors,
+            basemap=basemap,
+            categories=options["campaign"],
+            time_label=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
+            steps=map_steps(shown, step, mode),
+            view=new_state.view,
+        )
     if corridor:
         left, right = st.columns([3, 2])
     else:

@@ -72,6 +72,7 @@ class AppState:
     step: str = "day"
     mode: str = "cumulative"
     view: tuple[float, float, int] | None = field(default=None)
+    story: str = ""
 
     def to_query(self) -> dict[str, str]:
         """Return the query parameters of this state (defaults left out).
@@ -97,6 +98,7 @@ class AppState:
             "step": "" if self.step == "day" else self.step,
             "mode": "" if self.mode == "cumulative" else self.mode,
             "view": ",".join(f"{v:g}" for v in self.view) if self.view else "",
+            "story": self.story,
         }
         return {k: v for k, v in out.items() if v}
 
@@ -170,6 +172,7 @@ def from_query(params: Mapping[str, str], datasets: Sequence[str]) -> AppState:
         step=choice("step", STEPS, "day"),
         mode=choice("mode", MODES, "cumulative"),
         view=view,
+        story=clean_text(params.get("story", ""))[:80],
     )
 
 

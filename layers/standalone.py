@@ -96,6 +96,47 @@ def _metadata(title: str, public_safe: bool, coarsen_km: float | None, n_points:
     )
 
 
+def story_steps(story: Any) -> list[list[Any]]:
+    """Return the time-control steps of a story: [first_day, last_day, caption, lat, lon, zoom] per step.
+
+    The caption replaces the date label; the map moves to the step's view.
+    """
+    out = []
+    for step in story.steps:
+        start = pd.Timestamp(step.start, tz="UTC")
+        end = pd.Timestamp(step.end, tz="UTC")
+        day0, day1 = window_days(start, end)
+        west, south, east, north = step.view.to_bbox()
+        zoom = step.view.zoom if step.view.zoom is not None else 9
+        out.append([day0, day1, f"{start:%Y-%m-%d} – {end:%Y-%m-%d}: {step.caption}",
+                    (south + north) / 2, (west + east) / 2, int(round(zoom))])
+    return out
+
+
+def story_to_html(story: Any, gdf: gpd.GeoDataFrame, path: str | Path, *, public_safe: bool = True) -> Path:
+    """Write a story as one offline HTML file: step forward and back with the map's time control.
+
+    Each step shows its caption, moves the map to its view and draws the incidents of its
+    window, with the story's incidents outlined. The datasets should already be filtered
+    to the story's.
+    """
+    fmap = incident_map(gdf, public_safe=public_safe, steps=story_steps(story),
+                        highlight_ids=story.incident_ids, time_label=story.title, offline_assets=True)
+    page = inline_html(fmap.get_root().render())
+    generated = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
+    n_points = int((~gdf["aggregate"].astype(bool) & gdf.geometry.notna()).sum()) if len(gdf) else 0
+    meta = _metadata(story.title, public_safe, None, n_points, generated)
+    page = page.replace("<head>", f"<head>\n<title>{html.escape(story.title)}</title>", 1)
+    body = page.index("<body>") + len("<body>")
+    page = page[:body] + "\n" + meta + page[body:]
+    out = Path(path)
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as err:
+        raise ExportError(f"{out}: cannot write the story ({err.strerror or err})") from err
+    return out
+
+
 def to_standalone_html(
     gdf: gpd.GeoDataFrame,
     path: str | Path,

@@ -48,3 +48,21 @@ def test_bad_story_names_the_step(tmp_path):
                    "    view: {bbox: [35, 33, 36, 34]}\n", encoding="utf-8")
     with pytest.raises(DataSchemaError, match="step 1"):
         load_story(bad)
+
+
+def test_story_html_steps_carry_caption_window_and_view(tmp_path, curated):
+    """Story mode as one offline HTML file: each step has its window, caption and view."""
+    from layers.standalone import story_steps, story_to_html
+
+    story = load_story("march_2025_m1_m4")
+    steps = story_steps(story)
+    assert len(steps) == len(story.steps)
+    for step, raw in zip(steps, story.steps, strict=True):
+        assert step[0] <= step[1]
+        assert raw.caption in step[2]
+        assert -90 <= step[3] <= 90
+        assert isinstance(step[5], int)
+    out = story_to_html(story, curated, tmp_path / "story.html")
+    page = out.read_text(encoding="utf-8")
+    assert "<script src=\"http" not in page
+    assert story.title.split(":")[0] in page

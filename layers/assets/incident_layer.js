@@ -165,6 +165,7 @@
         function show(k) {
           var s = steps[k];
           group.setWindow(s[0], s[1]);
+          if (s.length > 5 && s[3] !== null) { map.setView([s[3], s[4]], s[5]); }  // story steps carry a view
           text.textContent = s[2] + " — " + group.visibleCount() + " shown";
           if (label) { label.textContent = s[2]; }
         }

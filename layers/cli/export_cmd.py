@@ -37,7 +37,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--sensitive", choices=("withhold", "redact"), default="withhold",
                         help="in public-safe mode, drop sensitive incidents (default) or redact them")
     parser.add_argument("--grid-km", type=float, default=1.0, help="public-safe coarsening grid in km (default 1)")
-    parser.add_argument("--story", help="with --to pdf: write this story (one page per step)")
+    parser.add_argument("--story", help="with --to pdf: this story, one page per step; with --to html: "
+                        "one offline file stepping through it")
     parser.add_argument("--dpi", type=int, help="raster dpi (PNG default: the preset's; GIF/MP4 default 72)")
     parser.add_argument("--fps", type=float, default=4.0, help="animation frames per second")
     parser.add_argument("--step", choices=("day", "week", "month"), default="week", help="one animation frame per …")
@@ -85,8 +86,19 @@ def run(args: argparse.Namespace) -> int:
     common = {"public_safe": args.public, "grid_km": grid, "sensitive": args.sensitive}
     title = args.title or args.dataset
     fmt = args.to
-    if args.story and fmt != "pdf":
-        raise InvalidOptionError(f"--story writes a PDF; use --to pdf (not {fmt!r})")
+    if args.story and fmt not in ("pdf", "html"):
+        raise InvalidOptionError(f"--story writes a PDF or an HTML file; use --to pdf or --to html (not {fmt!r})")
+    if args.story and fmt == "html":
+        from layers.export.public import apply_public
+        from layers.export.story import load_story
+        from layers.standalone import story_to_html
+
+        story = load_story(args.story)
+        safe, report = apply_public(gdf, public_safe=args.public, grid_km=grid, sensitive=args.sensitive)
+        out = story_to_html(story, safe, args.out, public_safe=args.public)
+        print(json.dumps({"out": str(out), "story": story.name, "steps": len(story.steps),
+                          "public_safe": bool(args.public)}, ensure_ascii=False, indent=2))
+        return 0
     if args.story:
         from layers.export.story import load_story, story_to_pdf
 

@@ -174,3 +174,26 @@ def test_a_link_restores_the_view(page: Any, app_url: str, curated: Any) -> None
     assert abs(center[1] - 35.95) < 0.01
     assert "massacres_2012_2013" not in pg.locator("section[data-testid=stSidebar]").inner_text()
     screenshot(pg, "app_from_link")
+
+
+def test_story_mode_steps_through_captions_and_views(page: Any, app_url: str) -> None:
+    from layers.export.story import load_story
+
+    story = load_story("march_2025_m1_m4")
+    pg, _ = page
+    frame = open_app(pg, f"{app_url}/?story=march_2025_m1_m4&base=blank")
+    pg.get_by_text(story.title).first.wait_for(timeout=30_000)
+    control = pg.frame_locator(MAP_FRAME).locator(".time-control")
+    views = []
+    for k in range(len(story.steps)):
+        frame.eval_on_selector(".time-control input", f"e => {{ e.value = {k}; e.dispatchEvent(new Event('input')); }}")
+        assert story.steps[k].caption[:40] in control.inner_text()
+        views.append(
+            frame.evaluate(
+                "(() => { const m = window.__incidentLayers[0]._map;"
+                " return [m.getCenter().lat, m.getCenter().lng, m.getZoom()]; })()"
+            )
+        )
+    screenshot(pg, "app_story_last_step")
+    assert len({tuple(round(v, 2) for v in view) for view in views}) > 1  # the map moves with the story
+    assert "story=march_2025_m1_m4" in pg.url
