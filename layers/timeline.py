@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -59,7 +60,7 @@ class FilterSpec:
     confidence: tuple[str, ...] = ()
     min_deaths: int | None = None  #: on deaths_best; rows without a figure are dropped when set
     corridor: str = ""
-    max_km: float | None = None  #: on chainage_km, with *corridor*
+    max_km: float | None = None  #: largest distance from *corridor* in km (5 when not given)
     start: pd.Timestamp | None = None  #: window start (inclusive)
     end: pd.Timestamp | None = None  #: window end (exclusive)
 
@@ -83,6 +84,33 @@ def in_window(gdf: pd.DataFrame, start: Any = None, end: Any = None) -> pd.Serie
     if s is not None:
         keep &= last.isna() | (last + _DAY > s)
     return keep
+
+
+@lru_cache(maxsize=1)
+def _corridors() -> dict[str, Any]:
+    from geo.corridors import load_corridors
+
+    return load_corridors()
+
+
+def near_corridor(gdf: pd.DataFrame, corridor: str, max_km: float) -> pd.Series:
+    """Return a mask: the incident's point lies within *max_km* of *corridor* (measured on the ellipsoid).
+
+    Rows without a point (aggregates, unlocated) are not near any road.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"lon": [35.916667, 39.0, None], "lat": [35.35, 35.95, None]})
+    >>> near_corridor(df, "M1", 5).tolist()
+    [True, False, False]
+    """
+    from geo.corridors import locate_on, resolve_corridor
+
+    if not len(gdf):
+        return pd.Series(False, index=gdf.index)
+    road = _corridors()[resolve_corridor(corridor)]
+    located = locate_on(road, gdf["lon"].to_numpy(dtype=float), gdf["lat"].to_numpy(dtype=float))
+    return pd.Series((located["offset_km"] <= max_km).fillna(False).to_numpy(dtype=bool), index=gdf.index)
 
 
 def filter_incidents(gdf: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
@@ -113,9 +141,7 @@ def filter_incidents(gdf: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
     if spec.min_deaths is not None:
         keep &= (gdf["deaths_best"].astype("Float64") >= spec.min_deaths).fillna(False).astype(bool)
     if spec.corridor:
-        keep &= gdf["corridor"] == spec.corridor
-        if spec.max_km is not None:
-            keep &= (gdf["chainage_km"] <= spec.max_km).fillna(False)
+        keep &= near_corridor(gdf, spec.corridor, 5.0 if spec.max_km is None else spec.max_km)
     return gdf[keep.to_numpy(dtype=bool)]
 
 

@@ -56,7 +56,10 @@ def incidents() -> pd.DataFrame:
         (FilterSpec(perpetrator="GROUP a"), ["a"]),
         (FilterSpec(confidence=("weak",)), ["b"]),
         (FilterSpec(min_deaths=50), ["c", "agg"]),
-        (FilterSpec(corridor="M4", max_km=50), ["a"]),
+        # max_km is the distance from the road (a: 14 km, b: 11 km, c: 94 km from the M4)
+        (FilterSpec(corridor="M4", max_km=50), ["a", "b"]),
+        (FilterSpec(corridor="M4", max_km=12), ["b"]),
+        (FilterSpec(corridor="M4"), []),
         (
             FilterSpec(start=pd.Timestamp("2025-03-07", tz="UTC"), end=pd.Timestamp("2025-03-08", tz="UTC")),
             ["b", "agg"],
