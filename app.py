@@ -19,14 +19,16 @@ from geo.place_sources import read_place_file
 from layers import app_state
 from layers.curated import list_curated, load_curated
 from layers.export.story import list_stories, load_story
-from layers.folium_map import incident_map
+from layers.folium_map import add_raster_overlay, incident_map
 from layers.importers import import_file, review_table
+from layers.raster import add_raster_column, density_raster, prepare_overlay, terrain_overlay, write_geotiff
 from layers.spread import estimate_spread, to_spacetime_chart, to_spacetime_table
 from layers.standalone import map_steps, story_steps, to_standalone_html
 from layers.timeline import filter_incidents, timeline_chart, timeline_counts
 
 st.set_page_config(page_title="Syria incident map", layout="wide")
 MAX_UPLOAD_MB = 50
+MAX_RASTER_MB = 500
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
@@ -88,6 +90,49 @@ def upload_panel(gaz: Gazetteer) -> None:
                 st.success(
                     f"{added} spelling(s) saved in {app_state.user_data_dir()}; upload the file again to import them."
                 )
+
+
+@st.cache_data(show_spinner="Preparing the raster…", max_entries=8)
+def cached_overlay(path: str, hillshade: bool, colormap: str, opacity: float) -> tuple[object, str]:
+    """Reproject and colour a GeoTIFF once per file and setting."""
+    if hillshade:
+        overlay = terrain_overlay(path, tint="terrain")
+    else:
+        overlay = prepare_overlay(path, size=(1600, 1200), colormap=colormap, opacity=opacity)
+    return overlay, overlay.note
+
+
+def raster_panel(shown: pd.DataFrame) -> tuple[list[tuple[object, str]], pd.DataFrame]:
+    """GeoTIFF overlay (sampled at the incidents) and incident density; return overlays and the table."""
+    overlays: list[tuple[object, str]] = []
+    with st.sidebar.expander("Raster layers (GeoTIFF, terrain, density)"):
+        upload = st.file_uploader("GeoTIFF (any CRS)", type=["tif", "tiff"], key="raster")
+        if upload is not None:
+            if upload.size > MAX_RASTER_MB * 1024 * 1024:
+                st.error(f"{upload.name}: over the {MAX_RASTER_MB} MB limit for uploads")
+            else:
+                path = app_state.user_data_dir() / "rasters" / Path(upload.name).name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if not path.is_file() or path.stat().st_size != upload.size:
+                    path.write_bytes(upload.getvalue())
+                hillshade = st.checkbox("Show as hillshade (a DEM)")
+                colormap = st.selectbox("Colour map", ["viridis", "magma", "terrain", "gray", "RdYlGn"])
+                opacity = st.slider("Opacity", 0.1, 1.0, 0.7)
+                overlay, note = cached_overlay(str(path), hillshade, colormap, opacity)
+                overlays.append((overlay, upload.name))
+                st.caption(note)
+                shown = add_raster_column(shown, path, column="raster_value")
+        if st.checkbox("Incident density"):
+            bandwidth = st.slider("Bandwidth (km)", 1, 50, 10)
+            weight = st.radio("Weight", ["deaths", "count"], horizontal=True)
+            raster = density_raster(shown, bandwidth_km=float(bandwidth), weight=weight)
+            tif = app_state.user_data_dir() / "density.tif"
+            tif.parent.mkdir(parents=True, exist_ok=True)
+            write_geotiff(raster, tif)
+            overlays.append((prepare_overlay(tif, clear_below=1e-3, colormap="magma"), "Incident density"))
+            st.caption(raster.description)
+            st.download_button("Download the density GeoTIFF", tif.read_bytes(), file_name="density.tif")
+    return overlays, shown
 
 
 def export_panel(shown: pd.DataFrame, start: object, end: object) -> None:
@@ -202,6 +247,7 @@ def main() -> None:
     )
     st.markdown(f"**{len(shown):,} incidents shown** ({points:,} mapped) of {len(table):,} in the chosen datasets")
 
+    overlays, shown = raster_panel(shown)
     if story_name:
         story = load_story(story_name)
         st.subheader(story.title)
@@ -234,6 +280,8 @@ def main() -> None:
     else:
         left, right = st.container(), None
     with left:
+        for overlay, name in overlays:
+            add_raster_overlay(fmap, overlay, name)
         st_folium(fmap, height=620, use_container_width=True, returned_objects=[], key="map")
     if right is not None:
         with right:

@@ -252,6 +252,9 @@ def detail_records(table: pd.DataFrame, limit: int = 100) -> list[dict[str, Any]
         figures = pd.DataFrame(list(row.get("figures") or []))
         sources = pd.DataFrame(list(row.get("sources") or []))
         where = str(row.get("place_reported") or row.get("admin1") or "")
+        value = row.get("raster_value")
+        if value is not None and not pd.isna(value):
+            where += f" · raster value here: {float(value):g}"
         out.append(
             {
                 "id": row["id"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import Any
 
 import folium
 
@@ -16,7 +17,7 @@ from geo.types import Match
 from layers.render.assets import to_offline
 from layers.render.incident_map import SYRIA_BOUNDS, incident_map
 
-__all__ = ["incident_map", "match_map", "to_offline"]
+__all__ = ["add_raster_overlay", "incident_map", "match_map", "to_offline"]
 
 
 def _text(value: object) -> str:
@@ -79,4 +80,29 @@ def match_map(match: Match) -> folium.Map:
         fmap.fit_bounds([[min(lats) - 0.1, min(lons) - 0.1], [max(lats) + 0.1, max(lons) + 0.1]])
     else:
         fmap.fit_bounds(SYRIA_BOUNDS)
+    return fmap
+
+
+def add_raster_overlay(fmap: folium.Map, overlay: Any, name: str) -> folium.Map:
+    """Add a prepared raster (``layers.raster.Overlay``, an EPSG:3857 grid) to the map as a layer.
+
+    The image is embedded as a data URL (no request leaves the page); its opacity is
+    already in the PNG's alpha. It appears in the layer control under *name*.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from types import SimpleNamespace
+    >>> ov = SimpleNamespace(rgba=np.zeros((2, 2, 4), dtype="uint8"), leaflet_bounds=[[35.0, 36.0], [35.1, 36.1]])
+    >>> "L.imageOverlay" in add_raster_overlay(folium.Map(), ov, "<dem>").get_root().render()
+    True
+    """
+    from layers.raster import overlay_data_url
+
+    image = overlay_data_url(overlay) if hasattr(overlay, "bounds") else overlay.rgba
+    folium.raster_layers.ImageOverlay(image=image, bounds=overlay.leaflet_bounds, mercator_project=False,
+                                      opacity=1.0, name=_text(name), interactive=False).add_to(fmap)
+    # The layer control's script names every layer: it must come after the new one.
+    for key in [k for k, child in fmap._children.items() if isinstance(child, folium.LayerControl)]:
+        fmap._children.move_to_end(key)
     return fmap

@@ -197,3 +197,41 @@ def test_story_mode_steps_through_captions_and_views(page: Any, app_url: str) ->
     screenshot(pg, "app_story_last_step")
     assert len({tuple(round(v, 2) for v in view) for view in views}) > 1  # the map moves with the story
     assert "story=march_2025_m1_m4" in pg.url
+
+
+def test_geotiff_overlay_and_density_layer(page: Any, app_url: str, tmp_path: Path) -> None:
+    """Issue 7: a user's GeoTIFF (UTM) and the incident density appear as image layers."""
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+
+    tif = tmp_path / "dem_utm.tif"
+    values = np.tile(np.arange(200, dtype="float32"), (150, 1)) * 5
+    with rasterio.open(
+        tif,
+        "w",
+        driver="GTiff",
+        width=200,
+        height=150,
+        count=1,
+        dtype="float32",
+        crs="EPSG:32637",
+        transform=from_origin(150_000, 3_960_000, 500, 500),
+        nodata=-1,
+    ) as dst:
+        dst.write(values, 1)
+    pg, watch = page
+    open_app(pg, f"{app_url}/?base=blank&ds=coast_march_2025")
+    pg.get_by_text("Raster layers").click()
+    pg.locator("[data-testid=stFileUploader]").filter(has_text="GeoTIFF").locator("input[type=file]").set_input_files(
+        str(tif)
+    )
+    pg.get_by_text("Incident density").click()
+    pg.wait_for_function(
+        "() => Array.from(document.querySelectorAll('iframe')).some(f => f.contentWindow.document"
+        ".querySelectorAll('.leaflet-image-layer').length >= 2)",
+        timeout=90_000,
+    )
+    screenshot(pg, "app_raster_layers")
+    assert pg.get_by_role("button", name="Download the density GeoTIFF").count() == 1
+    assert not non_tile_requests(watch)
