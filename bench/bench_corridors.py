@@ -43,8 +43,10 @@ def main() -> None:
     """Time the vectorized path and the loop; print the figures and the ratio."""
     corridors = load_corridors()
     rng = np.random.default_rng(42)
-    print(f"{'corridor':8} {'pieces':>6} {'vectorized 1M (s)':>18} {'loop 10k (s)':>12} "
-          f"{'loop 1M extrap. (s)':>20} {'speed-up':>9} {'max |diff| km':>14}")
+    print(
+        f"{'corridor':8} {'pieces':>6} {'vectorized 1M (s)':>18} {'loop 10k (s)':>12} "
+        f"{'loop 1M extrap. (s)':>20} {'speed-up':>9} {'max |diff| km':>14}"
+    )
     for ref, corridor in corridors.items():
         vlon = [v.lon for v in corridor.vertices]
         vlat = [v.lat for v in corridor.vertices]
@@ -59,10 +61,14 @@ def main() -> None:
         t_loop = time.perf_counter() - t0
         t_loop_1m = t_loop * N_POINTS / N_LOOP
         diff = np.abs(fast["chainage_km"].to_numpy()[:N_LOOP] - slow).max()
-        print(f"{ref:8} {len(corridor.frame.xy) - 1:>6} {t_fast:>18.2f} {t_loop:>12.2f} "
-              f"{t_loop_1m:>20.1f} {t_loop_1m / t_fast:>8.0f}x {diff:>14.2e}")
-    print(f"(loop timed on {N_LOOP:,} points and extrapolated linearly to {N_POINTS:,}; "
-          "points uniform in the corridor's bounding box + 0.5 degree)")
+        print(
+            f"{ref:8} {len(corridor.frame.xy) - 1:>6} {t_fast:>18.2f} {t_loop:>12.2f} "
+            f"{t_loop_1m:>20.1f} {t_loop_1m / t_fast:>8.0f}x {diff:>14.2e}"
+        )
+    print(
+        f"(loop timed on {N_LOOP:,} points and extrapolated linearly to {N_POINTS:,}; "
+        "points uniform in the corridor's bounding box + 0.5 degree)"
+    )
 
 
 if __name__ == "__main__":

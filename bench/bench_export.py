@@ -27,17 +27,23 @@ def main() -> None:
     print(f"basemap load (once per process): {time.perf_counter() - t0:.2f} s")
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        out = render_map(gdf, Path(tmp) / "a4.png", title="Benchmark", preset="a4_landscape", dpi=300,
-                         corridors=corridors)
+        out = render_map(
+            gdf, Path(tmp) / "a4.png", title="Benchmark", preset="a4_landscape", dpi=300, corridors=corridors
+        )
         png_s = time.perf_counter() - t0
-        print(f"A4 PNG at 300 dpi, {len(gdf):,} incidents: {png_s:.2f} s (target ≤ 5 s), "
-              f"{out.path.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"A4 PNG at 300 dpi, {len(gdf):,} incidents: {png_s:.2f} s (target ≤ 5 s), "
+            f"{out.path.stat().st_size / 1e6:.1f} MB"
+        )
         t0 = time.perf_counter()
-        out = render_animation(gdf, Path(tmp) / "anim.gif", frames=120, preset="slide_16_9", dpi=72,
-                               corridors=corridors)
+        out = render_animation(
+            gdf, Path(tmp) / "anim.gif", frames=120, preset="slide_16_9", dpi=72, corridors=corridors
+        )
         gif_s = time.perf_counter() - t0
-        print(f"GIF, {out.metadata['frames_written']} frames, {len(gdf):,} incidents: {gif_s:.2f} s "
-              f"(target ≤ 30 s), {out.path.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"GIF, {out.metadata['frames_written']} frames, {len(gdf):,} incidents: {gif_s:.2f} s "
+            f"(target ≤ 30 s), {out.path.stat().st_size / 1e6:.1f} MB"
+        )
 
 
 if __name__ == "__main__":

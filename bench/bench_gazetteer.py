@@ -24,12 +24,51 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
-from geo.names import normalize_name, phonetic_key  # noqa: E402
+from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.names import normalize_name, phonetic_key
 
-SYLLABLES = ["bar", "kha", "ra", "mu", "sha", "qa", "dir", "tel", "ain", "ba", "ni", "yas", "zor", "jab",
-             "leh", "hal", "ab", "fa", "rus", "ma", "sal", "hab", "kur", "di", "nab", "ek", "tar", "tus",
-             "qus", "our", "da", "lia", "hum", "ra", "sir", "mish", "wad", "ri", "jisr", "suq"]
+SYLLABLES = [
+    "bar",
+    "kha",
+    "ra",
+    "mu",
+    "sha",
+    "qa",
+    "dir",
+    "tel",
+    "ain",
+    "ba",
+    "ni",
+    "yas",
+    "zor",
+    "jab",
+    "leh",
+    "hal",
+    "ab",
+    "fa",
+    "rus",
+    "ma",
+    "sal",
+    "hab",
+    "kur",
+    "di",
+    "nab",
+    "ek",
+    "tar",
+    "tus",
+    "qus",
+    "our",
+    "da",
+    "lia",
+    "hum",
+    "ra",
+    "sir",
+    "mish",
+    "wad",
+    "ri",
+    "jisr",
+    "suq",
+]
 
 
 def synthetic_places(n: int, seed: int = 7) -> pd.DataFrame:
@@ -39,15 +78,27 @@ def synthetic_places(n: int, seed: int = 7) -> pd.DataFrame:
     while len(names) < n:
         words = rng.choice([1, 1, 2, 2, 3])
         name = " ".join(
-            "".join(rng.choice(SYLLABLES) for _ in range(rng.choice([2, 3]))).capitalize() for _ in range(words))
+            "".join(rng.choice(SYLLABLES) for _ in range(rng.choice([2, 3]))).capitalize() for _ in range(words)
+        )
         names.add(name)
     ordered = sorted(names)
-    return pd.DataFrame({
-        "id": [f"syn{i}" for i in range(n)], "name_en": ordered, "name_ar": "", "alt_names": "",
-        "kind": "village", "parent_id": "", "admin1": "Hama",
-        "lat": [rng.uniform(32.5, 37.2) for _ in range(n)], "lon": [rng.uniform(35.8, 42.2) for _ in range(n)],
-        "coord_precision_m": 1000, "source": "synthetic", "notes": "", "origin": "synthetic",
-    })
+    return pd.DataFrame(
+        {
+            "id": [f"syn{i}" for i in range(n)],
+            "name_en": ordered,
+            "name_ar": "",
+            "alt_names": "",
+            "kind": "village",
+            "parent_id": "",
+            "admin1": "Hama",
+            "lat": [rng.uniform(32.5, 37.2) for _ in range(n)],
+            "lon": [rng.uniform(35.8, 42.2) for _ in range(n)],
+            "coord_precision_m": 1000,
+            "source": "synthetic",
+            "notes": "",
+            "origin": "synthetic",
+        }
+    )
 
 
 def respell(name: str, rng: random.Random) -> str:
@@ -74,9 +125,9 @@ def typo(name: str, rng: random.Random) -> str:
     op = rng.choice(["sub", "del", "ins"])
     letter = rng.choice("bdfgklmnprstz")
     if op == "sub":
-        return name[:i] + letter + name[i + 1:]
+        return name[:i] + letter + name[i + 1 :]
     if op == "del":
-        return name[:i] + name[i + 1:]
+        return name[:i] + name[i + 1 :]
     return name[:i] + letter + name[i:]
 
 
@@ -91,7 +142,7 @@ def rate(gaz: Gazetteer, queries: list[str]) -> tuple[float, list[object]]:
 
 
 def naive(keys: list[str], key_ids: list[str], queries: list[str]) -> tuple[float, list[str | None]]:
-    """The naive way: extractOne over every normalized key; returns rate and top ids."""
+    """Time the naive way (extractOne over every normalized key); return its rate and top ids."""
     start = time.perf_counter()
     answers = []
     for q in queries:
@@ -124,8 +175,10 @@ def run(label: str, gaz: Gazetteer, n_queries: int, rng: random.Random) -> None:
     # Same answer, or a tie: the naive winner's name is exactly as similar as ours.
     key_of = dict(zip(key_ids, keys, strict=True))
     same = sum(
-        1 for (m, t), q in zip(both, [m.query for m, _ in both], strict=True)
-        if m.place_id == t or t in {c.place_id for c in m.candidates}
+        1
+        for (m, t), q in zip(both, [m.query for m, _ in both], strict=True)
+        if m.place_id == t
+        or t in {c.place_id for c in m.candidates}
         or fuzz.ratio(normalize_name(q), key_of[t]) <= max(fuzz.ratio(normalize_name(q), key_of[m.place_id]), 0)
     )
     print(f"fuzzy vs naive (process.extractOne over all {len(keys):,} names), {len(sub)} queries:")

@@ -30,22 +30,41 @@ def write_acled(path: Path, rows: int, seed: int = 1) -> None:
     lat = rng.uniform(32.4, 37.2, rows).round(4)
     day = rng.integers(0, 365, rows)
     dates = (np.datetime64("2025-01-01") + day).astype(str)
-    subs = np.array(["Attack", "Air/drone strike", "Armed clash", "Shelling/artillery/missile attack",
-                     "Abduction/forced disappearance"])
+    subs = np.array(
+        [
+            "Attack",
+            "Air/drone strike",
+            "Armed clash",
+            "Shelling/artillery/missile attack",
+            "Abduction/forced disappearance",
+        ]
+    )
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(ACLED_COLUMNS)
         for i in range(rows):
             record = dict.fromkeys(ACLED_COLUMNS, "")
-            record.update({
-                "event_id_cnty": f"SYR{i}", "event_date": dates[i], "year": "2025",
-                "time_precision": str(1 + i % 3), "event_type": "Violence against civilians",
-                "sub_event_type": subs[i % len(subs)], "actor1": "Unidentified Armed Group (Syria)",
-                "actor2": "Civilians (Syria)", "country": "Syria", "admin1": "Hama", "location": f"Place {i % 500}",
-                "latitude": str(lat[i]), "longitude": str(lon[i]), "geo_precision": str(1 + i % 3),
-                "source": "SOHR; Reuters" if i % 4 else "", "notes": f"Synthetic event {i} for benchmarking.",
-                "fatalities": str(i % 17),
-            })
+            record.update(
+                {
+                    "event_id_cnty": f"SYR{i}",
+                    "event_date": dates[i],
+                    "year": "2025",
+                    "time_precision": str(1 + i % 3),
+                    "event_type": "Violence against civilians",
+                    "sub_event_type": subs[i % len(subs)],
+                    "actor1": "Unidentified Armed Group (Syria)",
+                    "actor2": "Civilians (Syria)",
+                    "country": "Syria",
+                    "admin1": "Hama",
+                    "location": f"Place {i % 500}",
+                    "latitude": str(lat[i]),
+                    "longitude": str(lon[i]),
+                    "geo_precision": str(1 + i % 3),
+                    "source": "SOHR; Reuters" if i % 4 else "",
+                    "notes": f"Synthetic event {i} for benchmarking.",
+                    "fatalities": str(i % 17),
+                }
+            )
             writer.writerow(record.values())
 
 
@@ -62,10 +81,14 @@ def main(rows: int = 100_000) -> None:
         save_gpkg(result.incidents, Path(tmp) / "out.gpkg")
         save_s = time.perf_counter() - start
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"rows: {rows:,}  imported: {result.imported:,}  rejected: {result.rejected:,}  "
-          f"flagged rows: {result.summary()['flagged']:,}")
-    print(f"import: {import_s:.2f} s  save_gpkg: {save_s:.2f} s  "
-          f"peak RSS: {peak_mb:.0f} MB (before import {rss_before:.0f} MB)")
+    print(
+        f"rows: {rows:,}  imported: {result.imported:,}  rejected: {result.rejected:,}  "
+        f"flagged rows: {result.summary()['flagged']:,}"
+    )
+    print(
+        f"import: {import_s:.2f} s  save_gpkg: {save_s:.2f} s  "
+        f"peak RSS: {peak_mb:.0f} MB (before import {rss_before:.0f} MB)"
+    )
     print(f"target: < 10 s import, < 1024 MB peak -> {'OK' if import_s < 10 and peak_mb < 1024 else 'MISSED'}")
 
 

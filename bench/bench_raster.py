@@ -59,9 +59,20 @@ def build(path: Path, size: int, overviews: bool) -> float:
     """Write a size × size float32 DEM-like raster in UTM 37N over Syria, block by block; return seconds."""
     t0 = time.perf_counter()
     transform = from_origin(150_000, 4_150_000, 60, 60)  # 600 km × 600 km at 60 m
-    profile = {"driver": "GTiff", "width": size, "height": size, "count": 1, "dtype": "float32",
-               "crs": "EPSG:32637", "transform": transform, "nodata": -9999.0, "tiled": True,
-               "blockxsize": 512, "blockysize": 512, "BIGTIFF": "IF_SAFER"}
+    profile = {
+        "driver": "GTiff",
+        "width": size,
+        "height": size,
+        "count": 1,
+        "dtype": "float32",
+        "crs": "EPSG:32637",
+        "transform": transform,
+        "nodata": -9999.0,
+        "tiled": True,
+        "blockxsize": 512,
+        "blockysize": 512,
+        "BIGTIFF": "IF_SAFER",
+    }
     cols = np.arange(size, dtype=np.float32)
     with rasterio.open(path, "w", **profile) as dst:
         step = 512
@@ -77,8 +88,12 @@ def build(path: Path, size: int, overviews: bool) -> float:
 
 def measure(kind: str, path: Path) -> dict[str, object]:
     """Run one overlay preparation in a fresh interpreter and return its figures."""
-    out = subprocess.run([sys.executable, "-c", CHILD.format(repo=str(REPO)), kind, str(path)],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD.format(repo=str(REPO)), kind, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -93,14 +108,18 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"bench_{args.size}.tif"
         built = build(path, args.size, overviews=True)
-        print(f"built {args.size}×{args.size} float32 GeoTIFF with overviews: {path.stat().st_size / 1e6:.0f} MB "
-              f"in {built:.1f} s")
+        print(
+            f"built {args.size}×{args.size} float32 GeoTIFF with overviews: {path.stat().st_size / 1e6:.0f} MB "
+            f"in {built:.1f} s"
+        )
         for kind in ("overlay", "terrain"):
             m = measure(kind, path)
             flag = "OK" if (m["prepare_s"] <= 2 and m["peak_rss_mb"] <= 500) else "OVER TARGET"
-            print(f"{kind:8s} prepare {m['prepare_s']:.2f} s (+ import {m['import_s']:.2f} s, PNG {m['png_s']:.2f} s, "
-                  f"{m['png_mb']:.1f} MB), peak RSS {m['peak_rss_mb']:.0f} MB, output {m['shape'][1]}×{m['shape'][0]}, "
-                  f"read {m['read_shape'][1]}×{m['read_shape'][0]} [{flag if kind == 'overlay' else 'info'}]")
+            print(
+                f"{kind:8s} prepare {m['prepare_s']:.2f} s (+ import {m['import_s']:.2f} s, PNG {m['png_s']:.2f} s, "
+                f"{m['png_mb']:.1f} MB), peak RSS {m['peak_rss_mb']:.0f} MB, output {m['shape'][1]}×{m['shape'][0]}, "
+                f"read {m['read_shape'][1]}×{m['read_shape'][0]} [{flag if kind == 'overlay' else 'info'}]"
+            )
         if args.no_overviews:
             bare = folder / f"bench_{args.size}_no_ovr.tif"
             build(bare, args.size, overviews=False)

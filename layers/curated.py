@@ -38,8 +38,11 @@ __all__ = ["CURATED_DIR", "REGIONS", "list_curated", "load_all_curated", "load_c
 CURATED_DIR = Path(__file__).resolve().parent.parent / "data" / "incidents"
 #: Region names used by aggregates, as governorates.
 REGIONS = {"syria": ADMIN1_NAMES, "syrian coast": ("Latakia", "Tartus")}
-_REGIONAL_WORDS = re.compile(r"\b(northern|southern|eastern|western|central|rural|countryside|province|"
-                             r"governorate|region)\b", re.IGNORECASE)
+_REGIONAL_WORDS = re.compile(
+    r"\b(northern|southern|eastern|western|central|rural|countryside|province|"
+    r"governorate|region)\b",
+    re.IGNORECASE,
+)
 
 
 def list_curated(directory: str | Path | None = None) -> list[str]:
@@ -78,8 +81,14 @@ def resolve_curated_place(place: str, context: str | None, aggregate: bool, gaze
     except PlaceNotFoundError as err:
         return {"error": f"unresolved place: {err}"}
     if match.resolved:
-        return {"place_id": match.place_id, "lon": match.lon, "lat": match.lat,
-                "geo_precision": match.geo_precision, "admin1": match.admin1, "error": ""}
+        return {
+            "place_id": match.place_id,
+            "lon": match.lon,
+            "lat": match.lat,
+            "geo_precision": match.geo_precision,
+            "admin1": match.admin1,
+            "error": "",
+        }
     if not aggregate:
         kind = "ambiguous place" if match.ambiguous else "unresolved place"
         return {"error": f"{kind}: {match.reason}"}
@@ -101,9 +110,14 @@ def resolve_curated_place(place: str, context: str | None, aggregate: bool, gaze
         admin1.append(str(sub.admin1))
         ids.append(sub)
     single = ids[0] if len(ids) == 1 and len(parts) == 1 else None
-    return {"place_id": single.place_id if single else None, "lon": single.lon if single else None,
-            "lat": single.lat if single else None, "geo_precision": 3,
-            "admin1": "; ".join(dict.fromkeys(admin1)), "error": ""}
+    return {
+        "place_id": single.place_id if single else None,
+        "lon": single.lon if single else None,
+        "lat": single.lat if single else None,
+        "geo_precision": 3,
+        "admin1": "; ".join(dict.fromkeys(admin1)),
+        "error": "",
+    }
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -116,8 +130,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("incidents"), list):
         raise DataSchemaError(f"{path}: expected a mapping with an 'incidents' list (see data/incidents/README.md)")
     if data.get("dataset") != path.stem:
-        raise DataSchemaError(f"{path}: field 'dataset' is {data.get('dataset')!r}; it must equal the file stem "
-                              f"{path.stem!r}")
+        raise DataSchemaError(
+            f"{path}: field 'dataset' is {data.get('dataset')!r}; it must equal the file stem {path.stem!r}"
+        )
     return data
 
 
@@ -168,15 +183,18 @@ def load_curated(name_or_path: str | Path, gazetteer: Gazetteer) -> gpd.GeoDataF
         record.setdefault("campaign", data.get("campaign"))
         record["campaign"] = record["campaign"] or data.get("campaign")
         aggregate = bool(item.get("aggregate"))
-        found = resolve_curated_place(str(item.get("place_reported") or ""), item.get("place_context"),
-                                      aggregate, gazetteer)
+        found = resolve_curated_place(
+            str(item.get("place_reported") or ""), item.get("place_context"), aggregate, gazetteer
+        )
         where = f"{path}, id {item.get('id')!r} (row {number}), field 'place_reported'"
         if found["error"]:
             problems.append(f"{where}: {found['error']}")
             continue
         if item.get("place_id") and item["place_id"] != found["place_id"]:
-            problems.append(f"{where}: the YAML says place_id {item['place_id']!r} but the gazetteer resolves "
-                            f"it to {found['place_id']!r}; fix place_context or place_id")
+            problems.append(
+                f"{where}: the YAML says place_id {item['place_id']!r} but the gazetteer resolves "
+                f"it to {found['place_id']!r}; fix place_context or place_id"
+            )
             continue
         for key in ("place_id", "lon", "lat", "geo_precision", "admin1"):
             record[key] = found[key]
@@ -190,10 +208,10 @@ def load_curated(name_or_path: str | Path, gazetteer: Gazetteer) -> gpd.GeoDataF
     gdf = result.incidents
     staged = gdf.assign(_row=raw.loc[raw["id"].isin(gdf["id"]), "_row"].to_numpy()) if len(gdf) else gdf
     if len(staged):
-        extra = concat_issues([check_sources(staged, str(path), required=True),
-                               check_curated_sources(staged, str(path))])
-        problems += [f"{path}, id {r.id!r} (row {r.row}), field '{r.field}': {r.reason}"
-                     for r in extra.itertuples()]
+        extra = concat_issues(
+            [check_sources(staged, str(path), required=True), check_curated_sources(staged, str(path))]
+        )
+        problems += [f"{path}, id {r.id!r} (row {r.row}), field '{r.field}': {r.reason}" for r in extra.itertuples()]
     if problems:
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
         raise DataSchemaError("; ".join(problems[:5]) + more)
@@ -208,8 +226,9 @@ def load_all_curated(gazetteer: Gazetteer, directory: str | Path | None = None) 
     DataSchemaError
         A dataset is bad, or an id appears in two datasets.
     """
-    frames = [load_curated(Path(directory or CURATED_DIR) / f"{name}.yaml", gazetteer)
-              for name in list_curated(directory)]
+    frames = [
+        load_curated(Path(directory or CURATED_DIR) / f"{name}.yaml", gazetteer) for name in list_curated(directory)
+    ]
     gdf = to_incident_frame(pd.concat(frames, ignore_index=True)) if frames else to_incident_frame(pd.DataFrame())
     dup = gdf["id"][gdf["id"].duplicated()]
     if len(dup):

@@ -100,8 +100,14 @@ def add_raster_overlay(fmap: folium.Map, overlay: Any, name: str) -> folium.Map:
     from layers.raster import overlay_data_url
 
     image = overlay_data_url(overlay) if hasattr(overlay, "bounds") else overlay.rgba
-    folium.raster_layers.ImageOverlay(image=image, bounds=overlay.leaflet_bounds, mercator_project=False,
-                                      opacity=1.0, name=_text(name), interactive=False).add_to(fmap)
+    folium.raster_layers.ImageOverlay(
+        image=image,
+        bounds=overlay.leaflet_bounds,
+        mercator_project=False,
+        opacity=1.0,
+        name=_text(name),
+        interactive=False,
+    ).add_to(fmap)
     # The layer control's script names every layer: it must come after the new one.
     for key in [k for k, child in fmap._children.items() if isinstance(child, folium.LayerControl)]:
         fmap._children.move_to_end(key)

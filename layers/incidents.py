@@ -38,8 +38,14 @@ __all__ = [
 ]
 
 EVENT_TYPES = (
-    "massacre", "execution", "shelling/airstrike", "abduction/disappearance",
-    "raid", "clash", "displacement", "other",
+    "massacre",
+    "execution",
+    "shelling/airstrike",
+    "abduction/disappearance",
+    "raid",
+    "clash",
+    "displacement",
+    "other",
 )
 DATE_PRECISIONS = ("day", "week", "month", "year")
 CONFIDENCE = ("confirmed", "fair", "weak", "contested")
@@ -47,20 +53,54 @@ TOLL_COLUMNS = ("deaths_low", "deaths_best", "deaths_high", "injured", "missing_
 
 #: Every column of the model, in order, with its in-memory dtype.
 DTYPES: dict[str, str] = {
-    "id": "str", "dataset": "str", "title": "str", "event_type": "str",
-    "date_start": "datetime64[ns, UTC]", "date_end": "datetime64[ns, UTC]", "date_precision": "str",
-    "place_reported": "str", "place_id": "str", "lat": "float64", "lon": "float64",
-    "geo_precision": "Int64", "admin1": "str", "corridor": "str", "chainage_km": "float64",
+    "id": "str",
+    "dataset": "str",
+    "title": "str",
+    "event_type": "str",
+    "date_start": "datetime64[ns, UTC]",
+    "date_end": "datetime64[ns, UTC]",
+    "date_precision": "str",
+    "place_reported": "str",
+    "place_id": "str",
+    "lat": "float64",
+    "lon": "float64",
+    "geo_precision": "Int64",
+    "admin1": "str",
+    "corridor": "str",
+    "chainage_km": "float64",
     **dict.fromkeys(TOLL_COLUMNS, "Int64"),
-    "perpetrator_reported": "str", "victim_group_reported": "str", "campaign": "str",
-    "summary": "str", "confidence": "str", "sensitive": "bool", "aggregate": "bool",
-    "sources": "object", "figures": "object",
+    "perpetrator_reported": "str",
+    "victim_group_reported": "str",
+    "campaign": "str",
+    "summary": "str",
+    "confidence": "str",
+    "sensitive": "bool",
+    "aggregate": "bool",
+    "sources": "object",
+    "figures": "object",
 }
 COLUMNS = tuple(DTYPES)
 _JSON_COLUMNS = ("sources", "figures")
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august",
-     "september", "october", "november", "december"], 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        1,
+    )
+}
 _MONTHS.update({name[:3]: i for name, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _RANK = {p: i for i, p in enumerate(DATE_PRECISIONS)}
@@ -146,19 +186,34 @@ def parse_partial_dates(
         error = error.where(~new, e_err)
         field = field.where(~new, "date_end")
         before = (error == "") & has_end & (date_end < s0)
-        error = error.where(~before, "end before start: date_end " + e_text + " is before date_start "
-                            + _text(start) + "; swap them or fix the end")
+        error = error.where(
+            ~before,
+            "end before start: date_end "
+            + e_text
+            + " is before date_start "
+            + _text(start)
+            + "; swap them or fix the end",
+        )
         field = field.where(~before, "date_end")
     wrong_p = (error == "") & bad_p
-    error = error.where(~wrong_p, "unknown date precision: " + _text(precision if precision is not None
-                                                                       else start).map(repr)
-                        + f"; use one of {', '.join(DATE_PRECISIONS)}")
+    error = error.where(
+        ~wrong_p,
+        "unknown date precision: "
+        + _text(precision if precision is not None else start).map(repr)
+        + f"; use one of {', '.join(DATE_PRECISIONS)}",
+    )
     field = field.where(~wrong_p, "date_precision")
     bad = error != ""
-    return pd.DataFrame({
-        "date_start": s0.where(~bad), "date_end": date_end.where(~bad),
-        "date_precision": eff.where(~bad, ""), "field": field, "error": error,
-    }, index=index)
+    return pd.DataFrame(
+        {
+            "date_start": s0.where(~bad),
+            "date_end": date_end.where(~bad),
+            "date_precision": eff.where(~bad, ""),
+            "field": field,
+            "error": error,
+        },
+        index=index,
+    )
 
 
 def _parse_one(text: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -220,12 +275,14 @@ def _parse_one(text: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, pd.Se
     return _assemble(text, year, month, day, prec, error)
 
 
-def _assemble(text: pd.Series, year: pd.Series, month: pd.Series, day: pd.Series, prec: pd.Series,
-              error: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+def _assemble(
+    text: pd.Series, year: pd.Series, month: pd.Series, day: pd.Series, prec: pd.Series, error: pd.Series
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Build UTC timestamps from parts; impossible dates (Feb 30) become errors."""
     parts = pd.DataFrame({"year": year, "month": month, "day": day})
-    parsed = pd.to_datetime(parts.where(prec != "").fillna({"year": 2000, "month": 1, "day": 1}).astype(int),
-                            errors="coerce", utc=True).where(prec != "")
+    parsed = pd.to_datetime(
+        parts.where(prec != "").fillna({"year": 2000, "month": 1, "day": 1}).astype(int), errors="coerce", utc=True
+    ).where(prec != "")
     impossible = (prec != "") & parsed.isna() & (error == "")
     error[impossible] = "impossible date: " + text[impossible].map(repr)
     parsed = parsed.astype("datetime64[ns, UTC]").where(error == "")
@@ -323,8 +380,9 @@ def to_flat(gdf: pd.DataFrame) -> pd.DataFrame:
             out[column] = (times.dt.strftime("%Y-%m-%dT%H:%M:%S") + "+00:00").astype("str")
     for column in _JSON_COLUMNS:
         if column in out.columns:
-            out[column] = out[column].map(lambda v: json.dumps(list(v) if isinstance(v, (list, tuple)) else [],
-                                                               ensure_ascii=False, default=str))
+            out[column] = out[column].map(
+                lambda v: json.dumps(list(v) if isinstance(v, (list, tuple)) else [], ensure_ascii=False, default=str)
+            )
     return out
 
 

@@ -129,20 +129,22 @@ def to_spacetime_table(
 
     low, best, high = col("deaths_low"), col("deaths_best"), col("deaths_high")
     place = df["place_reported"] if "place_reported" in df.columns else pd.Series("", index=df.index)
-    table = pd.DataFrame({
-        "id": df["id"],
-        "place": place,
-        "chainage_km": where["chainage_km"],
-        "offset_km": where["offset_km"],
-        "time_start": start,
-        "time_end": end,
-        "time_mid": start + (end - start) / 2,
-        "date_precision": precision,
-        "deaths_low": low,
-        "deaths_best": best,
-        "deaths_high": high,
-        "deaths_range": [_deaths_range(lo, be, hi) for lo, be, hi in zip(low, best, high, strict=True)],
-    })
+    table = pd.DataFrame(
+        {
+            "id": df["id"],
+            "place": place,
+            "chainage_km": where["chainage_km"],
+            "offset_km": where["offset_km"],
+            "time_start": start,
+            "time_end": end,
+            "time_mid": start + (end - start) / 2,
+            "date_precision": precision,
+            "deaths_low": low,
+            "deaths_best": best,
+            "deaths_high": high,
+            "deaths_range": [_deaths_range(lo, be, hi) for lo, be, hi in zip(low, best, high, strict=True)],
+        }
+    )
     return table.sort_values(["time_start", "chainage_km"], kind="stable").reset_index(drop=True)
 
 
@@ -259,16 +261,21 @@ def to_spacetime_chart(table: pd.DataFrame, estimate: SpreadEstimate | None = No
     data["deaths_best"] = data["deaths_best"].fillna(0)
     subtitle = ""
     if estimate is not None:
-        subtitle = (f"{estimate.status}" if estimate.status != "ok" else
-                    f"{estimate.direction}: {estimate.speed_km_per_day:.1f} km/day "
-                    f"(90 % interval {estimate.ci90_low_km_per_day:.1f} to {estimate.ci90_high_km_per_day:.1f}), "
-                    f"n = {estimate.n_points}")
+        subtitle = (
+            f"{estimate.status}"
+            if estimate.status != "ok"
+            else f"{estimate.direction}: {estimate.speed_km_per_day:.1f} km/day "
+            f"(90 % interval {estimate.ci90_low_km_per_day:.1f} to {estimate.ci90_high_km_per_day:.1f}), "
+            f"n = {estimate.n_points}"
+        )
     base = alt.Chart(data)
     y = alt.Y("chainage_km:Q", title="Chainage along the road (km)")
     bars = base.mark_rule(strokeWidth=2, opacity=0.6).encode(
-        x=alt.X("time_start:T", title="Time (UTC)"), x2="time_end:T", y=y)
+        x=alt.X("time_start:T", title="Time (UTC)"), x2="time_end:T", y=y
+    )
     dots = base.mark_circle(opacity=0.8).encode(
-        x="time_mid:T", y=y,
+        x="time_mid:T",
+        y=y,
         size=alt.Size("deaths_best:Q", title="Deaths (best)"),
         color=alt.Color("date_precision:N", title="Date precision"),
         tooltip=["id:N", "place:N", "chainage_km:Q", "time_start:T", "date_precision:N", "deaths_range:N"],

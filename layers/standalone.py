@@ -108,8 +108,16 @@ def story_steps(story: Any) -> list[list[Any]]:
         day0, day1 = window_days(start, end)
         west, south, east, north = step.view.to_bbox()
         zoom = step.view.zoom if step.view.zoom is not None else 9
-        out.append([day0, day1, f"{start:%Y-%m-%d} – {end:%Y-%m-%d}: {step.caption}",
-                    (south + north) / 2, (west + east) / 2, int(round(zoom))])
+        out.append(
+            [
+                day0,
+                day1,
+                f"{start:%Y-%m-%d} – {end:%Y-%m-%d}: {step.caption}",
+                (south + north) / 2,
+                (west + east) / 2,
+                round(zoom),
+            ]
+        )
     return out
 
 
@@ -120,8 +128,14 @@ def story_to_html(story: Any, gdf: gpd.GeoDataFrame, path: str | Path, *, public
     window, with the story's incidents outlined. The datasets should already be filtered
     to the story's.
     """
-    fmap = incident_map(gdf, public_safe=public_safe, steps=story_steps(story),
-                        highlight_ids=story.incident_ids, time_label=story.title, offline_assets=True)
+    fmap = incident_map(
+        gdf,
+        public_safe=public_safe,
+        steps=story_steps(story),
+        highlight_ids=story.incident_ids,
+        time_label=story.title,
+        offline_assets=True,
+    )
     page = inline_html(fmap.get_root().render())
     generated = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
     n_points = int((~gdf["aggregate"].astype(bool) & gdf.geometry.notna()).sum()) if len(gdf) else 0

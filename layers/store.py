@@ -95,8 +95,12 @@ def save_gpkg(gdf: gpd.GeoDataFrame, path: str | Path, *, title: str = "", publi
         flat[column] = flat[column].astype("int32")
     flat = gpd.GeoDataFrame(flat, geometry=frame.geometry.to_numpy(), crs="EPSG:4326")
     created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    meta = pd.DataFrame({"key": ["title", "created", "public_safe", "schema"],
-                         "value": [title, created, "true" if public_safe else "false", SCHEMA_VERSION]})
+    meta = pd.DataFrame(
+        {
+            "key": ["title", "created", "public_safe", "schema"],
+            "value": [title, created, "true" if public_safe else "false", SCHEMA_VERSION],
+        }
+    )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp.gpkg", dir=path.parent)
@@ -115,8 +119,9 @@ def save_gpkg(gdf: gpd.GeoDataFrame, path: str | Path, *, title: str = "", publi
         tmp.unlink(missing_ok=True)
         if isinstance(err, StoreError):
             raise
-        raise StoreError(f"{path}: could not save the dataset ({type(err).__name__}: {err}); "
-                         "the previous file is unchanged") from err
+        raise StoreError(
+            f"{path}: could not save the dataset ({type(err).__name__}: {err}); the previous file is unchanged"
+        ) from err
     return path
 
 
@@ -178,5 +183,9 @@ def load_gpkg_metadata(path: str | Path) -> StoreMetadata:
     meta = _metadata_dict(path)
     if not meta:
         raise StoreError(f"{path}: no {META_LAYER} table; save the dataset with layers.store.save_gpkg")
-    return StoreMetadata(title=meta.get("title", ""), created=meta.get("created", ""),
-                         public_safe=meta.get("public_safe") == "true", schema=meta.get("schema", ""))
+    return StoreMetadata(
+        title=meta.get("title", ""),
+        created=meta.get("created", ""),
+        public_safe=meta.get("public_safe") == "true",
+        schema=meta.get("schema", ""),
+    )

@@ -42,8 +42,9 @@ ISSUE_COLUMNS = ("file", "row", "id", "field", "value", "reason", "severity")
 SYRIA_BBOX_MARGIN = (35.4, 32.0, 42.75, 37.6)
 
 
-def _issues(mask: pd.Series, frame: pd.DataFrame, field: str, value: object, reason: object,
-            severity: str, file: str) -> pd.DataFrame:
+def _issues(
+    mask: pd.Series, frame: pd.DataFrame, field: str, value: object, reason: object, severity: str, file: str
+) -> pd.DataFrame:
     """Build issue rows for the rows of *frame* where *mask* holds.
 
     *frame* carries ``_row`` (1-based input row) and ``id``; *value* and
@@ -57,10 +58,17 @@ def _issues(mask: pd.Series, frame: pd.DataFrame, field: str, value: object, rea
     def pick(x: object) -> object:
         return x.loc[mask].astype(str).to_numpy() if isinstance(x, pd.Series) else x
 
-    return pd.DataFrame({
-        "file": file, "row": sub["_row"].to_numpy(), "id": sub["id"].astype(str).to_numpy(),
-        "field": field, "value": pick(value), "reason": pick(reason), "severity": severity,
-    })
+    return pd.DataFrame(
+        {
+            "file": file,
+            "row": sub["_row"].to_numpy(),
+            "id": sub["id"].astype(str).to_numpy(),
+            "field": field,
+            "value": pick(value),
+            "reason": pick(reason),
+            "severity": severity,
+        }
+    )
 
 
 def concat_issues(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
@@ -115,14 +123,42 @@ def parse_tolls(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFram
         huge = ~negative & values.notna() & ~(values <= MAX_TOLL)
         fraction = ~negative & ~huge & values.notna() & (values != values.round())
         issues += [
-            _issues(huge, raw, column, text, "implausible toll: " + column + " is " + text
-                    + f"; tolls above {MAX_TOLL:,} are not accepted", "reject", file),
-            _issues(nan, raw, column, text, "not a number: " + column + " is " + text.map(repr)
-                    + "; write a whole number or leave it empty", "reject", file),
-            _issues(negative, raw, column, text, "negative toll: " + column + " is " + text
-                    + "; tolls are counts of people (0 or more)", "reject", file),
-            _issues(fraction, raw, column, text, "not a whole number: " + column + " is " + text
-                    + "; tolls are counts of people", "reject", file),
+            _issues(
+                huge,
+                raw,
+                column,
+                text,
+                "implausible toll: " + column + " is " + text + f"; tolls above {MAX_TOLL:,} are not accepted",
+                "reject",
+                file,
+            ),
+            _issues(
+                nan,
+                raw,
+                column,
+                text,
+                "not a number: " + column + " is " + text.map(repr) + "; write a whole number or leave it empty",
+                "reject",
+                file,
+            ),
+            _issues(
+                negative,
+                raw,
+                column,
+                text,
+                "negative toll: " + column + " is " + text + "; tolls are counts of people (0 or more)",
+                "reject",
+                file,
+            ),
+            _issues(
+                fraction,
+                raw,
+                column,
+                text,
+                "not a whole number: " + column + " is " + text + "; tolls are counts of people",
+                "reject",
+                file,
+            ),
         ]
         out[column] = values.where(~(negative | fraction | huge)).round().astype("Int64")
     return out, concat_issues(issues)
@@ -139,14 +175,26 @@ def check_toll_order(df: pd.DataFrame, file: str) -> pd.DataFrame:
     """
     low, best, high = (pd.to_numeric(df[c], errors="coerce").astype(float) for c in TOLL_COLUMNS[:3])
     parts = []
-    for name_a, a, name_b, b in (("deaths_low", low, "deaths_best", best), ("deaths_best", best, "deaths_high", high),
-                                 ("deaths_low", low, "deaths_high", high)):
+    for name_a, a, name_b, b in (
+        ("deaths_low", low, "deaths_best", best),
+        ("deaths_best", best, "deaths_high", high),
+        ("deaths_low", low, "deaths_high", high),
+    ):
         bad = (a > b).fillna(False)
         if name_a == "deaths_low" and name_b == "deaths_high":
             bad = bad & best.isna()
         text = _fmt(a, ".0f") + " > " + _fmt(b, ".0f")
-        parts.append(_issues(bad, df, name_b, text, f"toll order: {name_a} > {name_b} (" + text
-                             + "); expected deaths_low <= deaths_best <= deaths_high", "reject", file))
+        parts.append(
+            _issues(
+                bad,
+                df,
+                name_b,
+                text,
+                f"toll order: {name_a} > {name_b} (" + text + "); expected deaths_low <= deaths_best <= deaths_high",
+                "reject",
+                file,
+            )
+        )
     return concat_issues(parts)
 
 
@@ -175,14 +223,41 @@ def parse_coordinates(raw: pd.DataFrame, file: str) -> tuple[pd.Series, pd.Serie
     parts = []
     for name, text, values, limit in (("lon", lon_t, lon, 180.0), ("lat", lat_t, lat, 90.0)):
         nan = (text != "") & (values.isna() | ~np.isfinite(values.fillna(0.0)))
-        parts.append(_issues(nan, raw, name, text, "not a number: " + name + " is " + text.map(repr)
-                             + "; write decimal degrees", "reject", file))
+        parts.append(
+            _issues(
+                nan,
+                raw,
+                name,
+                text,
+                "not a number: " + name + " is " + text.map(repr) + "; write decimal degrees",
+                "reject",
+                file,
+            )
+        )
         out = values.abs() > limit
-        parts.append(_issues(out, raw, name, text, f"coordinate out of range: {name} " + text
-                             + f" is outside ±{limit:.0f}; write decimal degrees (WGS84)", "reject", file))
+        parts.append(
+            _issues(
+                out,
+                raw,
+                name,
+                text,
+                f"coordinate out of range: {name} " + text + f" is outside ±{limit:.0f}; write decimal degrees (WGS84)",
+                "reject",
+                file,
+            )
+        )
     one = (lon_t != "") != (lat_t != "")
-    parts.append(_issues(one, raw, "lat/lon", lat_t + "," + lon_t, "missing coordinate: only one of "
-                         "lat/lon is given; give both or neither", "reject", file))
+    parts.append(
+        _issues(
+            one,
+            raw,
+            "lat/lon",
+            lat_t + "," + lon_t,
+            "missing coordinate: only one of lat/lon is given; give both or neither",
+            "reject",
+            file,
+        )
+    )
     bad_rows = pd.Series(False, index=raw.index)
     for part in parts:
         if len(part):
@@ -194,12 +269,37 @@ def parse_coordinates(raw: pd.DataFrame, file: str) -> tuple[pd.Series, pd.Serie
     outside = both & ~inside & ~swapped
     lat_s, lon_s = _fmt(lat, ".5f"), _fmt(lon, ".5f")
     pair = lat_s + "," + lon_s
-    parts.append(_issues(swapped, raw, "lat", pair, "swapped coordinates: lat " + lat_s + ", lon "
-                         + lon_s + " lies outside Syria but the swapped pair lies inside; "
-                         "swap latitude and longitude in the source", "flag", file))
-    parts.append(_issues(outside, raw, "lat", pair, "outside Syria: (lat " + lat_s + ", lon "
-                         + lon_s + ") is beyond Syria and its borders; check the coordinates",
-                         "flag", file))
+    parts.append(
+        _issues(
+            swapped,
+            raw,
+            "lat",
+            pair,
+            "swapped coordinates: lat "
+            + lat_s
+            + ", lon "
+            + lon_s
+            + " lies outside Syria but the swapped pair lies inside; "
+            "swap latitude and longitude in the source",
+            "flag",
+            file,
+        )
+    )
+    parts.append(
+        _issues(
+            outside,
+            raw,
+            "lat",
+            pair,
+            "outside Syria: (lat "
+            + lat_s
+            + ", lon "
+            + lon_s
+            + ") is beyond Syria and its borders; check the coordinates",
+            "flag",
+            file,
+        )
+    )
     return lon, lat, concat_issues(parts)
 
 
@@ -220,8 +320,15 @@ def is_in_syria(lon: object, lat: object) -> pd.Series | np.ndarray:
 def check_duplicate_ids(df: pd.DataFrame, file: str) -> pd.DataFrame:
     """Reject every row whose id repeats an earlier row's id."""
     dup = df["id"].duplicated() & (_text(df["id"]) != "")
-    return _issues(dup, df, "id", df["id"], "duplicate id: " + df["id"].astype(str)
-                   + " is used by an earlier row; ids must be unique", "reject", file)
+    return _issues(
+        dup,
+        df,
+        "id",
+        df["id"],
+        "duplicate id: " + df["id"].astype(str) + " is used by an earlier row; ids must be unique",
+        "reject",
+        file,
+    )
 
 
 def _has_source(sources: pd.Series, key: str | None = None) -> pd.Series:
@@ -238,31 +345,76 @@ def check_sources(df: pd.DataFrame, file: str, *, required: bool) -> pd.DataFram
     """Reject (curated, *required*) or flag (imports) rows without any source."""
     none = ~_has_source(df["sources"])
     if required:
-        return _issues(none, df, "sources", "", "missing source: every curated incident needs at least "
-                       "one source with a url", "reject", file)
-    return _issues(none, df, "sources", "", "no source: imported without a source; add source/source_url "
-                   "columns to keep the provenance", "flag", file)
+        return _issues(
+            none,
+            df,
+            "sources",
+            "",
+            "missing source: every curated incident needs at least one source with a url",
+            "reject",
+            file,
+        )
+    return _issues(
+        none,
+        df,
+        "sources",
+        "",
+        "no source: imported without a source; add source/source_url columns to keep the provenance",
+        "flag",
+        file,
+    )
 
 
 def check_curated_sources(df: pd.DataFrame, file: str) -> pd.DataFrame:
     """Curated rules: a source with a url, and every toll backed by a figure of a cited publisher."""
     no_url = ~_has_source(df["sources"], "url")
-    parts = [_issues(no_url, df, "sources", "", "missing source: no source has a url; add the address of "
-                     "the original report", "reject", file)]
-    measure = {"deaths_low": "deaths", "deaths_best": "deaths", "deaths_high": "deaths",
-               "injured": "injured", "missing_or_abducted": "missing_or_abducted"}
+    parts = [
+        _issues(
+            no_url,
+            df,
+            "sources",
+            "",
+            "missing source: no source has a url; add the address of the original report",
+            "reject",
+            file,
+        )
+    ]
+    measure = {
+        "deaths_low": "deaths",
+        "deaths_best": "deaths",
+        "deaths_high": "deaths",
+        "injured": "injured",
+        "missing_or_abducted": "missing_or_abducted",
+    }
     for column, kind in measure.items():
+
         def backed(row: pd.Series, column: str = column, kind: str = kind) -> bool:
             value = row[column]
             if pd.isna(value):
                 return True
             publishers = {str(s.get("publisher")) for s in row["sources"] if isinstance(s, dict)}
-            return any(isinstance(f, dict) and f.get("measure") == kind and str(f.get("value")) == str(value)
-                       and str(f.get("publisher")) in publishers for f in row["figures"])
+            return any(
+                isinstance(f, dict)
+                and f.get("measure") == kind
+                and str(f.get("value")) == str(value)
+                and str(f.get("publisher")) in publishers
+                for f in row["figures"]
+            )
+
         bad = ~df.apply(backed, axis=1).astype(bool) if len(df) else pd.Series(False, index=df.index)
-        parts.append(_issues(bad, df, column, df[column], f"unbacked figure: {column} = " + df[column].astype(str)
-                             + f" has no '{kind}' entry in figures from a publisher among the sources",
-                             "reject", file))
+        parts.append(
+            _issues(
+                bad,
+                df,
+                column,
+                df[column],
+                f"unbacked figure: {column} = "
+                + df[column].astype(str)
+                + f" has no '{kind}' entry in figures from a publisher among the sources",
+                "reject",
+                file,
+            )
+        )
     return concat_issues(parts)
 
 
@@ -278,13 +430,30 @@ def check_vocabulary(df: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.Data
     parts = []
     event = _text(out["event_type"]).str.lower()
     bad_event = ~event.isin(EVENT_TYPES)
-    parts.append(_issues(bad_event & (event != ""), out, "event_type", event, "unknown event type: "
-                         + event.map(repr) + f" recorded as 'other'; use one of {', '.join(EVENT_TYPES)}",
-                         "flag", file))
+    parts.append(
+        _issues(
+            bad_event & (event != ""),
+            out,
+            "event_type",
+            event,
+            "unknown event type: " + event.map(repr) + f" recorded as 'other'; use one of {', '.join(EVENT_TYPES)}",
+            "flag",
+            file,
+        )
+    )
     out["event_type"] = event.where(~bad_event, "other")
     conf = _text(out["confidence"]).str.lower()
     bad_conf = ~conf.isin(CONFIDENCE)
-    parts.append(_issues(bad_conf & (conf != ""), out, "confidence", conf, "unknown confidence: "
-                         + conf.map(repr) + f" dropped; use one of {', '.join(CONFIDENCE)}", "flag", file))
+    parts.append(
+        _issues(
+            bad_conf & (conf != ""),
+            out,
+            "confidence",
+            conf,
+            "unknown confidence: " + conf.map(repr) + f" dropped; use one of {', '.join(CONFIDENCE)}",
+            "flag",
+            file,
+        )
+    )
     out["confidence"] = conf.where(~bad_conf, None)
     return out, concat_issues(parts)

@@ -13,8 +13,9 @@ from geo.gazetteer import Gazetteer, load_gazetteer
 from layers.app_state import AppState, apply_review, date_span, from_query, timeline_freq
 
 DATASETS = ["coast_march_2025", "massacres_2012_2013", "rg_campaign_2011_2012"]
-_names = st.text(alphabet=st.characters(blacklist_characters="|", blacklist_categories=("Cs", "Cc")), min_size=1,
-                 max_size=12)
+_names = st.text(
+    alphabet=st.characters(blacklist_characters="|", blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12
+)
 
 
 @given(
@@ -26,17 +27,37 @@ _names = st.text(alphabet=st.characters(blacklist_characters="|", blacklist_cate
     basemap=st.sampled_from(["osm", "light", "satellite", "blank"]),
     start=st.dates(dt.date(2011, 1, 1), dt.date(2025, 12, 31)),
 )
-def test_every_state_round_trips_through_the_link(datasets, campaigns, min_deaths, corridor, max_km, basemap,
-                                                  start) -> None:
-    state = AppState(datasets=tuple(datasets), campaigns=tuple(campaigns), min_deaths=min_deaths, corridor=corridor,
-                     max_km=max_km if corridor else 5, basemap=basemap, start=start, end=start + dt.timedelta(days=3),
-                     view=(35.1, 36.2, 9))
+def test_every_state_round_trips_through_the_link(
+    datasets, campaigns, min_deaths, corridor, max_km, basemap, start
+) -> None:
+    state = AppState(
+        datasets=tuple(datasets),
+        campaigns=tuple(campaigns),
+        min_deaths=min_deaths,
+        corridor=corridor,
+        max_km=max_km if corridor else 5,
+        basemap=basemap,
+        start=start,
+        end=start + dt.timedelta(days=3),
+        view=(35.1, 36.2, 9),
+    )
     assert from_query(state.to_query(), DATASETS) == state
 
 
 def test_bad_parameters_fall_back_to_defaults() -> None:
-    state = from_query({"ds": "nope", "min": "-5", "km": "999", "corr": "M9", "start": "yesterday",
-                        "base": "<script>", "view": "91,0,3", "step": "year"}, DATASETS)
+    state = from_query(
+        {
+            "ds": "nope",
+            "min": "-5",
+            "km": "999",
+            "corr": "M9",
+            "start": "yesterday",
+            "base": "<script>",
+            "view": "91,0,3",
+            "step": "year",
+        },
+        DATASETS,
+    )
     assert state.datasets == tuple(DATASETS)
     assert state.min_deaths == 0
     assert state.corridor == ""
@@ -59,8 +80,14 @@ def test_date_span_of_an_empty_table_is_today() -> None:
 
 def test_review_choices_become_aliases_and_places(tmp_path: Path) -> None:
     gaz: Gazetteer = load_gazetteer(include_geonames=False)
-    edited = pd.DataFrame({"value": ["Snawbar al-Jableh", "Hamlet X", ""], "place_id": ["sonobar_latakia", "", ""],
-                           "lat": [None, 35.2, None], "lon": [None, 36.1, None]})
+    edited = pd.DataFrame(
+        {
+            "value": ["Snawbar al-Jableh", "Hamlet X", ""],
+            "place_id": ["sonobar_latakia", "", ""],
+            "lat": [None, 35.2, None],
+            "lon": [None, 36.1, None],
+        }
+    )
     assert apply_review(edited, gaz, tmp_path) == 2
     assert gaz.resolve("Snawbar al-Jableh").place_id == "sonobar_latakia"
     aliases = pd.read_csv(tmp_path / "aliases.csv")

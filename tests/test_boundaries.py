@@ -7,7 +7,6 @@ import sys
 
 from tests.conftest import REPO
 
-
 #: The only modules allowed to import folium: the map renderers (see DESIGN.md).
 FOLIUM_MODULES = ("layers.folium_map", "layers.standalone")
 
@@ -35,8 +34,9 @@ def test_core_does_not_load_streamlit_or_folium() -> None:
         "    importlib.import_module(name)\n"
         "print('streamlit' in sys.modules, 'folium' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO,
-                            timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
 

@@ -57,6 +57,7 @@ def towns() -> dict[str, tuple[float, float]]:
 
 # --- the data file ------------------------------------------------------------------------------
 
+
 def test_file_properties_documented_and_consistent(corridors):
     data = json.loads(CORRIDORS_PATH.read_text(encoding="utf-8"))
     assert [f["properties"]["ref"] for f in data["features"]] == ["M1", "M4", "M5"]
@@ -99,6 +100,7 @@ def test_bad_file_raises(tmp_path):
 
 
 # --- route order and distances -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("ref", ROUTE_ORDER)
 def test_towns_in_route_order_and_near_the_road(corridors, towns, ref):
@@ -201,6 +203,7 @@ def test_assign_corridors_picks_the_nearest(corridors, towns):
 
 # --- property tests --------------------------------------------------------------------------------
 
+
 @settings(max_examples=60, deadline=None)
 @given(
     ref=st.sampled_from(["M1", "M4", "M5"]),
@@ -235,15 +238,32 @@ def test_buffer_width_is_metric(corridors):
 
 # --- names --------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("name", "ref"),
     [
-        ("M4", "M4"), ("M-4", "M4"), ("m 4", "M4"), ("the M4 highway", "M4"), ("M4 motorway", "M4"),
-        ("Latakia–Aleppo highway", "M4"), ("Aleppo-Latakia highway", "M4"), ("Lattakia - Aleppo road", "M4"),
-        ("الطريق M4", "M4"), ("أوتوستراد حلب اللاذقية", "M4"), ("إم 4", "M4"), ("الطريق الدولي إم فور", "M4"),
-        ("M5 motorway", "M5"), ("M-5", "M5"), ("Damascus–Aleppo highway", "M5"), ("the Homs-Hama highway", "M5"),
-        ("طريق دمشق حلب الدولي", "M5"), ("Damascus-Daraa highway", "M5"),
-        ("M1", "M1"), ("the M-1", "M1"), ("Homs–Tartus highway", "M1"), ("Latakia-Jableh highway", "M1"),
+        ("M4", "M4"),
+        ("M-4", "M4"),
+        ("m 4", "M4"),
+        ("the M4 highway", "M4"),
+        ("M4 motorway", "M4"),
+        ("Latakia–Aleppo highway", "M4"),
+        ("Aleppo-Latakia highway", "M4"),
+        ("Lattakia - Aleppo road", "M4"),
+        ("الطريق M4", "M4"),
+        ("أوتوستراد حلب اللاذقية", "M4"),
+        ("إم 4", "M4"),
+        ("الطريق الدولي إم فور", "M4"),
+        ("M5 motorway", "M5"),
+        ("M-5", "M5"),
+        ("Damascus–Aleppo highway", "M5"),
+        ("the Homs-Hama highway", "M5"),
+        ("طريق دمشق حلب الدولي", "M5"),
+        ("Damascus-Daraa highway", "M5"),
+        ("M1", "M1"),
+        ("the M-1", "M1"),
+        ("Homs–Tartus highway", "M1"),
+        ("Latakia-Jableh highway", "M1"),
         ("أوتوستراد اللاذقية طرطوس", "M1"),
     ],
 )
@@ -258,6 +278,7 @@ def test_unknown_corridor_lists_valid_refs(corridors, name):
 
 
 # --- places along -------------------------------------------------------------------------------
+
 
 def test_places_along_orders_by_chainage(corridors, towns):
     names = ["Homs", "Tartus", "Jableh", "Deir ez-Zor", "Baniyas"]
@@ -293,9 +314,16 @@ def test_gazetteer_towns_in_route_order(corridors):
 
 # --- command line -------------------------------------------------------------------------------
 
+
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "geo", "corridor", *args], cwd=REPO,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "geo", "corridor", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_cli_point_json():

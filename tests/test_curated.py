@@ -14,8 +14,13 @@ from geo.gazetteer import Gazetteer
 from layers.curated import CURATED_DIR, list_curated, load_all_curated, load_curated, resolve_curated_place
 from layers.incidents import TOLL_COLUMNS
 
-MEASURE = {"deaths_low": "deaths", "deaths_best": "deaths", "deaths_high": "deaths",
-           "injured": "injured", "missing_or_abducted": "missing_or_abducted"}
+MEASURE = {
+    "deaths_low": "deaths",
+    "deaths_best": "deaths",
+    "deaths_high": "deaths",
+    "injured": "injured",
+    "missing_or_abducted": "missing_or_abducted",
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,14 +58,17 @@ def test_every_toll_is_in_figures_from_a_cited_publisher(curated: gpd.GeoDataFra
             value = getattr(row, column)
             if pd.isna(value):
                 continue
-            assert any(f["measure"] == MEASURE[column] and int(f["value"]) == int(value)
-                       and f["publisher"] in publishers for f in row.figures), (row.id, column, value)
+            assert any(
+                f["measure"] == MEASURE[column] and int(f["value"]) == int(value) and f["publisher"] in publishers
+                for f in row.figures
+            ), (row.id, column, value)
 
 
 @pytest.mark.parametrize(("name", "item"), records(), ids=lambda v: v["id"] if isinstance(v, dict) else v)
 def test_every_place_resolves_unambiguously(name: str, item: dict, gazetteer: Gazetteer) -> None:
-    found = resolve_curated_place(item["place_reported"], item.get("place_context"), bool(item.get("aggregate")),
-                                  gazetteer)
+    found = resolve_curated_place(
+        item["place_reported"], item.get("place_context"), bool(item.get("aggregate")), gazetteer
+    )
     assert found["error"] == "", found["error"]
     assert found["admin1"]
     if not item.get("aggregate"):
@@ -95,20 +103,34 @@ def _write(tmp_path: Path, incidents: list[dict]) -> Path:
     return path
 
 
-GOOD = {"id": "t-1", "title": "T", "event_type": "massacre", "date_start": "2025-03-07", "date_precision": "day",
-        "place_reported": "Sonobar", "aggregate": False, "deaths_best": 5, "confidence": "weak",
-        "sources": [{"publisher": "SOHR", "url": "https://x", "title": "", "date": None, "quote": "", "via": None}],
-        "figures": [{"measure": "deaths", "value": 5, "qualifier": "exact", "publisher": "SOHR", "quote": ""}]}
+GOOD = {
+    "id": "t-1",
+    "title": "T",
+    "event_type": "massacre",
+    "date_start": "2025-03-07",
+    "date_precision": "day",
+    "place_reported": "Sonobar",
+    "aggregate": False,
+    "deaths_best": 5,
+    "confidence": "weak",
+    "sources": [{"publisher": "SOHR", "url": "https://x", "title": "", "date": None, "quote": "", "via": None}],
+    "figures": [{"measure": "deaths", "value": 5, "qualifier": "exact", "publisher": "SOHR", "quote": ""}],
+}
 
 
 @pytest.mark.parametrize(
     ("change", "needle"),
-    [({"place_reported": "al-Qusour"}, "ambiguous place"), ({"sources": []}, "missing source"),
-     ({"figures": []}, "unbacked figure"), ({"date_start": "2025-02-30"}, "impossible date"),
-     ({"place_id": "alpha"}, "the YAML says place_id")],
+    [
+        ({"place_reported": "al-Qusour"}, "ambiguous place"),
+        ({"sources": []}, "missing source"),
+        ({"figures": []}, "unbacked figure"),
+        ({"date_start": "2025-02-30"}, "impossible date"),
+        ({"place_id": "alpha"}, "the YAML says place_id"),
+    ],
 )
-def test_bad_records_raise_naming_file_and_field(tmp_path: Path, tiny_gazetteer: Gazetteer, change: dict,
-                                                 needle: str) -> None:
+def test_bad_records_raise_naming_file_and_field(
+    tmp_path: Path, tiny_gazetteer: Gazetteer, change: dict, needle: str
+) -> None:
     path = _write(tmp_path, [{**GOOD, **change}])
     with pytest.raises(DataSchemaError, match=needle) as info:
         load_curated(path, tiny_gazetteer)

@@ -18,8 +18,7 @@ def test_gif_frames_and_header(tmp_path):
 
 
 def test_gif_fixed_frame_count_moving_window(tmp_path):
-    out = render_animation(synthetic_incidents(30), tmp_path / "a.gif", frames=7, mode="window", window_steps=2,
-                           dpi=30)
+    out = render_animation(synthetic_incidents(30), tmp_path / "a.gif", frames=7, mode="window", window_steps=2, dpi=30)
     assert Image.open(out.path).n_frames == 7
 
 
@@ -30,8 +29,11 @@ def test_mp4(tmp_path):
     out = render_animation(synthetic_incidents(20), tmp_path / "a.mp4", step="week", fps=5, hold_last_s=0, dpi=40)
     data = out.path.read_bytes()
     assert data[4:8] == b"ftyp"
-    probe = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-i", str(out.path), "-map", "0:v:0", "-c", "copy",
-                            "-f", "null", "-"], capture_output=True, text=True)
+    probe = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-i", str(out.path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+    )
     frames = [line for line in probe.stderr.splitlines() if line.startswith("frame=")]
     assert frames
     assert int(frames[-1].split("frame=")[1].split()[0]) == out.metadata["frames_written"]

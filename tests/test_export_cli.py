@@ -29,8 +29,22 @@ def test_export_gpkg_file_and_no_public(tmp_path, capsys):
     first = tmp_path / "a.gpkg"
     run_cli(["export", "coast_march_2025", "--to", "gpkg", "--out", str(first), "--no-public"])
     capsys.readouterr()
-    run_cli(["export", str(first), "--to", "geojson", "--out", str(tmp_path / "b.geojson"), "--start", "2025-03-07",
-             "--end", "2025-03-07", "--grid-km", "5"])
+    run_cli(
+        [
+            "export",
+            str(first),
+            "--to",
+            "geojson",
+            "--out",
+            str(tmp_path / "b.geojson"),
+            "--start",
+            "2025-03-07",
+            "--end",
+            "2025-03-07",
+            "--grid-km",
+            "5",
+        ]
+    )
     summary = json.loads(capsys.readouterr().out)
     assert summary["coarsening_grid_km"] == 5.0
     assert summary["incidents"] > 0
@@ -38,8 +52,12 @@ def test_export_gpkg_file_and_no_public(tmp_path, capsys):
 
 def test_export_story_pdf(tmp_path, capsys):
     out = tmp_path / "s.pdf"
-    assert run_cli(["export", "all", "--to", "pdf", "--story", "march_2025_m1_m4", "--out", str(out),
-                    "--preset", "slide_16_9"]) == 0
+    assert (
+        run_cli(
+            ["export", "all", "--to", "pdf", "--story", "march_2025_m1_m4", "--out", str(out), "--preset", "slide_16_9"]
+        )
+        == 0
+    )
     assert out.read_bytes().startswith(b"%PDF")
 
 
@@ -60,12 +78,35 @@ def test_export_png_with_a_dem_hillshade_under_the_map(tmp_path, capsys):
     dem = tmp_path / "dem.tif"
     x, y = np.meshgrid(np.linspace(0, 6, 300), np.linspace(0, 6, 240))
     elevation = (800 * np.sin(x) * np.cos(y) + 900).astype("float32")
-    with rasterio.open(dem, "w", driver="GTiff", width=300, height=240, count=1, dtype="float32",
-                       crs="EPSG:4326", transform=from_origin(35.6, 36.0, 0.004, 0.004), nodata=-9999) as dst:
+    with rasterio.open(
+        dem,
+        "w",
+        driver="GTiff",
+        width=300,
+        height=240,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=from_origin(35.6, 36.0, 0.004, 0.004),
+        nodata=-9999,
+    ) as dst:
         dst.write(elevation, 1)
     out = tmp_path / "map.png"
-    code = run_cli(["export", "coast_march_2025", "--to", "png", "--raster", str(dem), "--hillshade",
-                    "--dpi", "40", "--out", str(out)])
+    code = run_cli(
+        [
+            "export",
+            "coast_march_2025",
+            "--to",
+            "png",
+            "--raster",
+            str(dem),
+            "--hillshade",
+            "--dpi",
+            "40",
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     json.loads(capsys.readouterr().out)
     with Image.open(out) as image:

@@ -9,7 +9,7 @@ from layers.export.data import export_data
 from layers.store import load_gpkg
 from tests.export_fixtures import synthetic_incidents
 
-PAYLOADS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)"]
+PAYLOADS = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)"]
 
 
 @pytest.fixture
@@ -69,8 +69,10 @@ def test_kml_parses_with_timespans_and_sources(tmp_path, gdf):
     assert any("<b>bold</b> &" in (m.findtext("k:description", namespaces=ns) or "") for m in marks)
     sources = [d for d in root.findall(".//k:Placemark/k:ExtendedData/k:Data", ns) if d.get("name") == "sources"]
     assert json.loads(sources[0].findtext("k:value", namespaces=ns))[0]["publisher"] == "Test Wire"
-    doc_meta = {d.get("name"): d.findtext("k:value", namespaces=ns)
-                for d in root.findall("k:Document/k:ExtendedData/k:Data", ns)}
+    doc_meta = {
+        d.get("name"): d.findtext("k:value", namespaces=ns)
+        for d in root.findall("k:Document/k:ExtendedData/k:Data", ns)
+    }
     assert doc_meta["public_safe"] == "True"
 
 

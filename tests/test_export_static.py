@@ -13,11 +13,14 @@ from tests.export_fixtures import synthetic_incidents
 GEOD = Geod(ellps="WGS84")
 
 
-@pytest.mark.parametrize(("xlim", "ylim"), [
-    ((-300e3, 300e3), (-200e3, 200e3)),       # around 35° N
-    ((-250e3, -150e3), (-180e3, -120e3)),     # south-west (Damascus region), a small view
-    ((100e3, 400e3), (150e3, 300e3)),         # north-east (Deir ez-Zor, Hasakah)
-])
+@pytest.mark.parametrize(
+    ("xlim", "ylim"),
+    [
+        ((-300e3, 300e3), (-200e3, 200e3)),  # around 35° N
+        ((-250e3, -150e3), (-180e3, -120e3)),  # south-west (Damascus region), a small view
+        ((100e3, 400e3), (150e3, 300e3)),  # north-east (Deir ez-Zor, Hasakah)
+    ],
+)
 def test_scale_bar_matches_geod(xlim, ylim):
     bar = scale_bar_for(xlim, ylim)
     (lon0, lat0), (lon1, lat1) = bar.ends_lonlat()
@@ -84,8 +87,17 @@ def test_geotiff_background(tmp_path):
 
     tif = tmp_path / "bg.tif"
     data = np.tile(np.arange(50, dtype=np.uint8), (40, 1))
-    with rasterio.open(tif, "w", driver="GTiff", width=50, height=40, count=1, dtype="uint8", crs="EPSG:4326",
-                       transform=from_bounds(35, 33, 38, 36, 50, 40)) as dst:
+    with rasterio.open(
+        tif,
+        "w",
+        driver="GTiff",
+        width=50,
+        height=40,
+        count=1,
+        dtype="uint8",
+        crs="EPSG:4326",
+        transform=from_bounds(35, 33, 38, 36, 50, 40),
+    ) as dst:
         dst.write(data, 1)
     out = render_map(synthetic_incidents(10), tmp_path / "m.png", dpi=30, geotiff=tif)
     assert "bg.tif" in out.metadata["credits"]

@@ -23,9 +23,15 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # file, detected format, rows_in, imported
 CASES = [
-    ("plain.csv", "csv", 11, 4), ("plain_cp1256.csv", "csv", 11, 4), ("plain_utf16.csv", "csv", 11, 4),
-    ("plain.xlsx", "excel", 11, 5), ("acled.csv", "acled", 7, 4), ("ucdp.csv", "ucdp", 5, 3),
-    ("incidents.geojson", "geojson", 7, 3), ("incidents.kml", "kml", 4, 2), ("incidents.kmz", "kml", 4, 2),
+    ("plain.csv", "csv", 11, 4),
+    ("plain_cp1256.csv", "csv", 11, 4),
+    ("plain_utf16.csv", "csv", 11, 4),
+    ("plain.xlsx", "excel", 11, 5),
+    ("acled.csv", "acled", 7, 4),
+    ("ucdp.csv", "ucdp", 5, 3),
+    ("incidents.geojson", "geojson", 7, 3),
+    ("incidents.kml", "kml", 4, 2),
+    ("incidents.kmz", "kml", 4, 2),
 ]
 
 
@@ -153,12 +159,15 @@ def test_kmz_too_large_is_refused(tmp_path: Path) -> None:
         import_file(path)
 
 
-@pytest.mark.parametrize(("suffix", "content", "fmt"), [
-    ("", b'{"type": "FeatureCollection", "features": []}', "geojson"),
-    ("", b"<?xml version='1.0'?><kml/>", "kml"),
-    (".txt", b"id,where_prec,date_prec,best\n", "ucdp"),
-    (".csv", b"date,place\n", "csv"),
-])
+@pytest.mark.parametrize(
+    ("suffix", "content", "fmt"),
+    [
+        ("", b'{"type": "FeatureCollection", "features": []}', "geojson"),
+        ("", b"<?xml version='1.0'?><kml/>", "kml"),
+        (".txt", b"id,where_prec,date_prec,best\n", "ucdp"),
+        (".csv", b"date,place\n", "csv"),
+    ],
+)
 def test_detect_format(tmp_path: Path, suffix: str, content: bytes, fmt: str) -> None:
     path = tmp_path / f"input{suffix}"
     path.write_bytes(content)
@@ -171,9 +180,15 @@ def test_detect_kmz_without_extension(tmp_path: Path) -> None:
     assert detect_format(path) == "kml"
 
 
-@pytest.mark.parametrize(("content", "error"), [
-    (b"", "empty"), (b"foo,bar\n1,2\n", "needs a date column"), (b"\x00\x01\x02binary", "binary"),
-    (b"date,date\n1,2\n", "appears twice")])
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b"", "empty"),
+        (b"foo,bar\n1,2\n", "needs a date column"),
+        (b"\x00\x01\x02binary", "binary"),
+        (b"date,date\n1,2\n", "appears twice"),
+    ],
+)
 def test_whole_file_failures_raise_project_errors(tmp_path: Path, content: bytes, error: str) -> None:
     path = tmp_path / "x.csv"
     path.write_bytes(content)
@@ -216,8 +231,9 @@ def _corrupt(data: bytes, edits: list[tuple[int, int]]) -> bytes:
 _edits = st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=8)
 _inputs = st.one_of(
     st.binary(max_size=400),
-    st.text(alphabet=st.sampled_from(list("date,place,lat,lon,\"\n;\t-0123456789.:{}[]الصنوبر")),
-            max_size=300).map(lambda t: t.encode("utf-8")),
+    st.text(alphabet=st.sampled_from(list('date,place,lat,lon,"\n;\t-0123456789.:{}[]الصنوبر')), max_size=300).map(
+        lambda t: t.encode("utf-8")
+    ),
     _edits.map(lambda e: _corrupt(_PLAIN, e)),
     _edits.map(lambda e: _corrupt(_GEOJSON, e)),
 )
@@ -225,8 +241,9 @@ _inputs = st.one_of(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=_inputs, as_geojson=st.booleans())
-def test_fuzzed_input_never_escapes(tmp_path_factory: pytest.TempPathFactory, tiny_gazetteer: Gazetteer,
-                                    data: bytes, as_geojson: bool) -> None:
+def test_fuzzed_input_never_escapes(
+    tmp_path_factory: pytest.TempPathFactory, tiny_gazetteer: Gazetteer, data: bytes, as_geojson: bool
+) -> None:
     path = tmp_path_factory.mktemp("fuzz") / ("in.geojson" if as_geojson else "in.csv")
     path.write_bytes(data)
     try:

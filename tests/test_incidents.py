@@ -40,9 +40,14 @@ def test_explicit_end_is_kept_and_partial_end_widened() -> None:
 
 @pytest.mark.parametrize(
     ("text", "end", "kind"),
-    [("", "", "missing date"), ("yesterday", "", "unparseable date"), ("2025-02-30", "", "impossible date"),
-     ("2025-13-01", "", "impossible date"), ("03/04/2025", "", "ambiguous date"),
-     ("2025-03-09", "2025-03-07", "end before start")],
+    [
+        ("", "", "missing date"),
+        ("yesterday", "", "unparseable date"),
+        ("2025-02-30", "", "impossible date"),
+        ("2025-13-01", "", "impossible date"),
+        ("03/04/2025", "", "ambiguous date"),
+        ("2025-03-09", "2025-03-07", "end before start"),
+    ],
 )
 def test_bad_dates(text: str, end: str, kind: str) -> None:
     out = parse_partial_dates(pd.Series([text]), pd.Series([end]))
@@ -64,18 +69,34 @@ def test_empty_frame_has_every_column_typed() -> None:
 
 
 def test_aggregate_and_unlocated_rows_have_no_point() -> None:
-    gdf = to_incident_frame(pd.DataFrame({
-        "id": ["a", "b", "c"], "lon": [35.9, 35.9, None], "lat": [35.3, 35.3, None],
-        "aggregate": [False, True, False]}))
+    gdf = to_incident_frame(
+        pd.DataFrame(
+            {
+                "id": ["a", "b", "c"],
+                "lon": [35.9, 35.9, None],
+                "lat": [35.3, 35.3, None],
+                "aggregate": [False, True, False],
+            }
+        )
+    )
     assert gdf.geometry.isna().tolist() == [False, True, True]
     assert gdf.geometry.iloc[0].x == 35.9  # (lon, lat) order
 
 
 def test_flat_round_trip() -> None:
-    gdf = to_incident_frame(pd.DataFrame({
-        "id": ["a"], "title": ["مجزرة الحولة"], "date_start": [pd.Timestamp("2012-05-25", tz="UTC")],
-        "deaths_best": [108], "injured": [None], "sensitive": [True],
-        "sources": [[{"publisher": "OHCHR", "url": "https://x", "quote": "«108»"}]]}))
+    gdf = to_incident_frame(
+        pd.DataFrame(
+            {
+                "id": ["a"],
+                "title": ["مجزرة الحولة"],
+                "date_start": [pd.Timestamp("2012-05-25", tz="UTC")],
+                "deaths_best": [108],
+                "injured": [None],
+                "sensitive": [True],
+                "sources": [[{"publisher": "OHCHR", "url": "https://x", "quote": "«108»"}]],
+            }
+        )
+    )
     back = from_flat(to_flat(gdf))
     assert back["title"].iloc[0] == "مجزرة الحولة"
     assert back["sources"].iloc[0] == gdf["sources"].iloc[0]

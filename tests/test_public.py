@@ -21,21 +21,32 @@ from tests.export_fixtures import synthetic_incidents
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    rows=st.lists(st.tuples(st.floats(35.6, 42.3), st.floats(32.4, 37.3), st.booleans(),
-                            st.integers(0, 10**6)), min_size=1, max_size=15),
+    rows=st.lists(
+        st.tuples(st.floats(35.6, 42.3), st.floats(32.4, 37.3), st.booleans(), st.integers(0, 10**6)),
+        min_size=1,
+        max_size=15,
+    ),
     grid_km=st.sampled_from([0.5, 1.0, 5.0]),
     mode=st.sampled_from(["withhold", "redact"]),
 )
 def test_public_mode_leaks_nothing_sensitive(rows, grid_km, mode):
-    frame = to_incident_frame(pd.DataFrame({
-        "id": [f"r{i}" for i in range(len(rows))],
-        "title": [f"TITLE{i}X{r[3]}" for i, r in enumerate(rows)],
-        "summary": [f"SUMMARY{i}X{r[3]}" for i, r in enumerate(rows)],
-        "lon": [r[0] for r in rows], "lat": [r[1] for r in rows],
-        "date_start": "2025-03-07", "sensitive": [r[2] for r in rows],
-        "sources": [[{"publisher": "P", "url": "https://e.org", "quote": f"QUOTE{i}X{r[3]} by Ali Hassan"}]
-                    for i, r in enumerate(rows)],
-    }))
+    frame = to_incident_frame(
+        pd.DataFrame(
+            {
+                "id": [f"r{i}" for i in range(len(rows))],
+                "title": [f"TITLE{i}X{r[3]}" for i, r in enumerate(rows)],
+                "summary": [f"SUMMARY{i}X{r[3]}" for i, r in enumerate(rows)],
+                "lon": [r[0] for r in rows],
+                "lat": [r[1] for r in rows],
+                "date_start": "2025-03-07",
+                "sensitive": [r[2] for r in rows],
+                "sources": [
+                    [{"publisher": "P", "url": "https://e.org", "quote": f"QUOTE{i}X{r[3]} by Ali Hassan"}]
+                    for i, r in enumerate(rows)
+                ],
+            }
+        )
+    )
     out, report = to_public(frame, grid_km=grid_km, sensitive=mode)
     text = json.dumps(out.drop(columns="geometry").astype(str).to_dict("records"))
     exact = {(round(r[0], 9), round(r[1], 9)) for r in rows if r[2]}
@@ -68,15 +79,16 @@ def test_coarsened_points_are_cell_centres():
     assert np.allclose(back[0], lon)
 
 
-
-
-@pytest.mark.parametrize(("quote", "safe"), [
-    ("Two members of the Syrian Defense Ministry were killed.", True),
-    ("On March 7, fighters entered the village.", True),
-    ("Her brother Ali Hassan was taken.", False),
-    ("Abu Omar said the men came at night.", False),
-    ("Residents of Al-Rusafa. The convoy arrived.", True),
-])
+@pytest.mark.parametrize(
+    ("quote", "safe"),
+    [
+        ("Two members of the Syrian Defense Ministry were killed.", True),
+        ("On March 7, fighters entered the village.", True),
+        ("Her brother Ali Hassan was taken.", False),
+        ("Abu Omar said the men came at night.", False),
+        ("Residents of Al-Rusafa. The convoy arrived.", True),
+    ],
+)
 def test_quote_redactor(quote, safe):
     assert is_quote_safe(quote) is safe
 

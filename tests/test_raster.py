@@ -49,8 +49,19 @@ def _merc_y(lat: float | np.ndarray) -> float | np.ndarray:
 
 def write_tif(path: Path, data: np.ndarray, transform, crs, nodata=None, **extra) -> Path:
     data = data if data.ndim == 3 else data[None]
-    with rasterio.open(path, "w", driver="GTiff", height=data.shape[1], width=data.shape[2], count=data.shape[0],
-                       dtype=data.dtype, crs=crs, transform=transform, nodata=nodata, **extra) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        height=data.shape[1],
+        width=data.shape[2],
+        count=data.shape[0],
+        dtype=data.dtype,
+        crs=crs,
+        transform=transform,
+        nodata=nodata,
+        **extra,
+    ) as dst:
         dst.write(data)
     return path
 
@@ -62,7 +73,7 @@ def hot_spot_tif(path: Path, crs: str, size: int = 201) -> tuple[Path, tuple[flo
     half = size // 2
     transform = from_origin(cx - (half + 0.5) * res, cy + (half + 0.5) * res, res, res)
     data = np.zeros((size, size), np.float32)
-    data[half - 1:half + 2, half - 1:half + 2] = 1
+    data[half - 1 : half + 2, half - 1 : half + 2] = 1
     data[:20, :20] = -9999  # nodata in the north-west corner
     data[-20:, -20:] = np.nan  # NaN in the south-east corner
     write_tif(path, data, transform, crs, nodata=-9999)
@@ -133,8 +144,15 @@ def test_4326_grid_in_leaflet_is_off_where_3857_is_not(tmp_path: Path) -> None:
 
 def test_overlay_decimates_large_rasters_and_says_so(tmp_path: Path) -> None:
     data = np.tile(np.linspace(0, 100, 1500, dtype=np.float32), (1500, 1))
-    path = write_tif(tmp_path / "big.tif", data, from_origin(36, 35, 0.001, 0.001), "EPSG:4326", tiled=True,
-                     blockxsize=256, blockysize=256)
+    path = write_tif(
+        tmp_path / "big.tif",
+        data,
+        from_origin(36, 35, 0.001, 0.001),
+        "EPSG:4326",
+        tiled=True,
+        blockxsize=256,
+        blockysize=256,
+    )
     with rasterio.open(path, "r+") as dst:
         dst.build_overviews([2, 4, 8])
     ov = prepare_overlay(path, max_pixels=300 * 300, dst_crs="EPSG:4326")
@@ -163,8 +181,14 @@ def test_rgb_rgba_and_palette_rasters(tmp_path: Path) -> None:
     assert ov.value_range is None
     alpha = np.full((1, 20, 20), 255, np.uint8)
     alpha[0, :5] = 0
-    path4 = write_tif(tmp_path / "rgba.tif", np.concatenate([rgb, alpha]), from_origin(36, 35, 0.01, 0.01),
-                      "EPSG:4326", photometric="RGB", alpha="YES")
+    path4 = write_tif(
+        tmp_path / "rgba.tif",
+        np.concatenate([rgb, alpha]),
+        from_origin(36, 35, 0.01, 0.01),
+        "EPSG:4326",
+        photometric="RGB",
+        alpha="YES",
+    )
     with rasterio.open(path4) as src:
         assert src.colorinterp[3] == ColorInterp.alpha
     ov4 = prepare_overlay(path4, dst_crs="EPSG:4326", opacity=0.5)
@@ -240,8 +264,9 @@ def test_complex_type_is_refused(tmp_path: Path) -> None:
 
 
 def test_raster_outside_syria(tmp_path: Path) -> None:
-    path = write_tif(tmp_path / "paris.tif", np.ones((10, 10), np.float32), from_origin(2.2, 48.9, 0.01, 0.01),
-                     "EPSG:4326")
+    path = write_tif(
+        tmp_path / "paris.tif", np.ones((10, 10), np.float32), from_origin(2.2, 48.9, 0.01, 0.01), "EPSG:4326"
+    )
     with pytest.raises(RasterError, match="does not overlap Syria"):
         prepare_overlay(path)
     assert prepare_overlay(path, region=None).rgba.shape[0] >= 10  # no region: drawn anyway
@@ -278,11 +303,14 @@ def test_cell_sizes_in_metres() -> None:
     assert dx[0] == pytest.approx(30 / 0.9996, rel=1e-5)  # central meridian scale
 
 
-@pytest.mark.parametrize(("crs", "transform"), [
-    ("EPSG:32637", from_origin(300000, 3850000, 30, 30)),
-    ("EPSG:4326", from_origin(36.5, 35.0, 0.0003, 0.0003)),
-    ("EPSG:3857", from_origin(4.06e6, 4.14e6, 40, 40)),
-])
+@pytest.mark.parametrize(
+    ("crs", "transform"),
+    [
+        ("EPSG:32637", from_origin(300000, 3850000, 30, 30)),
+        ("EPSG:4326", from_origin(36.5, 35.0, 0.0003, 0.0003)),
+        ("EPSG:3857", from_origin(4.06e6, 4.14e6, 40, 40)),
+    ],
+)
 def test_hillshade_of_a_tilted_plane(crs: str, transform) -> None:
     # z rises eastwards by 0.5 m per ground metre: lit from the west at 30°: (s cos h + sin h) / sqrt(1 + s²).
     _rows, cols = np.mgrid[0:12, 0:12]
@@ -296,7 +324,8 @@ def test_hillshade_of_a_tilted_plane(crs: str, transform) -> None:
     # Lit from the east the same slope is darker; from the north it is as bright as the flat part of the normal.
     assert hillshade(dem, transform, crs, azimuth=90, altitude=30)[5, 5] < expected
     assert hillshade(dem, transform, crs, azimuth=0, altitude=30)[5, 5] == pytest.approx(
-        math.sin(h) / math.sqrt(1 + slope**2), abs=2e-3)
+        math.sin(h) / math.sqrt(1 + slope**2), abs=2e-3
+    )
 
 
 def test_hillshade_nan_and_shape_checks() -> None:
@@ -340,8 +369,11 @@ def incidents() -> gpd.GeoDataFrame:
     aggregate[10:15] = True
     for i in range(10, 20):  # aggregates and unlocated rows have no point
         geometry[i] = None
-    return gpd.GeoDataFrame({"lon": lon, "lat": lat, "deaths_best": pd_int(deaths), "aggregate": aggregate},
-                            geometry=geometry, crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"lon": lon, "lat": lat, "deaths_best": pd_int(deaths), "aggregate": aggregate},
+        geometry=geometry,
+        crs="EPSG:4326",
+    )
 
 
 def pd_int(values: np.ndarray):
@@ -370,8 +402,11 @@ def test_density_sums_to_total_weight(weight: str, units: str) -> None:
 
 def test_density_counts_and_kernel_shape() -> None:
     # Two points: kernel "none" counts them exactly; the Gaussian peaks at the point with spread = bandwidth.
-    gdf = gpd.GeoDataFrame({"aggregate": [False, False], "deaths_best": pd_int(np.array([5, 5], object))},
-                           geometry=[Point(38.5, 35.0), Point(38.5, 35.0)], crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"aggregate": [False, False], "deaths_best": pd_int(np.array([5, 5], object))},
+        geometry=[Point(38.5, 35.0), Point(38.5, 35.0)],
+        crs="EPSG:4326",
+    )
     counts = density_raster(gdf, bandwidth_km=4, weight="count", kernel="none", cell_km=2)
     assert counts.array.max() == 2
     assert counts.array.sum() == 2
@@ -448,8 +483,15 @@ def test_sample_raster_block_by_block(tmp_path: Path, monkeypatch: pytest.Monkey
     import layers.raster.sampling as sampling
 
     data = np.arange(600 * 600, dtype=np.float32).reshape(600, 600)
-    path = write_tif(tmp_path / "b.tif", data, from_origin(36, 35, 0.001, 0.001), "EPSG:4326", tiled=True,
-                     blockxsize=128, blockysize=128)
+    path = write_tif(
+        tmp_path / "b.tif",
+        data,
+        from_origin(36, 35, 0.001, 0.001),
+        "EPSG:4326",
+        tiled=True,
+        blockxsize=128,
+        blockysize=128,
+    )
     rng = np.random.default_rng(3)
     rows, cols = rng.integers(0, 600, 500), rng.integers(0, 600, 500)
     lons, lats = 36 + (cols + 0.5) * 0.001, 35 - (rows + 0.5) * 0.001
@@ -459,8 +501,9 @@ def test_sample_raster_block_by_block(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def test_add_raster_column(tmp_path: Path) -> None:
     path, _ = hot_spot_tif(tmp_path / "r.tif", "EPSG:32637")
-    gdf = gpd.GeoDataFrame({"id": ["a", "b", "c"]}, geometry=[Point(LON, LAT), None, Point(LON + 0.05, LAT)],
-                           crs="EPSG:4326")
+    gdf = gpd.GeoDataFrame(
+        {"id": ["a", "b", "c"]}, geometry=[Point(LON, LAT), None, Point(LON + 0.05, LAT)], crs="EPSG:4326"
+    )
     out = add_raster_column(gdf, path)
     assert out["elevation_m"].tolist()[0] == 1.0
     assert np.isnan(out["elevation_m"][1])
@@ -505,14 +548,25 @@ def test_density_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     gdf = incidents()
     import pandas as pd
 
-    frame = to_incident_frame(pd.DataFrame({
-        "id": [f"i{i}" for i in range(len(gdf))], "dataset": "t", "title": "x", "event_type": "other",
-        "date_start": pd.Timestamp("2012-05-25", tz="UTC"), "date_end": pd.Timestamp("2012-05-25", tz="UTC"),
-        "date_precision": "day", "lon": gdf.geometry.x.where(gdf.geometry.notna()),
-        "lat": gdf.geometry.y.where(gdf.geometry.notna()), "deaths_best": gdf["deaths_best"],
-        "aggregate": gdf["aggregate"], "sources": [[] for _ in range(len(gdf))],
-        "figures": [[] for _ in range(len(gdf))],
-    }))
+    frame = to_incident_frame(
+        pd.DataFrame(
+            {
+                "id": [f"i{i}" for i in range(len(gdf))],
+                "dataset": "t",
+                "title": "x",
+                "event_type": "other",
+                "date_start": pd.Timestamp("2012-05-25", tz="UTC"),
+                "date_end": pd.Timestamp("2012-05-25", tz="UTC"),
+                "date_precision": "day",
+                "lon": gdf.geometry.x.where(gdf.geometry.notna()),
+                "lat": gdf.geometry.y.where(gdf.geometry.notna()),
+                "deaths_best": gdf["deaths_best"],
+                "aggregate": gdf["aggregate"],
+                "sources": [[] for _ in range(len(gdf))],
+                "figures": [[] for _ in range(len(gdf))],
+            }
+        )
+    )
     store = save_gpkg(frame, tmp_path / "in.gpkg")
     parser = argparse.ArgumentParser()
     density_cmd.add_parser(parser.add_subparsers(dest="command", required=True))

@@ -38,12 +38,22 @@ def _wave(corridors, speed_km_per_day, precision="day", n=12, ref="M5"):
     t0 = pd.Timestamp("2025-03-06", tz="UTC")
     start = [(t0 + pd.Timedelta(days=c / speed_km_per_day)).floor("D") for c in chain]
     pts = _points_on(corridors[ref], chain)
-    return pd.DataFrame({
-        "id": [f"i{k}" for k in range(n)], "title": "synthetic", "date_start": start, "date_end": pd.NaT,
-        "date_precision": precision, "place_reported": [f"p{k}" for k in range(n)],
-        "lon": pts[:, 0], "lat": pts[:, 1], "deaths_low": 1, "deaths_best": 2, "deaths_high": 3,
-        "aggregate": False,
-    })
+    return pd.DataFrame(
+        {
+            "id": [f"i{k}" for k in range(n)],
+            "title": "synthetic",
+            "date_start": start,
+            "date_end": pd.NaT,
+            "date_precision": precision,
+            "place_reported": [f"p{k}" for k in range(n)],
+            "lon": pts[:, 0],
+            "lat": pts[:, 1],
+            "deaths_low": 1,
+            "deaths_best": 2,
+            "deaths_high": 3,
+            "aggregate": False,
+        }
+    )
 
 
 @pytest.mark.parametrize(("speed", "direction"), [(20.0, "increasing chainage"), (-8.0, "decreasing chainage")])

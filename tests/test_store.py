@@ -16,29 +16,52 @@ from layers.store import load_gpkg, load_gpkg_metadata, save_gpkg
 
 
 def sample() -> pd.DataFrame:
-    return to_incident_frame(pd.DataFrame({
-        "id": ["a-1", "a-2", "agg-1"],
-        "dataset": ["mine"] * 3,
-        "title": ["مجزرة الحولة", "Shelling of Baba Amr", "Regional total"],
-        "event_type": ["massacre", "shelling/airstrike", "other"],
-        "date_start": pd.to_datetime(["2012-05-25", "2012-02-01", "2025-03-06"], utc=True),
-        "date_end": pd.to_datetime(["2012-05-25", "2012-02-29", "2025-03-10"], utc=True),
-        "date_precision": ["day", "month", "day"],
-        "place_reported": ["الحولة", "Baba Amr", "Syrian coast"],
-        "place_id": ["houla", None, None],
-        "lat": [34.88, 34.71, None], "lon": [36.53, 36.69, None],
-        "geo_precision": [2, None, 3], "admin1": ["Homs", "Homs", "Latakia; Tartus"],
-        "corridor": ["M5", None, None], "chainage_km": [12.5, None, None],
-        "deaths_low": [92, None, 745], "deaths_best": [108, None, 1383], "deaths_high": [108, None, None],
-        "injured": [None, 0, None], "missing_or_abducted": [None, None, 3],
-        "perpetrator_reported": ["shabbiha (as reported by OHCHR)", None, ""],
-        "summary": ["سطر أول\nline two, with \"quotes\"", None, "x"],
-        "confidence": ["fair", None, "contested"],
-        "sensitive": [True, False, False], "aggregate": [False, False, True],
-        "sources": [[{"publisher": "OHCHR", "title": "تقرير", "date": "2012-05-29", "url": "https://x/1",
-                      "quote": "“108”", "via": None}], [], [{"publisher": "SOHR", "url": ""}]],
-        "figures": [[{"measure": "deaths", "value": 108, "qualifier": "exact", "publisher": "OHCHR"}], [], []],
-    }))
+    return to_incident_frame(
+        pd.DataFrame(
+            {
+                "id": ["a-1", "a-2", "agg-1"],
+                "dataset": ["mine"] * 3,
+                "title": ["مجزرة الحولة", "Shelling of Baba Amr", "Regional total"],
+                "event_type": ["massacre", "shelling/airstrike", "other"],
+                "date_start": pd.to_datetime(["2012-05-25", "2012-02-01", "2025-03-06"], utc=True),
+                "date_end": pd.to_datetime(["2012-05-25", "2012-02-29", "2025-03-10"], utc=True),
+                "date_precision": ["day", "month", "day"],
+                "place_reported": ["الحولة", "Baba Amr", "Syrian coast"],
+                "place_id": ["houla", None, None],
+                "lat": [34.88, 34.71, None],
+                "lon": [36.53, 36.69, None],
+                "geo_precision": [2, None, 3],
+                "admin1": ["Homs", "Homs", "Latakia; Tartus"],
+                "corridor": ["M5", None, None],
+                "chainage_km": [12.5, None, None],
+                "deaths_low": [92, None, 745],
+                "deaths_best": [108, None, 1383],
+                "deaths_high": [108, None, None],
+                "injured": [None, 0, None],
+                "missing_or_abducted": [None, None, 3],
+                "perpetrator_reported": ["shabbiha (as reported by OHCHR)", None, ""],
+                "summary": ['سطر أول\nline two, with "quotes"', None, "x"],
+                "confidence": ["fair", None, "contested"],
+                "sensitive": [True, False, False],
+                "aggregate": [False, False, True],
+                "sources": [
+                    [
+                        {
+                            "publisher": "OHCHR",
+                            "title": "تقرير",
+                            "date": "2012-05-29",
+                            "url": "https://x/1",
+                            "quote": "“108”",
+                            "via": None,
+                        }
+                    ],
+                    [],
+                    [{"publisher": "SOHR", "url": ""}],
+                ],
+                "figures": [[{"measure": "deaths", "value": 108, "qualifier": "exact", "publisher": "OHCHR"}], [], []],
+            }
+        )
+    )
 
 
 def test_round_trip_every_field(tmp_path: Path) -> None:
@@ -49,8 +72,11 @@ def test_round_trip_every_field(tmp_path: Path) -> None:
     for column in COLUMNS:
         assert back[column].dtype == gdf[column].dtype, column
         for got, want in zip(back[column], gdf[column], strict=True):
-            assert (pd.isna(got) and pd.isna(want)) if not isinstance(want, list) and pd.isna(want) else got == want, \
-                (column, got, want)
+            assert (pd.isna(got) and pd.isna(want)) if not isinstance(want, list) and pd.isna(want) else got == want, (
+                column,
+                got,
+                want,
+            )
     assert back.geometry.isna().tolist() == [False, False, True]
     assert back.geometry.iloc[0].equals(gdf.geometry.iloc[0])
     assert str(back.crs) == "EPSG:4326"

@@ -28,8 +28,11 @@ def test_story_ids_exist_in_curated_data(name, curated):
         w, s, e, n = step.view.to_bbox()
         assert 34 < w < e < 43
         assert 32 < s < n < 38
-        assert "as reported" in step.caption.lower() or "reports" in step.caption.lower() or "reported" in \
-            step.caption.lower()
+        assert (
+            "as reported" in step.caption.lower()
+            or "reports" in step.caption.lower()
+            or "reported" in step.caption.lower()
+        )
 
 
 def test_story_pdf_has_one_page_per_step(tmp_path, curated):
@@ -44,8 +47,11 @@ def test_bad_story_names_the_step(tmp_path):
     from geo.errors import DataSchemaError
 
     bad = tmp_path / "bad.yaml"
-    bad.write_text("title: x\nsteps:\n  - caption: ok\n    start: '2025-03-02'\n    end: '2025-03-01'\n"
-                   "    view: {bbox: [35, 33, 36, 34]}\n", encoding="utf-8")
+    bad.write_text(
+        "title: x\nsteps:\n  - caption: ok\n    start: '2025-03-02'\n    end: '2025-03-01'\n"
+        "    view: {bbox: [35, 33, 36, 34]}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataSchemaError, match="step 1"):
         load_story(bad)
 
@@ -64,5 +70,5 @@ def test_story_html_steps_carry_caption_window_and_view(tmp_path, curated):
         assert isinstance(step[5], int)
     out = story_to_html(story, curated, tmp_path / "story.html")
     page = out.read_text(encoding="utf-8")
-    assert "<script src=\"http" not in page
+    assert '<script src="http' not in page
     assert story.title.split(":")[0] in page

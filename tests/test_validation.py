@@ -23,7 +23,8 @@ def frame(**columns: list[object]) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize(
-    ("value", "kind"), [("-1", "negative toll"), ("ten", "not a number"), ("2.5", "not a whole number")])
+    ("value", "kind"), [("-1", "negative toll"), ("ten", "not a number"), ("2.5", "not a whole number")]
+)
 def test_bad_tolls_are_rejected_with_file_row_field(value: str, kind: str) -> None:
     tolls, issues = parse_tolls(frame(deaths_best=["3", value]), "in.csv")
     assert issues[["file", "row", "field", "severity"]].values.tolist() == [["in.csv", 2, "deaths_best", "reject"]]
@@ -48,8 +49,13 @@ def test_coordinates_out_of_range_swapped_and_outside() -> None:
     df = frame(lon=["35.92", "200", "35.33", "2.35", "x", "36"], lat=["35.35", "35", "40.14", "48.85", "1", ""])
     lon, _lat, issues = parse_coordinates(df, "in.csv")
     kinds = dict(zip(issues["row"], issues["reason"].str.split(":").str[0], strict=True))
-    assert kinds == {2: "coordinate out of range", 3: "swapped coordinates", 4: "outside Syria",
-                     5: "not a number", 6: "missing coordinate"}
+    assert kinds == {
+        2: "coordinate out of range",
+        3: "swapped coordinates",
+        4: "outside Syria",
+        5: "not a number",
+        6: "missing coordinate",
+    }
     assert set(issues.loc[issues["row"].isin([3, 4]), "severity"]) == {"flag"}
     assert "swap latitude and longitude" in issues.loc[issues["row"] == 3, "reason"].item()
     assert lon.iloc[0] == 35.92
@@ -74,10 +80,18 @@ def test_sources_required_or_flagged() -> None:
 
 def test_curated_figures_must_back_tolls() -> None:
     src = [{"publisher": "SOHR", "url": "https://x"}]
-    df = frame(sources=[src, src], figures=[[{"measure": "deaths", "value": 5, "publisher": "SOHR"}],
-                                            [{"measure": "deaths", "value": 5, "publisher": "Other"}]],
-               deaths_low=[5, 5], deaths_best=[None, None], deaths_high=[None, None], injured=[None, None],
-               missing_or_abducted=[None, None])
+    df = frame(
+        sources=[src, src],
+        figures=[
+            [{"measure": "deaths", "value": 5, "publisher": "SOHR"}],
+            [{"measure": "deaths", "value": 5, "publisher": "Other"}],
+        ],
+        deaths_low=[5, 5],
+        deaths_best=[None, None],
+        deaths_high=[None, None],
+        injured=[None, None],
+        missing_or_abducted=[None, None],
+    )
     issues = check_curated_sources(df, "x.yaml")
     assert issues[["row", "field"]].values.tolist() == [[2, "deaths_low"]]
 

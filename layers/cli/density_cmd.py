@@ -25,10 +25,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the ``density`` command."""
     parser = subparsers.add_parser("density", help="write an incident density GeoTIFF (kernel density or counts)")
     parser.add_argument("dataset", metavar="DATASET", help="curated dataset name, 'all', or a .gpkg file")
-    parser.add_argument("--bandwidth-km", type=float, required=True, metavar="KM",
-                        help="standard deviation of the Gaussian kernel, km")
-    parser.add_argument("--weight", choices=WEIGHTS, default="deaths",
-                        help="weigh incidents by deaths_best (default) or count them")
+    parser.add_argument(
+        "--bandwidth-km", type=float, required=True, metavar="KM", help="standard deviation of the Gaussian kernel, km"
+    )
+    parser.add_argument(
+        "--weight", choices=WEIGHTS, default="deaths", help="weigh incidents by deaths_best (default) or count them"
+    )
     parser.add_argument("--cell-km", type=float, metavar="KM", help="cell size, km (default: bandwidth / 4)")
     parser.add_argument("--kernel", choices=KERNELS, default="gaussian", help="'none' = plain grid counts")
     parser.add_argument("--units", choices=UNITS, default="per_cell", help="weight per cell (default) or per km²")
@@ -51,15 +53,23 @@ def load_dataset(name: str) -> gpd.GeoDataFrame:
         from layers.store import load_gpkg
 
         return load_gpkg(path)
-    raise InputFileError(f"{name!r} is not a curated dataset ({', '.join(list_curated())}), 'all', or a .gpkg file; "
-                         "import other files first with `python -m layers import`")
+    raise InputFileError(
+        f"{name!r} is not a curated dataset ({', '.join(list_curated())}), 'all', or a .gpkg file; "
+        "import other files first with `python -m layers import`"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Load, compute, write, print the summary; return 0."""
     gdf = load_dataset(args.dataset)
-    raster = density_raster(gdf, bandwidth_km=args.bandwidth_km, weight=args.weight, cell_km=args.cell_km,
-                            kernel=args.kernel, units=args.units)
+    raster = density_raster(
+        gdf,
+        bandwidth_km=args.bandwidth_km,
+        weight=args.weight,
+        cell_km=args.cell_km,
+        kernel=args.kernel,
+        units=args.units,
+    )
     out = write_geotiff(raster, args.out)
     summary = {
         "out": str(out),

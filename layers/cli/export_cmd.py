@@ -31,23 +31,36 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--title", default="", help="map or file title")
     parser.add_argument("--subtitle", default="", help="map subtitle")
     parser.add_argument("--preset", default=None, choices=tuple(PRESETS), help="page preset for maps and animations")
-    parser.add_argument("--public", dest="public", action="store_true", default=True,
-                        help="public-safe mode (default): withhold sensitive incidents, redact quotes, coarsen")
+    parser.add_argument(
+        "--public",
+        dest="public",
+        action="store_true",
+        default=True,
+        help="public-safe mode (default): withhold sensitive incidents, redact quotes, coarsen",
+    )
     parser.add_argument("--no-public", dest="public", action="store_false", help="full details and exact points")
-    parser.add_argument("--sensitive", choices=("withhold", "redact"), default="withhold",
-                        help="in public-safe mode, drop sensitive incidents (default) or redact them")
+    parser.add_argument(
+        "--sensitive",
+        choices=("withhold", "redact"),
+        default="withhold",
+        help="in public-safe mode, drop sensitive incidents (default) or redact them",
+    )
     parser.add_argument("--grid-km", type=float, default=1.0, help="public-safe coarsening grid in km (default 1)")
-    parser.add_argument("--story", help="with --to pdf: this story, one page per step; with --to html: "
-                        "one offline file stepping through it")
+    parser.add_argument(
+        "--story",
+        help="with --to pdf: this story, one page per step; with --to html: one offline file stepping through it",
+    )
     parser.add_argument("--dpi", type=int, help="raster dpi (PNG default: the preset's; GIF/MP4 default 72)")
     parser.add_argument("--fps", type=float, default=4.0, help="animation frames per second")
     parser.add_argument("--step", choices=("day", "week", "month"), default="week", help="one animation frame per …")
     parser.add_argument("--frames", type=int, help="animation: this many equal periods instead of --step")
-    parser.add_argument("--window", type=int, default=0,
-                        help="animation: show only the last N steps (moving window); 0 = cumulative")
+    parser.add_argument(
+        "--window", type=int, default=0, help="animation: show only the last N steps (moving window); 0 = cumulative"
+    )
     parser.add_argument("--tiles", action="store_true", help="try OpenStreetMap tiles (falls back to offline)")
-    parser.add_argument("--raster", "--geotiff", dest="geotiff", metavar="FILE.tif",
-                        help="a GeoTIFF (any CRS) to draw under the map")
+    parser.add_argument(
+        "--raster", "--geotiff", dest="geotiff", metavar="FILE.tif", help="a GeoTIFF (any CRS) to draw under the map"
+    )
     parser.add_argument("--hillshade", action="store_true", help="draw the --raster DEM as a hillshade")
     parser.set_defaults(run=run)
 
@@ -94,49 +107,98 @@ def run(args: argparse.Namespace) -> int:
         from layers.standalone import story_to_html
 
         story = load_story(args.story)
-        safe, report = apply_public(gdf, public_safe=args.public, grid_km=grid, sensitive=args.sensitive)
+        safe, _report = apply_public(gdf, public_safe=args.public, grid_km=grid, sensitive=args.sensitive)
         out = story_to_html(story, safe, args.out, public_safe=args.public)
-        print(json.dumps({"out": str(out), "story": story.name, "steps": len(story.steps),
-                          "public_safe": bool(args.public)}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"out": str(out), "story": story.name, "steps": len(story.steps), "public_safe": bool(args.public)},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     if args.story:
         from layers.export.story import load_story, story_to_pdf
 
-        result = story_to_pdf(load_story(args.story), gdf, args.out, preset=args.preset or "a4_landscape",
-                              corridors=load_corridors(), places=places, **common)
+        result = story_to_pdf(
+            load_story(args.story),
+            gdf,
+            args.out,
+            preset=args.preset or "a4_landscape",
+            corridors=load_corridors(),
+            places=places,
+            **common,
+        )
     elif fmt in ("png", "svg", "pdf"):
         from layers.export.static import render_map
 
         _check_suffix(args.out, fmt)
-        result = render_map(gdf, args.out, title=title, subtitle=args.subtitle, preset=args.preset or "a4_landscape",
-                            dpi=args.dpi, start=args.start, end=args.end, places=places, corridors=load_corridors(),
-                            tiles=args.tiles, geotiff=args.geotiff,
-                            hillshade=args.hillshade, **common)
+        result = render_map(
+            gdf,
+            args.out,
+            title=title,
+            subtitle=args.subtitle,
+            preset=args.preset or "a4_landscape",
+            dpi=args.dpi,
+            start=args.start,
+            end=args.end,
+            places=places,
+            corridors=load_corridors(),
+            tiles=args.tiles,
+            geotiff=args.geotiff,
+            hillshade=args.hillshade,
+            **common,
+        )
     elif fmt in ("gif", "mp4"):
         from layers.export.animate import render_animation
 
         _check_suffix(args.out, fmt)
-        result = render_animation(gdf, args.out, title=title, subtitle=args.subtitle,
-                                  preset=args.preset or "slide_16_9", dpi=args.dpi or 72, start=args.start,
-                                  end=args.end, step=args.step, frames=args.frames,
-                                  mode="window" if args.window else "cumulative", window_steps=args.window or 4,
-                                  fps=args.fps, corridors=load_corridors(), **common)
+        result = render_animation(
+            gdf,
+            args.out,
+            title=title,
+            subtitle=args.subtitle,
+            preset=args.preset or "slide_16_9",
+            dpi=args.dpi or 72,
+            start=args.start,
+            end=args.end,
+            step=args.step,
+            frames=args.frames,
+            mode="window" if args.window else "cumulative",
+            window_steps=args.window or 4,
+            fps=args.fps,
+            corridors=load_corridors(),
+            **common,
+        )
     elif fmt == "html":
         from layers.export.common import ExportResult, filter_incidents
         from layers.standalone import to_standalone_html
 
-        to_standalone_html(filter_incidents(gdf, args.start, args.end), args.out, title=title,
-                           public_safe=args.public)
+        to_standalone_html(filter_incidents(gdf, args.start, args.end), args.out, title=title, public_safe=args.public)
         result = ExportResult(Path(args.out), {"public_safe": args.public})
     else:
         from layers.export.data import export_data
 
         allow = list(places["name_en"].astype(str)) + [a for v in places["alt_names"].fillna("") for a in v.split(";")]
-        result = export_data(gdf, args.out, fmt=fmt, start=args.start, end=args.end, title=title,
-                             allowlist=allow, **common)
-    summary = {"out": str(result.path), "format": fmt, **{k: result.metadata.get(k) for k in (
-        "incidents", "public_safe", "sensitive_withheld", "sensitive_redacted", "quotes_redacted",
-        "coarsening_grid_km") if k in result.metadata}}
+        result = export_data(
+            gdf, args.out, fmt=fmt, start=args.start, end=args.end, title=title, allowlist=allow, **common
+        )
+    summary = {
+        "out": str(result.path),
+        "format": fmt,
+        **{
+            k: result.metadata.get(k)
+            for k in (
+                "incidents",
+                "public_safe",
+                "sensitive_withheld",
+                "sensitive_redacted",
+                "quotes_redacted",
+                "coarsening_grid_km",
+            )
+            if k in result.metadata
+        },
+    }
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     return 0
 

@@ -31,8 +31,9 @@ MODES = ("cumulative", "window")
 _OFFSETS = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1)}
 
 
-def frame_windows(start: pd.Timestamp, end: pd.Timestamp, *, step: str = "week",
-                  frames: int | None = None) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+def frame_windows(
+    start: pd.Timestamp, end: pd.Timestamp, *, step: str = "week", frames: int | None = None
+) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     """Return the (from, to) period of every frame, both inclusive, covering [start, end].
 
     With *frames*, the span is cut into that many equal periods instead of steps.
@@ -59,12 +60,27 @@ def frame_windows(start: pd.Timestamp, end: pd.Timestamp, *, step: str = "week",
     return out
 
 
-def _frames(canvas: Any, gdf: gpd.GeoDataFrame, windows: list[tuple[pd.Timestamp, pd.Timestamp]], mode: str,
-            window_steps: int, stamp_fmt: str) -> Iterator[np.ndarray]:
+def _frames(
+    canvas: Any,
+    gdf: gpd.GeoDataFrame,
+    windows: list[tuple[pd.Timestamp, pd.Timestamp]],
+    mode: str,
+    window_steps: int,
+    stamp_fmt: str,
+) -> Iterator[np.ndarray]:
     fig, ax = canvas.fig, canvas.ax
-    stamp = fig.text(0.975, 1 - 0.3 / fig.get_figheight(), "", ha="right", va="top", fontsize=canvas.font_pt * 1.6,
-                     fontweight="bold", family="DejaVu Sans", color="#222",
-                     bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "#999"})
+    stamp = fig.text(
+        0.975,
+        1 - 0.3 / fig.get_figheight(),
+        "",
+        ha="right",
+        va="top",
+        fontsize=canvas.font_pt * 1.6,
+        fontweight="bold",
+        family="DejaVu Sans",
+        color="#222",
+        bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "#999"},
+    )
     fig.canvas.draw()
     background = fig.canvas.copy_from_bbox(fig.bbox)
     starts = gdf["date_start"]
@@ -76,8 +92,11 @@ def _frames(canvas: Any, gdf: gpd.GeoDataFrame, windows: list[tuple[pd.Timestamp
         new = visible & (starts >= windows[i][0])
         fig.canvas.restore_region(background)
         points = draw_incidents(canvas, gdf.loc[visible], highlight=set(gdf.loc[new, "id"]))
-        stamp.set_text(f"{windows[i][0].strftime(stamp_fmt)} – {to.strftime(stamp_fmt)}"
-                       if mode == "window" or len(windows) < 2 else f"up to {to.strftime(stamp_fmt)}")
+        stamp.set_text(
+            f"{windows[i][0].strftime(stamp_fmt)} – {to.strftime(stamp_fmt)}"
+            if mode == "window" or len(windows) < 2
+            else f"up to {to.strftime(stamp_fmt)}"
+        )
         ax.draw_artist(points)
         fig.draw_artist(stamp)
         yield np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
@@ -140,12 +159,30 @@ def render_animation(
     last = parse_date(end) or shown["date_end"].fillna(shown["date_start"]).max().normalize()
     windows = frame_windows(first, last, step=step, frames=frames)
     stamp_fmt = "%d %b %Y" if step != "month" or frames else "%b %Y"
-    canvas = compose_map(shown, title=title, subtitle=subtitle, preset=preset, report=report, corridors=corridors,
-                         bbox=bbox, date_range=f"{first:%d %b %Y} – {last:%d %b %Y}, one frame per "
-                                              f"{step if frames is None else 'period'} ({mode})", dpi=dpi)
-    meta = export_metadata(report, fmt=fmt, title=title, count=len(shown),
-                           filters={"start": str(first.date()), "end": str(last.date()), "step": step,
-                                    "frames": len(windows), "mode": mode})
+    canvas = compose_map(
+        shown,
+        title=title,
+        subtitle=subtitle,
+        preset=preset,
+        report=report,
+        corridors=corridors,
+        bbox=bbox,
+        date_range=f"{first:%d %b %Y} – {last:%d %b %Y}, one frame per {step if frames is None else 'period'} ({mode})",
+        dpi=dpi,
+    )
+    meta = export_metadata(
+        report,
+        fmt=fmt,
+        title=title,
+        count=len(shown),
+        filters={
+            "start": str(first.date()),
+            "end": str(last.date()),
+            "step": step,
+            "frames": len(windows),
+            "mode": mode,
+        },
+    )
     meta["credits"] = canvas.credits
     try:
         images = _frames(canvas, shown, windows, mode, window_steps, stamp_fmt)
@@ -174,26 +211,38 @@ def _write_gif(images: Iterator[np.ndarray], path: Path, fps: float, hold: int, 
     durations[-1] += round(1000 / fps) * hold
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        frames[0].save(path, save_all=True, append_images=frames[1:], duration=durations, loop=0,
-                       comment=json.dumps(meta, ensure_ascii=False).encode("utf-8"), optimize=False)
+        frames[0].save(
+            path,
+            save_all=True,
+            append_images=frames[1:],
+            duration=durations,
+            loop=0,
+            comment=json.dumps(meta, ensure_ascii=False).encode("utf-8"),
+            optimize=False,
+        )
     except OSError as err:
         raise ExportError(f"{path}: cannot write the GIF ({err})") from err
 
 
-def _write_mp4(images: Iterator[np.ndarray], path: Path, fps: float, hold: int, meta: dict[str, Any],
-               fig: Any) -> None:
+def _write_mp4(images: Iterator[np.ndarray], path: Path, fps: float, hold: int, meta: dict[str, Any], fig: Any) -> None:
     try:
         import imageio_ffmpeg
     except ImportError as err:
-        raise ExportError("MP4 export needs imageio-ffmpeg; install it with: "
-                          "python -m pip install imageio-ffmpeg==0.8.1") from err
+        raise ExportError(
+            "MP4 export needs imageio-ffmpeg; install it with: python -m pip install imageio-ffmpeg==0.8.1"
+        ) from err
     width, height = (int(v) for v in fig.canvas.get_width_height())
     comment = json.dumps(meta, ensure_ascii=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    writer = imageio_ffmpeg.write_frames(str(path), (width - width % 2, height - height % 2), fps=fps,
-                                         codec="libx264", pix_fmt_out="yuv420p", macro_block_size=2,
-                                         output_params=["-metadata", f"comment={comment}",
-                                                        "-metadata", f"title={meta.get('title', '')}"])
+    writer = imageio_ffmpeg.write_frames(
+        str(path),
+        (width - width % 2, height - height % 2),
+        fps=fps,
+        codec="libx264",
+        pix_fmt_out="yuv420p",
+        macro_block_size=2,
+        output_params=["-metadata", f"comment={comment}", "-metadata", f"title={meta.get('title', '')}"],
+    )
     try:
         writer.send(None)
         last = None

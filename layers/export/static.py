@@ -49,8 +49,12 @@ SEA, LAND, BORDER, RIVER = "#dce8f2", "#f5f2eb", "#6f6f6f", "#6f9fcc"
 PALETTE = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
 SYRIA_BBOX = (35.6, 32.3, 42.4, 37.35)
 #: Label anchors (not geometry) for the two rivers every map of Syria names.
-RIVER_LABELS = (("Euphrates", "الفرات", 39.35, 35.85), ("Euphrates", "الفرات", 40.33, 35.25),
-                ("Orontes", "العاصي", 36.38, 35.72), ("Orontes", "العاصي", 36.72, 34.95))
+RIVER_LABELS = (
+    ("Euphrates", "الفرات", 39.35, 35.85),
+    ("Euphrates", "الفرات", 40.33, 35.25),
+    ("Orontes", "العاصي", 36.38, 35.72),
+    ("Orontes", "العاصي", 36.72, 34.95),
+)
 FORMATS = ("png", "svg", "pdf")
 
 
@@ -88,8 +92,9 @@ def best_deaths(gdf: pd.DataFrame) -> np.ndarray:
     return out.fillna(0.0).to_numpy()
 
 
-def _view_extent(gdf: gpd.GeoDataFrame, bbox: tuple[float, float, float, float] | None,
-                 aspect: float, min_span_km: float = 60.0) -> tuple[tuple[float, float], tuple[float, float]]:
+def _view_extent(
+    gdf: gpd.GeoDataFrame, bbox: tuple[float, float, float, float] | None, aspect: float, min_span_km: float = 60.0
+) -> tuple[tuple[float, float], tuple[float, float]]:
     """Map limits (xlim, ylim) in MAP_CRS covering *bbox* or the points, at the axes' aspect (w/h)."""
     if bbox is None:
         points = gdf.geometry[gdf.geometry.notna()] if len(gdf) else gpd.GeoSeries([])
@@ -140,9 +145,21 @@ def _draw_corridors(ax: Any, corridors: Mapping[str, Any], font_pt: float) -> li
         inside = [(x, y) for x, y in zip(xs, ys, strict=True) if x0 < x < x1 and y0 < y < y1]
         if inside:
             x, y = inside[len(inside) // 2]
-            texts.append(ax.text(x, y, ref, fontsize=font_pt * 0.85, fontweight="bold", family=FONT, ha="center",
-                                 va="center", zorder=6, color="#5a4100",
-                                 bbox={"boxstyle": "round,pad=0.25", "fc": "#ffe9a8", "ec": "#b8860b", "lw": 0.8}))
+            texts.append(
+                ax.text(
+                    x,
+                    y,
+                    ref,
+                    fontsize=font_pt * 0.85,
+                    fontweight="bold",
+                    family=FONT,
+                    ha="center",
+                    va="center",
+                    zorder=6,
+                    color="#5a4100",
+                    bbox={"boxstyle": "round,pad=0.25", "fc": "#ffe9a8", "ec": "#b8860b", "lw": 0.8},
+                )
+            )
     return texts
 
 
@@ -151,8 +168,9 @@ def _draw_inset(fig: Figure, ax: Any, base: bm.Basemap) -> Any:
     width = box.width * 0.2
     height = width * fig.get_figwidth() / fig.get_figheight()
     inset = fig.add_axes((box.x1 - width - 0.006, box.y0 + 0.008, width, height))
-    xlim, ylim = _view_extent(gpd.GeoDataFrame(geometry=[]), SYRIA_BBOX, width * fig.get_figwidth()
-                              / (height * fig.get_figheight()), 10)
+    xlim, ylim = _view_extent(
+        gpd.GeoDataFrame(geometry=[]), SYRIA_BBOX, width * fig.get_figwidth() / (height * fig.get_figheight()), 10
+    )
     inset.set_facecolor(SEA)
     base.land.plot(ax=inset, color=LAND, linewidth=0)
     base.borders.plot(ax=inset, color=BORDER, linewidth=0.5)
@@ -170,21 +188,53 @@ def _draw_inset(fig: Figure, ax: Any, base: bm.Basemap) -> Any:
 
 
 def _legend(ax: Any, colors: Mapping[str, str], font_pt: float, n_aggregates: int) -> Any:
-    handles = [Line2D([], [], ls="", marker="o", ms=7, mfc=c, mec="black", mew=0.5, label=shape_text(name))
-               for name, c in colors.items()]
+    handles = [
+        Line2D([], [], ls="", marker="o", ms=7, mfc=c, mec="black", mew=0.5, label=shape_text(name))
+        for name, c in colors.items()
+    ]
     handles.append(Line2D([], [], ls="", label="Deaths reported (best figure)"))
     for deaths in (10, 100, 1000):
-        handles.append(Line2D([], [], ls="", marker="o", ms=float(np.sqrt(point_size([deaths])[0])), mfc="#bbb",
-                              mec="black", mew=0.5, label=f"{deaths:,}"))
-    handles.append(Line2D([], [], ls="", marker="o", ms=float(np.sqrt(14)), mfc="none", mec="black", mew=0.8,
-                          label="toll not reported"))
+        handles.append(
+            Line2D(
+                [],
+                [],
+                ls="",
+                marker="o",
+                ms=float(np.sqrt(point_size([deaths])[0])),
+                mfc="#bbb",
+                mec="black",
+                mew=0.5,
+                label=f"{deaths:,}",
+            )
+        )
+    handles.append(
+        Line2D(
+            [],
+            [],
+            ls="",
+            marker="o",
+            ms=float(np.sqrt(14)),
+            mfc="none",
+            mec="black",
+            mew=0.8,
+            label="toll not reported",
+        )
+    )
     handles.append(Line2D([], [], ls="-", color="#b8860b", lw=1.6, label="highway corridor (M1, M4, M5)"))
     handles.append(Line2D([], [], ls="-", color=RIVER, lw=0.9, label="river"))
     handles.append(Line2D([], [], ls=(0, (5, 2, 1, 2)), color=BORDER, lw=0.9, label="international border"))
     if n_aggregates:
         handles.append(Line2D([], [], ls="", label=f"{n_aggregates} regional total(s) not mapped as points"))
-    legend = ax.legend(handles=handles, loc="upper right", fontsize=font_pt * 0.8, frameon=True, framealpha=0.92,
-                       borderpad=0.6, labelspacing=0.55, prop={"family": FONT, "size": font_pt * 0.8})
+    legend = ax.legend(
+        handles=handles,
+        loc="upper right",
+        fontsize=font_pt * 0.8,
+        frameon=True,
+        framealpha=0.92,
+        borderpad=0.6,
+        labelspacing=0.55,
+        prop={"family": FONT, "size": font_pt * 0.8},
+    )
     legend.set_zorder(30)
     return legend
 
@@ -261,42 +311,71 @@ def compose_map(
     inset = _draw_inset(fig, ax, base)
     # Text at the top, measured in inches from the top edge.
     y = 1 - 0.25 / page.height_in
-    for text, size, weight, color in ((title, 1.9, "bold", "black"), (subtitle, 1.15, "normal", "#333"),
-                                      (date_range, 1.0, "normal", "#555")):
+    for text, size, weight, color in (
+        (title, 1.9, "bold", "black"),
+        (subtitle, 1.15, "normal", "#333"),
+        (date_range, 1.0, "normal", "#555"),
+    ):
         if text:
-            fig.text(0.025, y, shape_text(text), fontsize=font_pt * size, fontweight=weight, color=color,
-                     va="top", family=FONT)
+            fig.text(
+                0.025,
+                y,
+                shape_text(text),
+                fontsize=font_pt * size,
+                fontweight=weight,
+                color=color,
+                va="top",
+                family=FONT,
+            )
             y -= font_pt * size * 1.3 / 72 / page.height_in
     if caption:
         wrapped = "\n".join(textwrap.wrap(caption, int(page.width_in * 13)))
-        fig.text(0.025, y - 0.05 / page.height_in, shape_text(wrapped), fontsize=font_pt, va="top", family=FONT,
-                 linespacing=1.3)
+        fig.text(
+            0.025,
+            y - 0.05 / page.height_in,
+            shape_text(wrapped),
+            fontsize=font_pt,
+            va="top",
+            family=FONT,
+            linespacing=1.3,
+        )
     report = report or PublicReport(False, "off", 0, 0, 0, None)
     credits = credits_line(gdf, background_note, report)
-    fig.text(0.025, 0.08 / page.height_in, "\n".join(textwrap.wrap(credits, int(page.width_in * 19))),
-             fontsize=font_pt * 0.72, color="#444", va="bottom", family=FONT, linespacing=1.25)
+    fig.text(
+        0.025,
+        0.08 / page.height_in,
+        "\n".join(textwrap.wrap(credits, int(page.width_in * 19))),
+        fontsize=font_pt * 0.72,
+        color="#444",
+        va="bottom",
+        family=FONT,
+        linespacing=1.25,
+    )
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     obstacles = [t.get_window_extent(renderer).padded(2) for t in obstacles]
     obstacles += [legend.get_window_extent(renderer), inset.get_window_extent(renderer)]
     (sx, sy) = ax.transData.transform((xlim[0], ylim[0]))
     obstacles.append(matplotlib.transforms.Bbox([[sx, sy], [sx + 0.32 * ax.bbox.width, sy + 0.12 * ax.bbox.height]]))
-    obstacles.append(matplotlib.transforms.Bbox([[sx, sy + 0.8 * ax.bbox.height],
-                                                 [sx + 0.1 * ax.bbox.width, sy + ax.bbox.height]]))
+    obstacles.append(
+        matplotlib.transforms.Bbox([[sx, sy + 0.8 * ax.bbox.height], [sx + 0.1 * ax.bbox.width, sy + ax.bbox.height]])
+    )
     return MapCanvas(fig, ax, colors, report, obstacles, credits, font_pt)
 
 
 def credits_line(gdf: gpd.GeoDataFrame, background_note: str, report: PublicReport, max_publishers: int = 12) -> str:
     """Return the credits: publishers of the incidents shown, basemap, public-safe note, project."""
     pubs = publishers_of(gdf) if len(gdf) else []
-    shown = ", ".join(pubs[:max_publishers]) + (f" and {len(pubs) - max_publishers} more" if len(pubs) >
-                                                  max_publishers else "")
+    shown = ", ".join(pubs[:max_publishers]) + (
+        f" and {len(pubs) - max_publishers} more" if len(pubs) > max_publishers else ""
+    )
     data = f"Data: incidents as reported by {shown} (see each record's sources)." if pubs else "Data: no incidents."
     return f"{data} {background_note}. {report.credit_text()} Made with {PROJECT}."
 
 
-def draw_incidents(canvas: MapCanvas, gdf: gpd.GeoDataFrame, *, highlight: Iterable[str] = (),
-                   faded: bool = False) -> Any:
+def draw_incidents(
+    canvas: MapCanvas, gdf: gpd.GeoDataFrame, *, highlight: Iterable[str] = (), faded: bool = False
+) -> Any:
     """Scatter the mapped (non-aggregate, located) incidents of *gdf* on *canvas*; return the collection."""
     pts = gdf[gdf.geometry.notna() & ~gdf["aggregate"].fillna(False).astype(bool)] if len(gdf) else gdf
     xs, ys = TO_MAP.transform(pts["lon"].to_numpy(float), pts["lat"].to_numpy(float)) if len(pts) else ([], [])
@@ -304,8 +383,12 @@ def draw_incidents(canvas: MapCanvas, gdf: gpd.GeoDataFrame, *, highlight: Itera
     colors = [canvas.colors.get(str(c), PALETTE[0]) for c in pts["campaign"]] if len(pts) else []
     face = np.array([matplotlib.colors.to_rgba(c, 0.25 if faded else 0.8) for c in colors]).reshape(-1, 4)
     face[deaths <= 0, 3] = 0.0
-    edge = np.array([matplotlib.colors.to_rgba("black" if d > 0 else c, 0.4 if faded else 1) for c, d in
-                     zip(colors, deaths, strict=True)]).reshape(-1, 4)
+    edge = np.array(
+        [
+            matplotlib.colors.to_rgba("black" if d > 0 else c, 0.4 if faded else 1)
+            for c, d in zip(colors, deaths, strict=True)
+        ]
+    ).reshape(-1, 4)
     widths = np.where(deaths > 0, 0.5, 1.2)
     marked = set(highlight)
     if marked and len(pts):
@@ -316,21 +399,41 @@ def draw_incidents(canvas: MapCanvas, gdf: gpd.GeoDataFrame, *, highlight: Itera
             face[is_hl & (deaths > 0), 3] = 0.85
             edge[is_hl, 3] = 1.0
     order = np.argsort(-deaths)  # big under small
-    return canvas.ax.scatter(np.asarray(xs)[order], np.asarray(ys)[order], s=point_size(deaths)[order],
-                             c=face[order], edgecolors=edge[order], linewidths=widths[order], zorder=5)
+    return canvas.ax.scatter(
+        np.asarray(xs)[order],
+        np.asarray(ys)[order],
+        s=point_size(deaths)[order],
+        c=face[order],
+        edgecolors=edge[order],
+        linewidths=widths[order],
+        zorder=5,
+    )
 
 
-def label_places(canvas: MapCanvas, gdf: gpd.GeoDataFrame, places: pd.DataFrame | None = None,
-                 max_labels: int = 40, first: Iterable[str] = ()) -> list[Any]:
+def label_places(
+    canvas: MapCanvas,
+    gdf: gpd.GeoDataFrame,
+    places: pd.DataFrame | None = None,
+    max_labels: int = 40,
+    first: Iterable[str] = (),
+) -> list[Any]:
     """Label incident places (English and Arabic names), then river names, greedily without overlaps."""
     pts = gdf[gdf.geometry.notna() & ~gdf["aggregate"].fillna(False).astype(bool)]
     candidates = []
     if len(pts):
-        table = pts.assign(_d=best_deaths(pts), _key=pts["place_id"].fillna(pts["place_reported"]).astype(str),
-                           _first=pts["id"].isin(set(first)))
-        groups = table.groupby("_key", sort=False).agg(lon=("lon", "first"), lat=("lat", "first"), d=("_d", "sum"),
-                                                      dmax=("_d", "max"), name=("place_reported", "first"),
-                                                      first=("_first", "any"))
+        table = pts.assign(
+            _d=best_deaths(pts),
+            _key=pts["place_id"].fillna(pts["place_reported"]).astype(str),
+            _first=pts["id"].isin(set(first)),
+        )
+        groups = table.groupby("_key", sort=False).agg(
+            lon=("lon", "first"),
+            lat=("lat", "first"),
+            d=("_d", "sum"),
+            dmax=("_d", "max"),
+            name=("place_reported", "first"),
+            first=("_first", "any"),
+        )
         names = places.set_index("id")[["name_en", "name_ar"]] if places is not None else None
         for key, row in groups.sort_values(["first", "d"], ascending=False).head(max_labels).iterrows():
             text = str(row["name"])
@@ -338,14 +441,30 @@ def label_places(canvas: MapCanvas, gdf: gpd.GeoDataFrame, places: pd.DataFrame 
                 en, ar = names.loc[key, "name_en"], names.loc[key, "name_ar"]
                 text = f"{en}\n{shape_text(str(ar))}" if isinstance(ar, str) and ar else str(en)
             x, y = TO_MAP.transform(row["lon"], row["lat"])
-            candidates.append({"x": x, "y": y, "text": text, "fontsize": canvas.font_pt * 0.8, "zorder": 7,
-                               "gap": float(np.sqrt(point_size([row["dmax"]])[0])) / 2,
-                               "linespacing": 1.0, "bbox": {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none",
-                                                            "alpha": 0.7}})
+            candidates.append(
+                {
+                    "x": x,
+                    "y": y,
+                    "text": text,
+                    "fontsize": canvas.font_pt * 0.8,
+                    "zorder": 7,
+                    "gap": float(np.sqrt(point_size([row["dmax"]])[0])) / 2,
+                    "linespacing": 1.0,
+                    "bbox": {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.7},
+                }
+            )
     for en, ar, lon, lat in RIVER_LABELS:
         x, y = TO_MAP.transform(lon, lat)
-        candidates.append({"x": x, "y": y, "text": f"{en} {shape_text(ar)}", "fontsize": canvas.font_pt * 0.75,
-                           "color": "#3d6f9e", "zorder": 3})
+        candidates.append(
+            {
+                "x": x,
+                "y": y,
+                "text": f"{en} {shape_text(ar)}",
+                "fontsize": canvas.font_pt * 0.75,
+                "color": "#3d6f9e",
+                "zorder": 3,
+            }
+        )
     return place_labels(canvas.ax, candidates, obstacles=canvas.obstacles + _marker_boxes(canvas, pts))
 
 
@@ -358,8 +477,9 @@ def _marker_boxes(canvas: MapCanvas, pts: gpd.GeoDataFrame, limit: int = 400) ->
     xs, ys = TO_MAP.transform(pts["lon"].to_numpy(float)[top], pts["lat"].to_numpy(float)[top])
     disp = canvas.ax.transData.transform(np.column_stack([xs, ys]))
     radius = np.sqrt(point_size(deaths[top])) / 2 * canvas.fig.dpi / 72
-    return [matplotlib.transforms.Bbox([[x - r, y - r], [x + r, y + r]]) for (x, y), r in zip(disp, radius,
-                                                                                             strict=True)]
+    return [
+        matplotlib.transforms.Bbox([[x - r, y - r], [x + r, y + r]]) for (x, y), r in zip(disp, radius, strict=True)
+    ]
 
 
 def save_figure(fig: Figure, path: str | Path, metadata: Mapping[str, Any], *, dpi: int | None = None) -> Path:
@@ -436,16 +556,30 @@ def render_map(
     """
     chosen = filter_incidents(gdf, start, end)
     allow = list(places["name_en"].astype(str)) if places is not None else []
-    shown, report = apply_public(chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive,
-                                 allowlist=allow)
+    shown, report = apply_public(chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive, allowlist=allow)
     dates = _date_range_text(shown, start, end)
-    canvas = compose_map(shown, title=title, subtitle=subtitle, date_range=dates, preset=preset, bbox=bbox,
-                         report=report, corridors=corridors, tiles=tiles, geotiff=geotiff,
-                         hillshade=hillshade)
+    canvas = compose_map(
+        shown,
+        title=title,
+        subtitle=subtitle,
+        date_range=dates,
+        preset=preset,
+        bbox=bbox,
+        report=report,
+        corridors=corridors,
+        tiles=tiles,
+        geotiff=geotiff,
+        hillshade=hillshade,
+    )
     draw_incidents(canvas, shown, highlight=highlight)
     label_places(canvas, shown, places)
-    meta = export_metadata(report, fmt=Path(path).suffix.lstrip("."), title=title, count=len(shown),
-                           filters={"start": str(start or ""), "end": str(end or ""), "bbox": bbox})
+    meta = export_metadata(
+        report,
+        fmt=Path(path).suffix.lstrip("."),
+        title=title,
+        count=len(shown),
+        filters={"start": str(start or ""), "end": str(end or ""), "bbox": bbox},
+    )
     meta["credits"] = canvas.credits
     out = save_figure(canvas.fig, path, meta, dpi=dpi or get_preset(preset).dpi)
     return ExportResult(out, meta)

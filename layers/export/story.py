@@ -56,8 +56,12 @@ class StoryView:
         width_km = 4 * _EARTH_KM * math.cos(math.radians(self.center_lat)) / 2**self.zoom
         half_lon = width_km / 2 / (111.32 * math.cos(math.radians(self.center_lat)))
         half_lat = width_km * 0.3 / 110.57
-        return (self.center_lon - half_lon, self.center_lat - half_lat, self.center_lon + half_lon,
-                self.center_lat + half_lat)
+        return (
+            self.center_lon - half_lon,
+            self.center_lat - half_lat,
+            self.center_lon + half_lon,
+            self.center_lat + half_lat,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,10 +155,22 @@ def load_story(name_or_path: str | Path, directory: str | Path | None = None) ->
         start, end = str(item.get("start") or ""), str(item.get("end") or item.get("start") or "")
         if parse_date(start) is None or parse_date(end) < parse_date(start):  # type: ignore[operator]
             raise _fail(path, where, f"start {start!r} / end {end!r}: give YYYY-MM-DD dates with end >= start")
-        steps.append(StoryStep(" ".join(str(item["caption"]).split()), start, end, _view(path, where, item.get("view")),
-                               tuple(str(h) for h in item.get("highlight") or ())))
-    return Story(path.stem, str(raw["title"]), " ".join(str(raw.get("description") or "").split()),
-                 tuple(raw.get("datasets") or ()), tuple(steps))
+        steps.append(
+            StoryStep(
+                " ".join(str(item["caption"]).split()),
+                start,
+                end,
+                _view(path, where, item.get("view")),
+                tuple(str(h) for h in item.get("highlight") or ()),
+            )
+        )
+    return Story(
+        path.stem,
+        str(raw["title"]),
+        " ".join(str(raw.get("description") or "").split()),
+        tuple(raw.get("datasets") or ()),
+        tuple(steps),
+    )
 
 
 def story_to_pdf(
@@ -180,17 +196,36 @@ def story_to_pdf(
 
     path = Path(path)
     shown_all, report = apply_public(gdf, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive)
-    meta = export_metadata(report, fmt="pdf", title=story.title, count=len(shown_all),
-                           filters={"story": story.name, "steps": len(story.steps)})
+    meta = export_metadata(
+        report,
+        fmt="pdf",
+        title=story.title,
+        count=len(shown_all),
+        filters={"story": story.name, "steps": len(story.steps)},
+    )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with PdfPages(path, metadata={"Title": story.title, "Subject": json.dumps(meta, ensure_ascii=False),
-                                      "Creator": "Syria Incident Map"}) as pdf:
+        with PdfPages(
+            path,
+            metadata={
+                "Title": story.title,
+                "Subject": json.dumps(meta, ensure_ascii=False),
+                "Creator": "Syria Incident Map",
+            },
+        ) as pdf:
             for number, step in enumerate(story.steps, 1):
                 shown = filter_incidents(shown_all, step.start, step.end)
-                canvas = compose_map(shown, title=story.title, subtitle=f"Step {number} of {len(story.steps)}",
-                                     date_range=_period(step), preset=preset, bbox=step.view.to_bbox(),
-                                     report=report, corridors=corridors, caption=step.caption)
+                canvas = compose_map(
+                    shown,
+                    title=story.title,
+                    subtitle=f"Step {number} of {len(story.steps)}",
+                    date_range=_period(step),
+                    preset=preset,
+                    bbox=step.view.to_bbox(),
+                    report=report,
+                    corridors=corridors,
+                    caption=step.caption,
+                )
                 draw_incidents(canvas, shown, highlight=step.highlight, faded=bool(step.highlight))
                 label_places(canvas, shown, places, first=step.highlight)
                 pdf.savefig(canvas.fig)

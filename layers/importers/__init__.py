@@ -35,12 +35,22 @@ from layers.importers.ucdp import import_ucdp
 __all__ = ["FORMATS", "ImportResult", "detect_format", "import_file", "review_table"]
 
 IMPORTERS: dict[str, Callable[..., ImportResult]] = {
-    "csv": import_csv, "excel": import_excel, "acled": import_acled, "ucdp": import_ucdp,
-    "geojson": import_geojson, "kml": import_kml,
+    "csv": import_csv,
+    "excel": import_excel,
+    "acled": import_acled,
+    "ucdp": import_ucdp,
+    "geojson": import_geojson,
+    "kml": import_kml,
 }
 FORMATS = ("auto", *IMPORTERS)
-_EXTENSIONS = {".xlsx": "excel", ".xlsm": "excel", ".geojson": "geojson", ".json": "geojson",
-               ".kml": "kml", ".kmz": "kml"}
+_EXTENSIONS = {
+    ".xlsx": "excel",
+    ".xlsm": "excel",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".kml": "kml",
+    ".kmz": "kml",
+}
 _ACLED_MARKERS = {"event_id_cnty", "event_date", "fatalities"}
 _UCDP_MARKERS = {"where_prec", "date_prec", "type_of_violence", "where_coordinates"}
 

@@ -66,8 +66,11 @@ class ImportResult:
     def summary(self) -> dict[str, object]:
         """Return the counts as a JSON-ready dict."""
         return {
-            "file": self.file, "format": self.format, "rows_in": self.rows_in,
-            "imported": self.imported, "rejected": self.rejected,
+            "file": self.file,
+            "format": self.format,
+            "rows_in": self.rows_in,
+            "imported": self.imported,
+            "rejected": self.rejected,
             "flagged": int(self.flagged["row"].nunique()) if len(self.flagged) else 0,
             "by_reason": dict(self.by_reason),
         }
@@ -90,8 +93,21 @@ def _col(raw: pd.DataFrame, name: str) -> pd.Series:
 
 def stable_ids(raw: pd.DataFrame, prefix: str) -> pd.Series:
     """Return ids derived from each row's content (same row, same id on every import)."""
-    key = (_col(raw, "date_start") + "|" + _col(raw, "date_end") + "|" + _col(raw, "place_reported") + "|"
-           + _col(raw, "lat") + "|" + _col(raw, "lon") + "|" + _col(raw, "title") + "|" + _col(raw, "event_type"))
+    key = (
+        _col(raw, "date_start")
+        + "|"
+        + _col(raw, "date_end")
+        + "|"
+        + _col(raw, "place_reported")
+        + "|"
+        + _col(raw, "lat")
+        + "|"
+        + _col(raw, "lon")
+        + "|"
+        + _col(raw, "title")
+        + "|"
+        + _col(raw, "event_type")
+    )
     digest = key.map(lambda k: hashlib.sha1(k.encode("utf-8"), usedforsecurity=False).hexdigest()[:12])
     return prefix + "-" + digest
 
@@ -103,10 +119,17 @@ def _geocode(frame: pd.DataFrame, need: pd.Series, gazetteer: Gazetteer | None, 
     names, ctx = _col(frame, "place_reported")[need], _col(frame, "place_context")[need]
     sub = frame.loc[need]
     if gazetteer is None:
-        issues = pd.DataFrame({"file": file, "row": sub["_row"].to_numpy(), "id": sub["id"].to_numpy(),
-                               "field": "place_reported", "value": names.to_numpy(),
-                               "reason": "unresolved place: no gazetteer was given to geocode "
-                               + names.map(repr).to_numpy(), "severity": "reject"})
+        issues = pd.DataFrame(
+            {
+                "file": file,
+                "row": sub["_row"].to_numpy(),
+                "id": sub["id"].to_numpy(),
+                "field": "place_reported",
+                "value": names.to_numpy(),
+                "reason": "unresolved place: no gazetteer was given to geocode " + names.map(repr).to_numpy(),
+                "severity": "reject",
+            }
+        )
         issues["candidates"] = ""
         return issues
     found = gazetteer.resolve_many(names.tolist(), ctx.tolist())
@@ -121,11 +144,18 @@ def _geocode(frame: pd.DataFrame, need: pd.Series, gazetteer: Gazetteer | None, 
     bad = ~ok
     kind = np.where(found["ambiguous"], "ambiguous place", "unresolved place")
     reason = pd.Series(kind, index=names.index) + ": " + found["reason"].astype(str)
-    issues = pd.DataFrame({
-        "file": file, "row": sub["_row"].to_numpy(), "id": sub["id"].astype(str).to_numpy(),
-        "field": "place_reported", "value": names.to_numpy(), "reason": reason.to_numpy(),
-        "severity": "reject", "candidates": found["candidates"].astype(str).to_numpy(),
-    })
+    issues = pd.DataFrame(
+        {
+            "file": file,
+            "row": sub["_row"].to_numpy(),
+            "id": sub["id"].astype(str).to_numpy(),
+            "field": "place_reported",
+            "value": names.to_numpy(),
+            "reason": reason.to_numpy(),
+            "severity": "reject",
+            "candidates": found["candidates"].astype(str).to_numpy(),
+        }
+    )
     return issues[bad.to_numpy()]
 
 
@@ -171,20 +201,38 @@ def build_result(
     no_id = frame["id"] == ""
     if bool(no_id.any()):
         frame.loc[no_id, "id"] = stable_ids(frame.loc[no_id], id_prefix or fmt)
-    aggregate = frame["aggregate"].map(lambda v: str(v).strip().lower() in ("true", "1", "yes")) \
-        if "aggregate" in frame.columns else pd.Series(False, index=frame.index)
-    offmap = frame["_offmap"].fillna(False).astype(bool) if "_offmap" in frame.columns \
+    aggregate = (
+        frame["aggregate"].map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
+        if "aggregate" in frame.columns
         else pd.Series(False, index=frame.index)
+    )
+    offmap = (
+        frame["_offmap"].fillna(False).astype(bool)
+        if "_offmap" in frame.columns
+        else pd.Series(False, index=frame.index)
+    )
     issues = []
-    dates = parse_partial_dates(_col(frame, "date_start"), _col(frame, "date_end"),
-                                _col(frame, "date_precision"), dayfirst=dayfirst)
+    dates = parse_partial_dates(
+        _col(frame, "date_start"), _col(frame, "date_end"), _col(frame, "date_precision"), dayfirst=dayfirst
+    )
     bad_date = dates["error"] != ""
-    issues.append(pd.DataFrame({
-        "file": file, "row": frame.loc[bad_date, "_row"].to_numpy(), "id": frame.loc[bad_date, "id"].to_numpy(),
-        "field": dates.loc[bad_date, "field"].to_numpy(),
-        "value": np.where(dates.loc[bad_date, "field"] == "date_end", _col(frame, "date_end")[bad_date],
-                          _col(frame, "date_start")[bad_date]),
-        "reason": dates.loc[bad_date, "error"].to_numpy(), "severity": "reject"}))
+    issues.append(
+        pd.DataFrame(
+            {
+                "file": file,
+                "row": frame.loc[bad_date, "_row"].to_numpy(),
+                "id": frame.loc[bad_date, "id"].to_numpy(),
+                "field": dates.loc[bad_date, "field"].to_numpy(),
+                "value": np.where(
+                    dates.loc[bad_date, "field"] == "date_end",
+                    _col(frame, "date_end")[bad_date],
+                    _col(frame, "date_start")[bad_date],
+                ),
+                "reason": dates.loc[bad_date, "error"].to_numpy(),
+                "severity": "reject",
+            }
+        )
+    )
     tolls, toll_issues = parse_tolls(frame, file)
     issues.append(toll_issues)
     lon, lat, coord_issues = parse_coordinates(frame, file)
@@ -202,18 +250,41 @@ def build_result(
     has_place = _col(frame, "place_reported") != ""
     place_issues = _geocode(frame, unlocated & has_place, gazetteer, file)
     no_location = unlocated & ~has_place & ~aggregate
-    issues.append(pd.DataFrame({
-        "file": file, "row": frame.loc[no_location, "_row"].to_numpy(),
-        "id": frame.loc[no_location, "id"].to_numpy(), "field": "place_reported", "value": "",
-        "reason": "no location: the row has neither lat/lon nor a place name; add one", "severity": "reject"}))
+    issues.append(
+        pd.DataFrame(
+            {
+                "file": file,
+                "row": frame.loc[no_location, "_row"].to_numpy(),
+                "id": frame.loc[no_location, "id"].to_numpy(),
+                "field": "place_reported",
+                "value": "",
+                "reason": "no location: the row has neither lat/lon nor a place name; add one",
+                "severity": "reject",
+            }
+        )
+    )
     frame, vocab_issues = check_vocabulary(frame, file)
-    issues += [vocab_issues, check_toll_order(frame, file), check_duplicate_ids(frame, file),
-               check_sources(frame, file, required=False)]
+    issues += [
+        vocab_issues,
+        check_toll_order(frame, file),
+        check_duplicate_ids(frame, file),
+        check_sources(frame, file, required=False),
+    ]
     if "_flag" in frame.columns:
         flag = _col(frame, "_flag")
-        issues.append(pd.DataFrame({
-            "file": file, "row": frame.loc[flag != "", "_row"].to_numpy(), "id": frame.loc[flag != "", "id"],
-            "field": "geometry", "value": "", "reason": flag[flag != ""], "severity": "flag"}))
+        issues.append(
+            pd.DataFrame(
+                {
+                    "file": file,
+                    "row": frame.loc[flag != "", "_row"].to_numpy(),
+                    "id": frame.loc[flag != "", "id"],
+                    "field": "geometry",
+                    "value": "",
+                    "reason": flag[flag != ""],
+                    "severity": "flag",
+                }
+            )
+        )
     all_issues = concat_issues(issues)
     all_issues["candidates"] = ""
     if len(place_issues):
@@ -234,8 +305,15 @@ def build_result(
     columns = [c for c in DTYPES if c in kept.columns]
     incidents = assign_corridors(to_incident_frame(kept[columns])) if len(kept) else empty_incidents()
     by_reason = rejects["reason"].astype(str).str.split(":").str[0].value_counts().to_dict()
-    return ImportResult(incidents=incidents, rejects=rejects, flagged=flagged, rows_in=rows_in, format=fmt,
-                        file=file, by_reason={str(k): int(v) for k, v in by_reason.items()})
+    return ImportResult(
+        incidents=incidents,
+        rejects=rejects,
+        flagged=flagged,
+        rows_in=rows_in,
+        format=fmt,
+        file=file,
+        by_reason={str(k): int(v) for k, v in by_reason.items()},
+    )
 
 
 def _one_per_row(rejected: pd.DataFrame) -> pd.DataFrame:
@@ -271,6 +349,3 @@ def assign_corridors(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out.loc[located, "chainage_km"] = placed["chainage_km"].astype(float)
     out["corridor"] = out["corridor"].astype("str")
     return out
-
-
-

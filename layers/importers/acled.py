@@ -43,10 +43,37 @@ __all__ = ["ACLED_COLUMNS", "REQUIRED", "SUB_EVENT_TYPES", "TIME_PRECISION", "im
 
 #: ACLED's published column set (2023 onwards).
 ACLED_COLUMNS = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction",
-    "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude",
-    "longitude", "geo_precision", "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 )
 REQUIRED = ("event_id_cnty", "event_date", "latitude", "longitude", "fatalities")
 TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
@@ -90,8 +117,9 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
     df = _frame(header, rows, path)
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
-        raise DataSchemaError(f"{path}: not an ACLED export: missing column(s) {', '.join(missing)}; "
-                              "export with ACLED's standard columns")
+        raise DataSchemaError(
+            f"{path}: not an ACLED export: missing column(s) {', '.join(missing)}; export with ACLED's standard columns"
+        )
 
     def col(name: str) -> pd.Series:
         return df[name].astype(str).str.strip() if name in df.columns else pd.Series("", index=df.index)
@@ -109,24 +137,38 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
     sub = col("sub_event_type")
     notes = col("notes")
     ids = col("event_id_cnty")
-    raw = pd.DataFrame({
-        "_row": df["_row"], "id": ("acled-" + ids.str.lower()).where(ids != "", ""),
-        "title": (sub + " in " + col("location")).where((sub != "") & (col("location") != ""), sub + col("location")),
-        "event_type": sub.str.lower().map(SUB_EVENT_TYPES).fillna("other"),
-        "date_start": start, "date_end": end, "date_precision": precision.where(tp.isin(TIME_PRECISION), ""),
-        "place_reported": col("location"), "admin1": col("admin1").map(canonical_admin1),
-        "lat": col("latitude"), "lon": col("longitude"), "geo_precision": col("geo_precision"),
-        "deaths_low": fatalities, "deaths_best": fatalities, "deaths_high": fatalities,
-        "perpetrator_reported": (actors1 + " (as coded by ACLED)").where(actors1 != "", ""),
-        "victim_group_reported": (actors2 + " (as coded by ACLED)").where(actors2 != "", ""),
-        "summary": notes,
-        "sources": [_sources(s, n, d, i) for s, n, d, i in zip(col("source"), notes, col("event_date"), ids,
-                                                                  strict=True)],
-    })
+    raw = pd.DataFrame(
+        {
+            "_row": df["_row"],
+            "id": ("acled-" + ids.str.lower()).where(ids != "", ""),
+            "title": (sub + " in " + col("location")).where(
+                (sub != "") & (col("location") != ""), sub + col("location")
+            ),
+            "event_type": sub.str.lower().map(SUB_EVENT_TYPES).fillna("other"),
+            "date_start": start,
+            "date_end": end,
+            "date_precision": precision.where(tp.isin(TIME_PRECISION), ""),
+            "place_reported": col("location"),
+            "admin1": col("admin1").map(canonical_admin1),
+            "lat": col("latitude"),
+            "lon": col("longitude"),
+            "geo_precision": col("geo_precision"),
+            "deaths_low": fatalities,
+            "deaths_best": fatalities,
+            "deaths_high": fatalities,
+            "perpetrator_reported": (actors1 + " (as coded by ACLED)").where(actors1 != "", ""),
+            "victim_group_reported": (actors2 + " (as coded by ACLED)").where(actors2 != "", ""),
+            "summary": notes,
+            "sources": [
+                _sources(s, n, d, i) for s, n, d, i in zip(col("source"), notes, col("event_date"), ids, strict=True)
+            ],
+        }
+    )
     bad_tp = (tp != "") & ~tp.isin(TIME_PRECISION)
     raw.loc[bad_tp, "date_precision"] = "time_precision " + tp[bad_tp]
-    return build_result(raw, file=str(path), fmt="acled", rows_in=len(rows) + len(rejects),
-                        pre_rejects=rejects, dayfirst=True)
+    return build_result(
+        raw, file=str(path), fmt="acled", rows_in=len(rows) + len(rejects), pre_rejects=rejects, dayfirst=True
+    )
 
 
 def _join(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -135,5 +177,14 @@ def _join(a: pd.Series, b: pd.Series) -> pd.Series:
 
 def _sources(source: str, notes: str, date: str, event_id: str) -> list[dict[str, object]]:
     publishers = [p.strip() for p in source.split(";") if p.strip()]
-    return [{"publisher": p, "title": "", "date": date or None, "url": "", "quote": notes[:300] if i == 0 else "",
-             "via": f"ACLED {event_id}".strip()} for i, p in enumerate(publishers)]
+    return [
+        {
+            "publisher": p,
+            "title": "",
+            "date": date or None,
+            "url": "",
+            "quote": notes[:300] if i == 0 else "",
+            "via": f"ACLED {event_id}".strip(),
+        }
+        for i, p in enumerate(publishers)
+    ]

@@ -65,11 +65,14 @@ def import_geojson(path: str | Path, gazetteer: Gazetteer | None = None) -> Impo
     elif isinstance(data, dict) and data.get("type") == "FeatureCollection" and isinstance(data.get("features"), list):
         features = data["features"]
     else:
-        raise DataSchemaError(f"{path}: not a GeoJSON Feature or FeatureCollection (top-level 'type' is "
-                              f"{data.get('type') if isinstance(data, dict) else type(data).__name__!r})")
+        raise DataSchemaError(
+            f"{path}: not a GeoJSON Feature or FeatureCollection (top-level 'type' is "
+            f"{data.get('type') if isinstance(data, dict) else type(data).__name__!r})"
+        )
     raw, rejects = stage_features(features, str(path))
-    return build_result(raw, file=str(path), fmt="geojson", rows_in=len(features), gazetteer=gazetteer,
-                        pre_rejects=rejects)
+    return build_result(
+        raw, file=str(path), fmt="geojson", rows_in=len(features), gazetteer=gazetteer, pre_rejects=rejects
+    )
 
 
 def stage_features(features: list[Any], file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -109,8 +112,16 @@ def _properties(props: dict[str, Any]) -> dict[str, Any]:
         else:
             out[name] = value
     if "sources" not in out and (out.get("source") or out.get("source_url")):
-        out["sources"] = [{"publisher": str(out.get("source") or ""), "title": "", "date": None,
-                           "url": str(out.get("source_url") or ""), "quote": "", "via": None}]
+        out["sources"] = [
+            {
+                "publisher": str(out.get("source") or ""),
+                "title": "",
+                "date": None,
+                "url": str(out.get("source_url") or ""),
+                "quote": "",
+                "via": None,
+            }
+        ]
     out.pop("geometry", None)
     return out
 
@@ -131,9 +142,11 @@ def _point_of(geometry: Any) -> tuple[tuple[float, float], str, str]:
     if geom.geom_type == "Point":
         return (float(geom.x), float(geom.y)), "", ""
     point = geom.representative_point()
-    return (float(point.x), float(point.y)), "", (
-        f"representative point: a {geom.geom_type} was placed at its representative point "
-        f"({point.x:.5f}, {point.y:.5f}); give a Point for an exact location")
-
-
-
+    return (
+        (float(point.x), float(point.y)),
+        "",
+        (
+            f"representative point: a {geom.geom_type} was placed at its representative point "
+            f"({point.x:.5f}, {point.y:.5f}); give a Point for an exact location"
+        ),
+    )

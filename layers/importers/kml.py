@@ -67,8 +67,9 @@ def _kml_from_zip(path: Path) -> bytes:
                     raise InputFileError(f"{path}: refused: member {info.filename!r} points outside the archive")
             total = sum(info.file_size for info in members)
             if total > MAX_UNZIPPED_BYTES:
-                raise InputFileError(f"{path}: refused: {total / 2**20:.0f} MB uncompressed, more than "
-                                     f"{MAX_UNZIPPED_BYTES // 2**20} MB")
+                raise InputFileError(
+                    f"{path}: refused: {total / 2**20:.0f} MB uncompressed, more than {MAX_UNZIPPED_BYTES // 2**20} MB"
+                )
             kml = [i for i in members if i.filename.lower().endswith(".kml") and "/" not in i.filename]
             chosen = next((i for i in kml if i.filename.lower() == "doc.kml"), kml[0] if kml else None)
             if chosen is None:
@@ -143,13 +144,13 @@ def import_kml(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportRe
     frame = pd.DataFrame(records) if records else pd.DataFrame({"_row": pd.Series([], dtype=int)})
     if "date_start" not in frame.columns:
         frame["date_start"] = ""
-    return build_result(frame, file=str(path), fmt="kml", rows_in=len(placemarks), gazetteer=gazetteer,
-                        pre_rejects=rejects)
+    return build_result(
+        frame, file=str(path), fmt="kml", rows_in=len(placemarks), gazetteer=gazetteer, pre_rejects=rejects
+    )
 
 
 def _placemark(mark: ET.Element) -> tuple[dict[str, Any], str]:
-    record: dict[str, Any] = {"title": _text_of(_child(mark, "name")),
-                              "summary": _text_of(_child(mark, "description"))}
+    record: dict[str, Any] = {"title": _text_of(_child(mark, "name")), "summary": _text_of(_child(mark, "description"))}
     when = _text_of(_child(mark, "TimeStamp", "when"))
     begin, end = _text_of(_child(mark, "TimeSpan", "begin")), _text_of(_child(mark, "TimeSpan", "end"))
     record["date_start"] = (when or begin)[:10] if len(when or begin) > 10 else (when or begin)
@@ -169,8 +170,16 @@ def _placemark(mark: ET.Element) -> tuple[dict[str, Any], str]:
         if name in record:
             record[name] = _json_list(record[name])
     if "sources" not in record and (record.get("source") or record.get("source_url")):
-        record["sources"] = [{"publisher": record.get("source", ""), "title": "", "date": None,
-                              "url": record.get("source_url", ""), "quote": "", "via": None}]
+        record["sources"] = [
+            {
+                "publisher": record.get("source", ""),
+                "title": "",
+                "date": None,
+                "url": record.get("source_url", ""),
+                "quote": "",
+                "via": None,
+            }
+        ]
     geoms = [e for e in mark.iter() if _local(e.tag) in ("Point", "LineString", "Polygon")]
     if not geoms:
         return record, ""
@@ -185,8 +194,13 @@ def _placemark(mark: ET.Element) -> tuple[dict[str, Any], str]:
         if coords is None:
             return record, f"invalid geometry: <{kind}> coordinates are not 'lon,lat[,alt]' numbers; fix them"
         try:
-            shapes.append(shapely.Point(coords[0]) if kind == "Point" else
-                          shapely.Polygon(coords) if kind == "Polygon" else shapely.LineString(coords))
+            shapes.append(
+                shapely.Point(coords[0])
+                if kind == "Point"
+                else shapely.Polygon(coords)
+                if kind == "Polygon"
+                else shapely.LineString(coords)
+            )
         except (ValueError, shapely.errors.GEOSException) as err:
             return record, f"invalid geometry: <{kind}> {err}"
     geom = shapes[0] if len(shapes) == 1 else shapely.GeometryCollection(shapes)
@@ -197,8 +211,10 @@ def _placemark(mark: ET.Element) -> tuple[dict[str, Any], str]:
     else:
         point = geom.representative_point()
         record["lon"], record["lat"] = point.x, point.y
-        record["_flag"] = (f"representative point: a {geom.geom_type} was placed at its representative point "
-                           f"({point.x:.5f}, {point.y:.5f}); give a Point for an exact location")
+        record["_flag"] = (
+            f"representative point: a {geom.geom_type} was placed at its representative point "
+            f"({point.x:.5f}, {point.y:.5f}); give a Point for an exact location"
+        )
     return record, ""
 
 

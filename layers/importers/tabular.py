@@ -35,11 +35,26 @@ from layers.importers._build import ImportResult, build_result, reject_rows
 __all__ = ["SYNONYMS", "import_csv", "import_excel", "read_csv_rows", "stage_table"]
 
 SYNONYMS = {
-    "date": "date_start", "start_date": "date_start", "end_date": "date_end", "place": "place_reported",
-    "location": "place_reported", "place_name": "place_reported", "latitude": "lat", "longitude": "lon",
-    "lng": "lon", "long": "lon", "deaths": "deaths_best", "killed": "deaths_best", "fatalities": "deaths_best",
-    "governorate": "place_context", "context": "place_context", "type": "event_type",
-    "publisher": "source", "url": "source_url", "description": "summary", "notes": "summary",
+    "date": "date_start",
+    "start_date": "date_start",
+    "end_date": "date_end",
+    "place": "place_reported",
+    "location": "place_reported",
+    "place_name": "place_reported",
+    "latitude": "lat",
+    "longitude": "lon",
+    "lng": "lon",
+    "long": "lon",
+    "deaths": "deaths_best",
+    "killed": "deaths_best",
+    "fatalities": "deaths_best",
+    "governorate": "place_context",
+    "context": "place_context",
+    "type": "event_type",
+    "publisher": "source",
+    "url": "source_url",
+    "description": "summary",
+    "notes": "summary",
 }
 _SOURCE_COLUMNS = ("source", "source_url", "source_title", "source_date", "source_quote")
 MAX_FIELD_CHARS = 1_000_000
@@ -87,8 +102,13 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[list[str]], pd.Data
             if len(record) <= 1:
                 continue
         if len(record) != len(header):
-            bad.append((number, f"malformed row: {len(record)} fields where the header has {len(header)}; "
-                        "check separators and quotes on this row"))
+            bad.append(
+                (
+                    number,
+                    f"malformed row: {len(record)} fields where the header has {len(header)}; "
+                    "check separators and quotes on this row",
+                )
+            )
             continue
         rows.append([str(number), *record])
     rejects = reject_rows(str(path), [b[0] for b in bad], "", "", [b[1] for b in bad])
@@ -123,8 +143,10 @@ def stage_table(df: pd.DataFrame, path: str | Path) -> pd.DataFrame:
     has_coords = "lat" in out.columns and "lon" in out.columns
     if "date_start" not in out.columns or ("place_reported" not in out.columns and not has_coords):
         found = ", ".join(c for c in df.columns if c != "_row") or "none"
-        raise DataSchemaError(f"{path}: needs a date column (date or date_start) and a place column (place or "
-                              f"place_reported) or latitude and longitude; found: {found}")
+        raise DataSchemaError(
+            f"{path}: needs a date column (date or date_start) and a place column (place or "
+            f"place_reported) or latitude and longitude; found: {found}"
+        )
     if "sources" in out.columns:
         out["sources"] = out["sources"].map(_json_list)
     else:
@@ -143,13 +165,18 @@ def _json_list(value: object) -> list[object]:
 
 
 def _sources_from_columns(df: pd.DataFrame) -> list[list[dict[str, object]]]:
-    cols = {c: df[c].astype(object).where(df[c].notna(), "").astype(str).str.strip() if c in df.columns
-            else pd.Series("", index=df.index) for c in _SOURCE_COLUMNS}
+    cols = {
+        c: df[c].astype(object).where(df[c].notna(), "").astype(str).str.strip()
+        if c in df.columns
+        else pd.Series("", index=df.index)
+        for c in _SOURCE_COLUMNS
+    }
     out = []
     for pub, url, title, date, quote in zip(*(cols[c] for c in _SOURCE_COLUMNS), strict=True):
         if pub or url or title:
-            out.append([{"publisher": pub, "title": title, "date": date or None, "url": url, "quote": quote,
-                         "via": None}])
+            out.append(
+                [{"publisher": pub, "title": title, "date": date or None, "url": url, "quote": quote, "via": None}]
+            )
         else:
             out.append([])
     return out
@@ -182,8 +209,9 @@ def import_csv(path: str | Path, gazetteer: Gazetteer | None = None, *, fmt: str
     path = Path(path)
     header, rows, rejects = read_csv_rows(path)
     raw = stage_table(_frame(header, rows, path), path)
-    return build_result(raw, file=str(path), fmt=fmt, rows_in=len(rows) + len(rejects),
-                        gazetteer=gazetteer, pre_rejects=rejects)
+    return build_result(
+        raw, file=str(path), fmt=fmt, rows_in=len(rows) + len(rejects), gazetteer=gazetteer, pre_rejects=rejects
+    )
 
 
 def _cell(value: object) -> str:

@@ -87,8 +87,9 @@ def import_ucdp(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportR
     df = _frame(header, rows, path)
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
-        raise DataSchemaError(f"{path}: not a UCDP GED table: missing column(s) {', '.join(missing)}; "
-                              "use GED's published column names")
+        raise DataSchemaError(
+            f"{path}: not a UCDP GED table: missing column(s) {', '.join(missing)}; use GED's published column names"
+        )
 
     def col(name: str) -> pd.Series:
         return df[name].astype(str).str.strip() if name in df.columns else pd.Series("", index=df.index)
@@ -99,24 +100,43 @@ def import_ucdp(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportR
     lon = col("longitude").where(~offmap, "")
     side_a, side_b = col("side_a"), col("side_b")
     ids = col("id")
-    raw = pd.DataFrame({
-        "_row": df["_row"], "id": ("ucdp-" + ids).where(ids != "", ""),
-        "title": col("dyad_name").where(col("dyad_name") != "", col("conflict_name")),
-        "event_type": col("type_of_violence").map(VIOLENCE).fillna("other"),
-        "date_start": col("date_start").str.slice(0, 10), "date_end": col("date_end").str.slice(0, 10),
-        "date_precision": date_prec.map(DATE_PREC).fillna(""),
-        "place_reported": col("where_coordinates"), "admin1": col("adm_1").map(_admin1),
-        "lat": lat, "lon": lon, "geo_precision": where_prec.map(WHERE_PREC),
-        "deaths_low": col("low"), "deaths_best": col("best"), "deaths_high": col("high"),
-        "perpetrator_reported": (side_a + " (as coded by UCDP GED)").where(side_a != "", ""),
-        "victim_group_reported": (side_b + " (as coded by UCDP GED)").where(side_b != "", ""),
-        "summary": col("where_description"),
-        "sources": [_sources(*v) for v in zip(col("source_article"), col("source_office"), col("source_date"),
-                                              col("source_headline"), ids, strict=True)],
-        "_offmap": offmap,
-        "_flag": offmap.map({True: "off the map: where_prec 6/7 (country or sea); imported without a point",
-                             False: ""}),
-    })
+    raw = pd.DataFrame(
+        {
+            "_row": df["_row"],
+            "id": ("ucdp-" + ids).where(ids != "", ""),
+            "title": col("dyad_name").where(col("dyad_name") != "", col("conflict_name")),
+            "event_type": col("type_of_violence").map(VIOLENCE).fillna("other"),
+            "date_start": col("date_start").str.slice(0, 10),
+            "date_end": col("date_end").str.slice(0, 10),
+            "date_precision": date_prec.map(DATE_PREC).fillna(""),
+            "place_reported": col("where_coordinates"),
+            "admin1": col("adm_1").map(_admin1),
+            "lat": lat,
+            "lon": lon,
+            "geo_precision": where_prec.map(WHERE_PREC),
+            "deaths_low": col("low"),
+            "deaths_best": col("best"),
+            "deaths_high": col("high"),
+            "perpetrator_reported": (side_a + " (as coded by UCDP GED)").where(side_a != "", ""),
+            "victim_group_reported": (side_b + " (as coded by UCDP GED)").where(side_b != "", ""),
+            "summary": col("where_description"),
+            "sources": [
+                _sources(*v)
+                for v in zip(
+                    col("source_article"),
+                    col("source_office"),
+                    col("source_date"),
+                    col("source_headline"),
+                    ids,
+                    strict=True,
+                )
+            ],
+            "_offmap": offmap,
+            "_flag": offmap.map(
+                {True: "off the map: where_prec 6/7 (country or sea); imported without a point", False: ""}
+            ),
+        }
+    )
     bad = (date_prec != "") & ~date_prec.isin(DATE_PREC)
     raw.loc[bad, "date_precision"] = "date_prec " + date_prec[bad]
     return build_result(raw, file=str(path), fmt="ucdp", rows_in=len(rows) + len(rejects), pre_rejects=rejects)
@@ -130,5 +150,13 @@ def _admin1(text: str) -> str:
 def _sources(article: str, office: str, date: str, headline: str, event_id: str) -> list[dict[str, object]]:
     if not (article or office):
         return []
-    return [{"publisher": office or "UCDP GED", "title": article, "date": date[:10] or None, "url": "",
-             "quote": headline[:300], "via": f"UCDP GED {event_id}"}]
+    return [
+        {
+            "publisher": office or "UCDP GED",
+            "title": article,
+            "date": date[:10] or None,
+            "url": "",
+            "quote": headline[:300],
+            "via": f"UCDP GED {event_id}",
+        }
+    ]

@@ -104,9 +104,17 @@ def _convolve_axis(grid: np.ndarray, kernel: np.ndarray, axis: int) -> np.ndarra
     return np.take(full, np.arange(m // 2, m // 2 + n), axis=axis)
 
 
-def density_raster(gdf: gpd.GeoDataFrame, *, bandwidth_km: float, weight: str = "deaths",
-                   cell_km: float | None = None, bounds: tuple[float, float, float, float] | None = None,
-                   kernel: str = "gaussian", units: str = "per_cell", crs: Any = DENSITY_CRS) -> DensityRaster:
+def density_raster(
+    gdf: gpd.GeoDataFrame,
+    *,
+    bandwidth_km: float,
+    weight: str = "deaths",
+    cell_km: float | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
+    kernel: str = "gaussian",
+    units: str = "per_cell",
+    crs: Any = DENSITY_CRS,
+) -> DensityRaster:
     """Return the kernel density (or grid count) of incidents on a metric grid.
 
     Parameters
@@ -162,13 +170,16 @@ def density_raster(gdf: gpd.GeoDataFrame, *, bandwidth_km: float, weight: str = 
     needed = ["aggregate", *(["deaths_best"] if weight == "deaths" else [])]
     missing = [c for c in needed if c not in gdf.columns]
     if missing:
-        raise DataSchemaError(f"the incident table lacks column(s) {', '.join(missing)}; "
-                              "load it with layers.store.load_gpkg or layers.curated.load_curated")
+        raise DataSchemaError(
+            f"the incident table lacks column(s) {', '.join(missing)}; "
+            "load it with layers.store.load_gpkg or layers.curated.load_curated"
+        )
     dst = CRS.from_user_input(crs)
     if not dst.is_projected:
         raise InvalidOptionError(f"crs={crs!r} is not projected; density needs metres, e.g. DENSITY_CRS")
-    geoms = gdf.geometry.to_crs("EPSG:4326") if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") \
-        else gdf.geometry
+    geoms = (
+        gdf.geometry.to_crs("EPSG:4326") if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") else gdf.geometry
+    )
     geoms = geoms.to_numpy()
     aggregate = gdf["aggregate"].fillna(False).astype(bool).to_numpy()
     has_point = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
@@ -184,8 +195,12 @@ def density_raster(gdf: gpd.GeoDataFrame, *, bandwidth_km: float, weight: str = 
     if bounds is None:
         box = list(SYRIA_BOUNDS)
         if use.any():
-            box = [min(box[0], lon[use].min()), min(box[1], lat[use].min()),
-                   max(box[2], lon[use].max()), max(box[3], lat[use].max())]
+            box = [
+                min(box[0], lon[use].min()),
+                min(box[1], lat[use].min()),
+                max(box[2], lon[use].max()),
+                max(box[3], lat[use].max()),
+            ]
         pad = 4 * bandwidth_km * 1000 if kernel == "gaussian" else 0.0
     else:
         box, pad = list(bounds), 0.0
@@ -200,13 +215,18 @@ def density_raster(gdf: gpd.GeoDataFrame, *, bandwidth_km: float, weight: str = 
     x0, y1 = math.floor(xmin / cell) * cell, math.ceil(ymax / cell) * cell
     width, height = math.ceil((xmax - x0) / cell), math.ceil((y1 - ymin) / cell)
     if width * height > _MAX_CELLS:
-        raise InvalidOptionError(f"cell_km={cell_km:g} gives {width}×{height} cells (> {_MAX_CELLS:,}); "
-                                 "use a larger --cell-km or smaller bounds")
+        raise InvalidOptionError(
+            f"cell_km={cell_km:g} gives {width}×{height} cells (> {_MAX_CELLS:,}); "
+            "use a larger --cell-km or smaller bounds"
+        )
     col = np.floor((x - x0) / cell).astype(np.int64)
     row = np.floor((y1 - y) / cell).astype(np.int64)
     inside = (col >= 0) & (col < width) & (row >= 0) & (row < height)
-    grid: np.ndarray = np.bincount(row[inside] * width + col[inside], weights=w[inside],
-                                   minlength=width * height).reshape(height, width).astype(np.float64)
+    grid: np.ndarray = (
+        np.bincount(row[inside] * width + col[inside], weights=w[inside], minlength=width * height)
+        .reshape(height, width)
+        .astype(np.float64)
+    )
     if kernel == "gaussian":
         k = _gaussian_kernel(bandwidth_km / cell_km)
         grid = np.clip(_convolve_axis(_convolve_axis(grid, k, 1), k, 0), 0, None)
@@ -219,17 +239,29 @@ def density_raster(gdf: gpd.GeoDataFrame, *, bandwidth_km: float, weight: str = 
     how = f"Gaussian kernel density, bandwidth {bandwidth_km:g} km" if kernel == "gaussian" else "grid count"
     tags = {
         "bandwidth_km": f"{bandwidth_km:g}" if kernel == "gaussian" else "",
-        "weight": weight, "kernel": kernel, "cell_km": f"{cell_km:g}", "units": units,
-        "incident_count": str(int(inside.sum())), "weight_total": f"{total:g}", "weight_in_grid": f"{in_grid:.6g}",
+        "weight": weight,
+        "kernel": kernel,
+        "cell_km": f"{cell_km:g}",
+        "units": units,
+        "incident_count": str(int(inside.sum())),
+        "weight_total": f"{total:g}",
+        "weight_in_grid": f"{in_grid:.6g}",
         "excluded_aggregate": str(int(aggregate.sum())),
         "excluded_unlocated": str(int((~aggregate & ~has_point).sum())),
         "excluded_no_deaths": str(int((located & ~np.isfinite(w_all)).sum())),
         "excluded_outside": str(int((~inside).sum())),
         "crs": DENSITY_CRS_NAME if dst.equals(DENSITY_CRS) else dst.srs,
-        "created": datetime.now(UTC).isoformat(timespec="seconds"), "software": "syria-incident-map layers.raster",
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "software": "syria-incident-map layers.raster",
     }
-    return DensityRaster(array, Affine(cell, 0, x0, 0, -cell, y1), dst.srs if not dst.to_epsg() else
-                         f"EPSG:{dst.to_epsg()}", None, f"{what} {unit}, {how}, {cell_km:g} km cells", tags)
+    return DensityRaster(
+        array,
+        Affine(cell, 0, x0, 0, -cell, y1),
+        dst.srs if not dst.to_epsg() else f"EPSG:{dst.to_epsg()}",
+        None,
+        f"{what} {unit}, {how}, {cell_km:g} km cells",
+        tags,
+    )
 
 
 def _weights(gdf: gpd.GeoDataFrame, weight: str) -> np.ndarray:
@@ -273,9 +305,16 @@ def write_geotiff(raster: DensityRaster, path: str | Path) -> Path:
     tmp = Path(tmp_name)
     height, width = array.shape
     profile: dict[str, Any] = {
-        "driver": "GTiff", "height": height, "width": width, "count": 1, "dtype": "float32",
-        "crs": raster.crs, "transform": raster.transform, "nodata": raster.nodata,
-        "compress": "deflate", "predictor": 3,
+        "driver": "GTiff",
+        "height": height,
+        "width": width,
+        "count": 1,
+        "dtype": "float32",
+        "crs": raster.crs,
+        "transform": raster.transform,
+        "nodata": raster.nodata,
+        "compress": "deflate",
+        "predictor": 3,
     }
     if height >= 512 and width >= 512:
         profile.update(tiled=True, blockxsize=256, blockysize=256)
@@ -290,6 +329,7 @@ def write_geotiff(raster: DensityRaster, path: str | Path) -> Path:
         os.replace(tmp, path)
     except Exception as err:
         tmp.unlink(missing_ok=True)
-        raise RasterError(f"{path}: could not write the GeoTIFF ({type(err).__name__}: {err}); "
-                          "the previous file is unchanged") from err
+        raise RasterError(
+            f"{path}: could not write the GeoTIFF ({type(err).__name__}: {err}); the previous file is unchanged"
+        ) from err
     return path

@@ -119,8 +119,14 @@ class _Style:
     tint_strength: float = 0.5
 
 
-def colorize(values: np.ndarray, colormap: str = "viridis", vmin: float | None = None, vmax: float | None = None,
-             opacity: float = 1.0, clear_below: float | None = None) -> tuple[np.ndarray, tuple[float, float]]:
+def colorize(
+    values: np.ndarray,
+    colormap: str = "viridis",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    opacity: float = 1.0,
+    clear_below: float | None = None,
+) -> tuple[np.ndarray, tuple[float, float]]:
     """Colour a 2-D array of values with a matplotlib colour map; NaN is transparent.
 
     *vmin*/*vmax* default to the 2nd and 98th percentiles of the finite values
@@ -139,8 +145,9 @@ def colorize(values: np.ndarray, colormap: str = "viridis", vmin: float | None =
     try:
         cmap = colormaps[colormap]
     except KeyError:
-        raise InvalidOptionError(f"{colormap!r} is not a matplotlib colour map; "
-                                 "use e.g. 'viridis', 'magma', 'terrain' or 'gray'") from None
+        raise InvalidOptionError(
+            f"{colormap!r} is not a matplotlib colour map; use e.g. 'viridis', 'magma', 'terrain' or 'gray'"
+        ) from None
     valid = np.isfinite(values)
     if clear_below is not None:
         valid &= values > clear_below
@@ -178,8 +185,9 @@ def _check_options(opacity: float, max_pixels: int, size: tuple[int, int] | None
         raise InvalidOptionError(f"max_pixels={max_pixels}, size={size}: the output needs at least one pixel")
 
 
-def default_grid(src: DatasetReader, src_crs: CRS, window: Window, dst_crs: Any, max_pixels: int,
-                 size: tuple[int, int] | None) -> tuple[Grid, bool]:
+def default_grid(
+    src: DatasetReader, src_crs: CRS, window: Window, dst_crs: Any, max_pixels: int, size: tuple[int, int] | None
+) -> tuple[Grid, bool]:
     """Return the output grid for *window* in *dst_crs* and whether it is coarser than the raster.
 
     The grid's edges are the window's footprint in *dst_crs* (its bounding
@@ -217,8 +225,9 @@ def _bands(src: DatasetReader, band: int | None) -> tuple[str, list[int], int | 
     return "palette", [band], None
 
 
-def render(src: DatasetReader, src_crs: CRS, window: Window, grid: Grid, dst_crs: Any,
-           style: _Style) -> tuple[np.ndarray, tuple[int, int], tuple[float, float] | None]:
+def render(
+    src: DatasetReader, src_crs: CRS, window: Window, grid: Grid, dst_crs: Any, style: _Style
+) -> tuple[np.ndarray, tuple[int, int], tuple[float, float] | None]:
     """Read, warp and colour *window* of *src* onto *grid*; return (rgba, read shape, value range)."""
     target = grid[1][0] * grid[1][1]
     if style.kind == "terrain":
@@ -240,12 +249,14 @@ def render(src: DatasetReader, src_crs: CRS, window: Window, grid: Grid, dst_crs
     mode, bands, alpha_band = _bands(src, style.band)
     nearest = mode == "palette"
     indexes = bands + ([alpha_band] if alpha_band else [])
-    values, transform = read_decimated(src, indexes, window, target,
-                                       Resampling.nearest if nearest else Resampling.average)
+    values, transform = read_decimated(
+        src, indexes, window, target, Resampling.nearest if nearest else Resampling.average
+    )
     out = warp(values, transform, src_crs, grid, dst_crs, Resampling.nearest if nearest else Resampling.bilinear)
     if mode == "single":
-        rgba, value_range = colorize(out[0], style.colormap or "viridis", style.vmin, style.vmax, style.opacity,
-                                     style.clear_below)
+        rgba, value_range = colorize(
+            out[0], style.colormap or "viridis", style.vmin, style.vmax, style.opacity, style.clear_below
+        )
         return rgba, values.shape[1:], value_range
     if mode == "palette":
         lut = np.zeros((65536, 4), dtype=np.uint8)
@@ -260,8 +271,13 @@ def render(src: DatasetReader, src_crs: CRS, window: Window, grid: Grid, dst_crs
     if src.dtypes[0] == "uint8" and style.vmin is None and style.vmax is None:
         channels = np.clip(np.nan_to_num(rgb), 0, 255)
     else:
-        channels = np.stack([255 * np.clip((c - lo) / (hi - lo), 0, 1) for c in np.nan_to_num(rgb)
-                             for lo, hi in [_value_range(c[np.isfinite(c)], style.vmin, style.vmax)]])
+        channels = np.stack(
+            [
+                255 * np.clip((c - lo) / (hi - lo), 0, 1)
+                for c in np.nan_to_num(rgb)
+                for lo, hi in [_value_range(c[np.isfinite(c)], style.vmin, style.vmax)]
+            ]
+        )
     valid = np.isfinite(rgb).all(axis=0)
     alpha = np.where(valid, 255 * style.opacity, 0)
     if alpha_band:
@@ -270,8 +286,16 @@ def render(src: DatasetReader, src_crs: CRS, window: Window, grid: Grid, dst_crs
     return rgba, values.shape[1:], None
 
 
-def _prepare(path: str | Path, style: _Style, *, max_pixels: int, size: tuple[int, int] | None, dst_crs: Any,
-             crs: Any, region: tuple[float, float, float, float] | None) -> Overlay:
+def _prepare(
+    path: str | Path,
+    style: _Style,
+    *,
+    max_pixels: int,
+    size: tuple[int, int] | None,
+    dst_crs: Any,
+    crs: Any,
+    region: tuple[float, float, float, float] | None,
+) -> Overlay:
     _check_options(style.opacity, max_pixels, size)
     dst = CRS.from_user_input(dst_crs)
     with open_raster(path, crs=crs) as (src, src_crs):
@@ -290,20 +314,41 @@ def _prepare(path: str | Path, style: _Style, *, max_pixels: int, size: tuple[in
     bounds = tuple(float(b) for b in to_lonlat.transform_bounds(west, south, east, north, densify_pts=21))
     crs_name = f"EPSG:{dst.to_epsg()}" if dst.to_epsg() else dst.to_string()
     src_name = f"EPSG:{src_crs.to_epsg()}" if src_crs.to_epsg() else (src_crs.to_proj4() or src_crs.name)
-    note = (f"{Path(path).name}: read {read_shape[0]}×{read_shape[1]} of "
-            f"{win_shape[0]}×{win_shape[1]} pixels{' (decimated; overviews used when present)' if downsampled else ''}"
-            f"{'' if win_shape == source_shape else f' (clipped from {source_shape[0]}×{source_shape[1]})'}, "
-            f"reprojected {src_name} → {crs_name} at {height}×{width}")
-    return Overlay(rgba=rgba, bounds=bounds, crs=crs_name, transform=transform, downsampled=downsampled,  # type: ignore[arg-type]
-                   source_shape=source_shape, read_shape=(int(read_shape[0]), int(read_shape[1])), note=note,
-                   value_range=value_range, colormap=style.colormap if value_range else None)
+    note = (
+        f"{Path(path).name}: read {read_shape[0]}×{read_shape[1]} of "
+        f"{win_shape[0]}×{win_shape[1]} pixels{' (decimated; overviews used when present)' if downsampled else ''}"
+        f"{'' if win_shape == source_shape else f' (clipped from {source_shape[0]}×{source_shape[1]})'}, "
+        f"reprojected {src_name} → {crs_name} at {height}×{width}"
+    )
+    return Overlay(
+        rgba=rgba,
+        bounds=bounds,
+        crs=crs_name,
+        transform=transform,
+        downsampled=downsampled,  # type: ignore[arg-type]
+        source_shape=source_shape,
+        read_shape=(int(read_shape[0]), int(read_shape[1])),
+        note=note,
+        value_range=value_range,
+        colormap=style.colormap if value_range else None,
+    )
 
 
-def prepare_overlay(path: str | Path, *, max_pixels: int = 2048 * 2048, size: tuple[int, int] | None = None,
-                    colormap: str = "viridis", opacity: float = 0.7, vmin: float | None = None,
-                    vmax: float | None = None, band: int | None = None, clear_below: float | None = None,
-                    dst_crs: Any = "EPSG:3857", crs: Any = None,
-                    region: tuple[float, float, float, float] | None = SYRIA_REGION) -> Overlay:
+def prepare_overlay(
+    path: str | Path,
+    *,
+    max_pixels: int = 2048 * 2048,
+    size: tuple[int, int] | None = None,
+    colormap: str = "viridis",
+    opacity: float = 0.7,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    band: int | None = None,
+    clear_below: float | None = None,
+    dst_crs: Any = "EPSG:3857",
+    crs: Any = None,
+    region: tuple[float, float, float, float] | None = SYRIA_REGION,
+) -> Overlay:
     """Prepare a GeoTIFF (any CRS, any real data type) as an RGBA overlay.
 
     Single-band rasters are coloured with *colormap* (or their own palette);
@@ -366,12 +411,24 @@ def prepare_overlay(path: str | Path, *, max_pixels: int = 2048 * 2048, size: tu
     return _prepare(path, style, max_pixels=max_pixels, size=size, dst_crs=dst_crs, crs=crs, region=region)
 
 
-def terrain_overlay(path: str | Path, *, azimuth: float = 315, altitude: float = 45, z_factor: float = 1,
-                    tint: str | None = None, tint_strength: float = 0.5, opacity: float = 0.7,
-                    vmin: float | None = None, vmax: float | None = None, band: int = 1,
-                    max_pixels: int = 2048 * 2048, size: tuple[int, int] | None = None,
-                    dst_crs: Any = "EPSG:3857", crs: Any = None,
-                    region: tuple[float, float, float, float] | None = SYRIA_REGION) -> Overlay:
+def terrain_overlay(
+    path: str | Path,
+    *,
+    azimuth: float = 315,
+    altitude: float = 45,
+    z_factor: float = 1,
+    tint: str | None = None,
+    tint_strength: float = 0.5,
+    opacity: float = 0.7,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    band: int = 1,
+    max_pixels: int = 2048 * 2048,
+    size: tuple[int, int] | None = None,
+    dst_crs: Any = "EPSG:3857",
+    crs: Any = None,
+    region: tuple[float, float, float, float] | None = SYRIA_REGION,
+) -> Overlay:
     """Prepare a DEM as a hillshade overlay, optionally tinted by elevation.
 
     The hillshade is computed on the (decimated) DEM in its own CRS with true
@@ -392,8 +449,18 @@ def terrain_overlay(path: str | Path, *, azimuth: float = 315, altitude: float =
     >>> ov.rgba[2, 2].tolist()  # flat ground, sun at 45°: grey 0.707 × 255
     [180, 180, 180, 255]
     """
-    style = _Style(kind="terrain", band=band, colormap=tint, vmin=vmin, vmax=vmax, opacity=opacity,
-                   azimuth=azimuth, altitude=altitude, z_factor=z_factor, tint_strength=tint_strength)
+    style = _Style(
+        kind="terrain",
+        band=band,
+        colormap=tint,
+        vmin=vmin,
+        vmax=vmax,
+        opacity=opacity,
+        azimuth=azimuth,
+        altitude=altitude,
+        z_factor=z_factor,
+        tint_strength=tint_strength,
+    )
     return _prepare(path, style, max_pixels=max_pixels, size=size, dst_crs=dst_crs, crs=crs, region=region)
 
 

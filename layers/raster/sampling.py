@@ -97,8 +97,9 @@ def sample_raster(path: str | Path, lons: Any, lats: Any, band: int = 1, *, crs:
     return out
 
 
-def add_raster_column(gdf: gpd.GeoDataFrame, path: str | Path, column: str = "elevation_m", band: int = 1,
-                      *, crs: Any = None) -> gpd.GeoDataFrame:
+def add_raster_column(
+    gdf: gpd.GeoDataFrame, path: str | Path, column: str = "elevation_m", band: int = 1, *, crs: Any = None
+) -> gpd.GeoDataFrame:
     """Return a copy of *gdf* with *column*: the raster's value under each incident's point.
 
     Rows without a point (aggregates, unlocated rows) get NaN.
@@ -115,8 +116,9 @@ def add_raster_column(gdf: gpd.GeoDataFrame, path: str | Path, column: str = "el
     >>> add_raster_column(gdf, tif)["elevation_m"].tolist()
     [450.0, nan]
     """
-    geoms = gdf.geometry.to_crs("EPSG:4326") if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") \
-        else gdf.geometry
+    geoms = (
+        gdf.geometry.to_crs("EPSG:4326") if gdf.crs is not None and not gdf.crs.equals("EPSG:4326") else gdf.geometry
+    )
     geoms = geoms.to_numpy()
     has_point = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     lon, lat = np.full(len(gdf), np.nan), np.full(len(gdf), np.nan)

@@ -80,22 +80,30 @@ def open_raster(path: str | Path, *, crs: Any = None) -> Iterator[tuple[DatasetR
         try:
             yield src, src_crs
         except _ERRORS as err:
-            raise RasterError(f"{path}: the raster could not be read, the file is damaged or truncated ({err}); "
-                              "check it with `gdalinfo -checksum` or export it again") from err
+            raise RasterError(
+                f"{path}: the raster could not be read, the file is damaged or truncated ({err}); "
+                "check it with `gdalinfo -checksum` or export it again"
+            ) from err
 
 
 def _crs_of(src: DatasetReader, crs: Any, path: Path) -> CRS:
     """Return the raster's CRS (or *crs*) after checking type and georeferencing."""
     complex_types = sorted({d for d in src.dtypes if d.startswith("complex")})
     if complex_types:
-        raise RasterError(f"{path}: unsupported data type {complex_types[0]} (complex numbers); "
-                          "write the amplitude or phase to a real band first")
+        raise RasterError(
+            f"{path}: unsupported data type {complex_types[0]} (complex numbers); "
+            "write the amplitude or phase to a real band first"
+        )
     if src.transform == Affine.identity() and not src.gcps[0]:
-        raise RasterError(f"{path}: the raster has no geotransform (it is not georeferenced); "
-                          "georeference it first, e.g. with QGIS or gdal_translate -a_ullr")
+        raise RasterError(
+            f"{path}: the raster has no geotransform (it is not georeferenced); "
+            "georeference it first, e.g. with QGIS or gdal_translate -a_ullr"
+        )
     if src.transform.b != 0 or src.transform.d != 0 or src.transform.e > 0:
-        raise RasterError(f"{path}: rotated or south-up grids are not supported; "
-                          "make it north-up first: gdalwarp -t_srs EPSG:4326 IN OUT")
+        raise RasterError(
+            f"{path}: rotated or south-up grids are not supported; "
+            "make it north-up first: gdalwarp -t_srs EPSG:4326 IN OUT"
+        )
     if crs is not None:
         try:
             return CRS.from_user_input(crs)
@@ -103,13 +111,16 @@ def _crs_of(src: DatasetReader, crs: Any, path: Path) -> CRS:
             raise RasterError(f"{crs!r} is not a CRS pyproj understands; give e.g. 'EPSG:32637'") from err
     if src.crs is None:
         hint = " (it has ground control points only: gdalwarp it to a CRS)" if src.gcps[0] else ""
-        raise RasterError(f"{path}: the raster has no CRS{hint}; pass crs='EPSG:…' if you know it "
-                          "(e.g. crs='EPSG:32637' for UTM 37N) or set it with gdal_edit.py -a_srs EPSG:… FILE")
+        raise RasterError(
+            f"{path}: the raster has no CRS{hint}; pass crs='EPSG:…' if you know it "
+            "(e.g. crs='EPSG:32637' for UTM 37N) or set it with gdal_edit.py -a_srs EPSG:… FILE"
+        )
     return CRS.from_user_input(src.crs)
 
 
-def window_for(src: DatasetReader, src_crs: CRS, bounds: Sequence[float] | None, bounds_crs: Any,
-               what: str = "Syria") -> Window:
+def window_for(
+    src: DatasetReader, src_crs: CRS, bounds: Sequence[float] | None, bounds_crs: Any, what: str = "Syria"
+) -> Window:
     """Return the window of *src* that covers *bounds* (given in *bounds_crs*), pixel-aligned.
 
     Raises
@@ -123,8 +134,9 @@ def window_for(src: DatasetReader, src_crs: CRS, bounds: Sequence[float] | None,
     try:
         west, south, east, north = transform_bounds(bounds_crs, src_crs, *bounds, densify_pts=21)
     except _ERRORS as err:
-        raise RasterError(f"{src.name}: {what} {tuple(bounds)} cannot be expressed in the raster's CRS ({err})"
-                          ) from err
+        raise RasterError(
+            f"{src.name}: {what} {tuple(bounds)} cannot be expressed in the raster's CRS ({err})"
+        ) from err
     inv = ~src.transform
     c0, r0 = inv @ (west, north)
     c1, r1 = inv @ (east, south)
@@ -132,14 +144,17 @@ def window_for(src: DatasetReader, src_crs: CRS, bounds: Sequence[float] | None,
     col1, row1 = min(src.width, math.ceil(max(c0, c1))), min(src.height, math.ceil(max(r0, r1)))
     if not (np.isfinite([c0, c1, r0, r1]).all() and col1 > col0 and row1 > row0):
         lw, ls, le, ln = transform_bounds(src_crs, "EPSG:4326", *src.bounds, densify_pts=21)
-        raise RasterError(f"{Path(src.name).name}: the raster (lon {lw:.2f}..{le:.2f}, lat {ls:.2f}..{ln:.2f}) "
-                          f"does not overlap {what} {tuple(round(b, 2) for b in bounds)}; "
-                          "check its CRS (pass crs= if the file's CRS is wrong) or choose another file")
+        raise RasterError(
+            f"{Path(src.name).name}: the raster (lon {lw:.2f}..{le:.2f}, lat {ls:.2f}..{ln:.2f}) "
+            f"does not overlap {what} {tuple(round(b, 2) for b in bounds)}; "
+            "check its CRS (pass crs= if the file's CRS is wrong) or choose another file"
+        )
     return Window(col0, row0, col1 - col0, row1 - row0)
 
 
-def read_decimated(src: DatasetReader, indexes: Sequence[int], window: Window, target_pixels: int,
-                   resampling: Resampling) -> tuple[np.ndarray, Affine]:
+def read_decimated(
+    src: DatasetReader, indexes: Sequence[int], window: Window, target_pixels: int, resampling: Resampling
+) -> tuple[np.ndarray, Affine]:
     """Read *indexes* of *window* at about *target_pixels* pixels as float32 (NaN = no data).
 
     The window is read whole unless it has more than twice *target_pixels*.
@@ -157,14 +172,24 @@ def read_decimated(src: DatasetReader, indexes: Sequence[int], window: Window, t
     return values, transform
 
 
-def warp(values: np.ndarray, transform: Affine, src_crs: CRS, grid: Grid, dst_crs: Any,
-         resampling: Resampling) -> np.ndarray:
+def warp(
+    values: np.ndarray, transform: Affine, src_crs: CRS, grid: Grid, dst_crs: Any, resampling: Resampling
+) -> np.ndarray:
     """Reproject float32 *values* (bands, rows, cols; NaN = no data) onto *grid* in *dst_crs*."""
     dst_transform, (height, width) = grid
     out = np.full((values.shape[0], height, width), np.nan, dtype=np.float32)
     try:
-        reproject(values, out, src_transform=transform, src_crs=src_crs, src_nodata=np.nan,
-                  dst_transform=dst_transform, dst_crs=dst_crs, dst_nodata=np.nan, resampling=resampling)
+        reproject(
+            values,
+            out,
+            src_transform=transform,
+            src_crs=src_crs,
+            src_nodata=np.nan,
+            dst_transform=dst_transform,
+            dst_crs=dst_crs,
+            dst_nodata=np.nan,
+            resampling=resampling,
+        )
     except _ERRORS as err:
         raise RasterError(f"the raster could not be reprojected to {dst_crs} ({err})") from err
     return out

@@ -18,10 +18,20 @@ from layers.raster.source import open_raster, window_for
 __all__ = ["raster_under_map"]
 
 
-def raster_under_map(ax: Axes, path: str | Path, *, hillshade: bool = False, opacity: float = 0.6,
-                     map_crs: Any = "EPSG:4326", colormap: str | None = None, vmin: float | None = None,
-                     vmax: float | None = None, band: int | None = None, crs: Any = None,
-                     zorder: float = 0.5) -> AxesImage:
+def raster_under_map(
+    ax: Axes,
+    path: str | Path,
+    *,
+    hillshade: bool = False,
+    opacity: float = 0.6,
+    map_crs: Any = "EPSG:4326",
+    colormap: str | None = None,
+    vmin: float | None = None,
+    vmax: float | None = None,
+    band: int | None = None,
+    crs: Any = None,
+    zorder: float = 0.5,
+) -> AxesImage:
     """Draw a raster into *ax*, whose data coordinates are in *map_crs*; return the image.
 
     The raster is read decimated to the axes' size on screen (its pixel
@@ -73,9 +83,14 @@ def raster_under_map(ax: Axes, path: str | Path, *, hillshade: bool = False, opa
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     bbox = ax.get_window_extent()
     width, height = max(16, min(4096, round(bbox.width))), max(16, min(4096, round(bbox.height)))
-    style = _Style(kind="terrain" if hillshade else "values", band=band,
-                   colormap=colormap if (colormap or hillshade) else "viridis",
-                   vmin=vmin, vmax=vmax, opacity=opacity)
+    style = _Style(
+        kind="terrain" if hillshade else "values",
+        band=band,
+        colormap=colormap if (colormap or hillshade) else "viridis",
+        vmin=vmin,
+        vmax=vmax,
+        opacity=opacity,
+    )
     if not 0 <= opacity <= 1:
         raise InvalidOptionError(f"opacity={opacity} is not in 0..1")
     with open_raster(path, crs=crs) as (src, src_crs):
@@ -85,8 +100,7 @@ def raster_under_map(ax: Axes, path: str | Path, *, hillshade: bool = False, opa
         window = window_for(src, src_crs, (left, bottom, right, top), dst, what="the map's extent")
         grid = (from_bounds(left, bottom, right, top, width, height), (height, width))
         rgba, _, _ = render(src, src_crs, window, grid, dst, style)
-    image = ax.imshow(rgba, extent=(left, right, bottom, top), origin="upper", interpolation="nearest",
-                      zorder=zorder)
+    image = ax.imshow(rgba, extent=(left, right, bottom, top), origin="upper", interpolation="nearest", zorder=zorder)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     return image

@@ -64,8 +64,9 @@ def cell_sizes_m(transform: Affine, crs: Any, height: int, width: int = 1) -> tu
     return abs(transform.a) * unit / scale, abs(transform.e) * unit / scale
 
 
-def hillshade(dem: np.ndarray, transform: Affine, crs: Any, azimuth: float = 315, altitude: float = 45,
-              z_factor: float = 1) -> np.ndarray:
+def hillshade(
+    dem: np.ndarray, transform: Affine, crs: Any, azimuth: float = 315, altitude: float = 45, z_factor: float = 1
+) -> np.ndarray:
     """Return the hillshade of *dem*: illumination in [0, 1] (float32), NaN where the DEM is NaN.
 
     Parameters
