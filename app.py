@@ -5,6 +5,7 @@ Run: python -m streamlit run app.py
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from layers.importers import import_file, review_table
 from layers.raster import add_raster_column, density_raster, prepare_overlay, terrain_overlay, write_geotiff
 from layers.spread import estimate_spread, to_spacetime_chart, to_spacetime_table
 from layers.standalone import map_steps, story_steps, to_standalone_html
+from layers.store import load_gpkg
 from layers.timeline import filter_incidents, timeline_chart, timeline_counts
 
 st.set_page_config(page_title="Syria incident map", layout="wide")
@@ -45,6 +47,13 @@ def cached_curated() -> dict[str, pd.DataFrame]:
     """Load every curated dataset once per server process."""
     gaz = cached_gazetteer()
     return {name: load_curated(name, gaz) for name in list_curated()}
+
+
+@st.cache_resource(show_spinner="Loading your datasets…")
+def cached_extra_datasets() -> dict[str, pd.DataFrame]:
+    """Load the GeoPackages named in $SYRIA_MAP_DATASETS (paths separated by os.pathsep)."""
+    paths = [p for p in os.environ.get("SYRIA_MAP_DATASETS", "").split(os.pathsep) if p]
+    return {Path(p).stem: load_gpkg(p) for p in paths}
 
 
 @st.cache_resource
@@ -175,7 +184,7 @@ def main() -> None:
     count_slot = st.sidebar.empty()
     upload_panel(gaz)
     uploads: dict[str, pd.DataFrame] = st.session_state.get("uploads", {})
-    datasets = {**curated, **uploads}
+    datasets = {**curated, **cached_extra_datasets(), **uploads}
     state = app_state.from_query(st.query_params.to_dict(), list(datasets))
     if "datasets" not in st.session_state:
         st.session_state["datasets"] = list(state.datasets)

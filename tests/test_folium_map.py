@@ -154,3 +154,25 @@ def test_match_map_still_works():
         )
     )
     assert "&lt;b&gt;X&lt;/b&gt;" in fmap.get_root().render()
+
+
+def test_clustered_map_sets_max_zoom_for_every_base_layer():
+    """Leaflet.markercluster throws 'Map has no maxZoom specified' without it (blank base)."""
+    import numpy as np
+
+    from layers.folium_map import incident_map
+    from layers.incidents import to_incident_frame
+
+    n = 600
+    gdf = to_incident_frame(
+        pd.DataFrame(
+            {
+                "id": [f"i{k}" for k in range(n)],
+                "lon": np.linspace(36, 40, n),
+                "lat": np.linspace(33, 36, n),
+                "deaths_best": 1,
+            }
+        )
+    )
+    page = incident_map(gdf, basemap="blank", cluster_threshold=500).get_root().render()
+    assert '"maxZoom": 19' in page

@@ -226,7 +226,8 @@ def incident_map(
         public_safe=public_safe,
         time_label=time_label,
     )
-    fmap = folium.Map(tiles=None, control_scale=True, zoom_start=7, location=[35.0, 38.5])
+    # markercluster needs the map's maxZoom, which the blank base layer does not give.
+    fmap = folium.Map(tiles=None, control_scale=True, zoom_start=7, location=[35.0, 38.5], max_zoom=19)
     for key, (name, tiles, attr) in BASEMAPS.items():
         if tiles is None:
             _BlankBase(name, show=key == basemap).add_to(fmap)

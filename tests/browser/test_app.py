@@ -115,7 +115,7 @@ def test_xss_payload_in_an_upload_is_shown_as_text(page: Any, app_url: str, tmp_
         encoding="utf-8",
     )
     pg.get_by_text("Add your data").click()
-    pg.locator("input[type=file]").set_input_files(str(upload))
+    pg.locator("input[type=file][accept*='.csv']").set_input_files(str(upload))
     pg.get_by_text(re.compile(r"hostile\.csv: 1 imported")).wait_for(timeout=60_000)
     # A new upload joins the chosen datasets by itself.
     pg.locator("section[data-testid=stSidebar]").get_by_text("hostile.csv").first.wait_for(timeout=30_000)
@@ -223,9 +223,7 @@ def test_geotiff_overlay_and_density_layer(page: Any, app_url: str, tmp_path: Pa
     pg, watch = page
     open_app(pg, f"{app_url}/?base=blank&ds=coast_march_2025")
     pg.get_by_text("Raster layers").click()
-    pg.locator("[data-testid=stFileUploader]").filter(has_text="GeoTIFF").locator("input[type=file]").set_input_files(
-        str(tif)
-    )
+    pg.locator("input[type=file][accept*='.tif']").set_input_files(str(tif))
     pg.get_by_text("Incident density").click()
     pg.wait_for_function(
         "() => Array.from(document.querySelectorAll('iframe')).some(f => f.contentWindow.document"
