@@ -47,8 +47,21 @@ from geo.places import (
 )
 from geo.types import Candidate, Match
 
-__all__ = ["Gazetteer", "load_gazetteer"]
+__all__ = ["MATCH_COLUMNS", "Gazetteer", "load_gazetteer"]
 
+#: The columns :meth:`Gazetteer.resolve_many` (and ``python -m geo geocode``) add to a table.
+MATCH_COLUMNS = (
+    "lat",
+    "lon",
+    "place_id",
+    "match_name",
+    "match_score",
+    "match_method",
+    "geo_precision",
+    "ambiguous",
+    "candidates",
+    "reason",
+)
 SCORES = {"alias": 1.0, "exact": 1.0, "normalized": 0.95}
 #: Radius (km) within which a place counts as "within" a context place of this kind.
 CONTEXT_RADIUS_KM = {
@@ -493,21 +506,7 @@ class Gazetteer:
                     "reason": match.reason or "",
                 }
             rows.append(cache[name, ctx])
-        out = pd.DataFrame(
-            rows,
-            columns=[
-                "lat",
-                "lon",
-                "place_id",
-                "match_name",
-                "match_score",
-                "match_method",
-                "geo_precision",
-                "ambiguous",
-                "candidates",
-                "reason",
-            ],
-        )
+        out = pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
         out["geo_precision"] = out["geo_precision"].astype("Int64")
         out["ambiguous"] = out["ambiguous"].astype(bool)
         return out

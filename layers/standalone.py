@@ -96,6 +96,25 @@ def _metadata(title: str, public_safe: bool, coarsen_km: float | None, n_points:
     )
 
 
+def _write_page(
+    fmap: Any, data: pd.DataFrame, path: str | Path, *, title: str, public_safe: bool, coarsen_km: float | None
+) -> Path:
+    """Render *fmap* with every asset inlined, add the title and metadata block, write it."""
+    page = inline_html(fmap.get_root().render())
+    generated = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
+    n_points = int((~data["aggregate"].astype(bool) & data.geometry.notna()).sum()) if len(data) else 0
+    meta = _metadata(title, public_safe, coarsen_km, n_points, generated)
+    page = page.replace("<head>", f"<head>\n<title>{html.escape(title)}</title>", 1)
+    body = page.index("<body>") + len("<body>")
+    page = page[:body] + "\n" + meta + page[body:]
+    out = Path(path)
+    try:
+        out.write_text(page, encoding="utf-8")
+    except OSError as err:
+        raise ExportError(f"cannot write the map to '{out}': {err.strerror or err}") from err
+    return out
+
+
 def story_steps(story: Any) -> list[list[Any]]:
     """Return the time-control steps of a story: [first_day, last_day, caption, lat, lon, zoom] per step.
 
@@ -136,19 +155,7 @@ def story_to_html(story: Any, gdf: gpd.GeoDataFrame, path: str | Path, *, public
         time_label=story.title,
         offline_assets=True,
     )
-    page = inline_html(fmap.get_root().render())
-    generated = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
-    n_points = int((~gdf["aggregate"].astype(bool) & gdf.geometry.notna()).sum()) if len(gdf) else 0
-    meta = _metadata(story.title, public_safe, None, n_points, generated)
-    page = page.replace("<head>", f"<head>\n<title>{html.escape(story.title)}</title>", 1)
-    body = page.index("<body>") + len("<body>")
-    page = page[:body] + "\n" + meta + page[body:]
-    out = Path(path)
-    try:
-        out.write_text(page, encoding="utf-8")
-    except OSError as err:
-        raise ExportError(f"{out}: cannot write the story ({err.strerror or err})") from err
-    return out
+    return _write_page(fmap, gdf, path, title=story.title, public_safe=public_safe, coarsen_km=None)
 
 
 def to_standalone_html(
@@ -207,16 +214,4 @@ def to_standalone_html(
         time_label=steps[-1][2] if steps else None,
         offline_assets=True,
     )
-    page = inline_html(fmap.get_root().render())
-    generated = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
-    n_points = int((~data["aggregate"].astype(bool) & data.geometry.notna()).sum()) if len(data) else 0
-    meta = _metadata(title, public_safe, coarsen_km, n_points, generated)
-    page = page.replace("<head>", f"<head>\n<title>{html.escape(title)}</title>", 1)
-    body = page.index("<body>") + len("<body>")
-    page = page[:body] + "\n" + meta + page[body:]
-    out = Path(path)
-    try:
-        out.write_text(page, encoding="utf-8")
-    except OSError as err:
-        raise ExportError(f"cannot write the standalone map to '{out}': {err}") from err
-    return out
+    return _write_page(fmap, data, path, title=title, public_safe=public_safe, coarsen_km=coarsen_km)

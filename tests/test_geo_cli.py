@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from geo.__main__ import main
+from geo.gazetteer import MATCH_COLUMNS
 from tests.conftest import REPO
 
 
@@ -70,18 +71,7 @@ def test_geocode_keeps_every_row_and_summarises(tmp_path: Path) -> None:
     assert "rows: 6, resolved: 3, ambiguous: 1, unresolved: 2" in result.stderr
     table = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert table["id"].tolist() == ["1", "2", "3", "4", "5", "6"]
-    for column in (
-        "lat",
-        "lon",
-        "place_id",
-        "match_name",
-        "match_score",
-        "match_method",
-        "geo_precision",
-        "ambiguous",
-        "candidates",
-        "reason",
-    ):
+    for column in MATCH_COLUMNS:
         assert column in table.columns
     assert table.loc[0, "note"].startswith("'=")
     assert table.loc[2, "place_id"] == "al_qusur_deir_ez_zor"
