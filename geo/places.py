@@ -307,10 +307,11 @@ def merge_places(base: pd.DataFrame, extra: pd.DataFrame, *, max_km: float = 10.
         for key in _names_of(row):
             by_name.setdefault(key, []).append(pos)
     keep = []
+    base_ids = set(base["id"])
     base_lon = base["lon"].to_numpy(dtype=float)
     base_lat = base["lat"].to_numpy(dtype=float)
     for _, row in extra.iterrows():
-        if str(row["source"]).strip() in cited or row["id"] in set(base["id"]):
+        if str(row["source"]).strip() in cited or row["id"] in base_ids:
             keep.append(False)
             continue
         near = sorted({p for k in _names_of(row) for p in by_name.get(k, [])})
