@@ -19,8 +19,8 @@ from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.place_sources import read_place_file
 from layers import app_state
 from layers.curated import list_curated, load_curated
-from layers.export.story import list_stories, load_story
-from layers.folium_map import add_raster_overlay, incident_map
+from layers.export.story import load_story
+from layers.folium_map import AGGREGATE_THRESHOLD, add_raster_overlay, incident_map
 from layers.importers import import_file, review_table
 from layers.raster import add_raster_column, density_raster, prepare_overlay, terrain_overlay, write_geotiff
 from layers.spread import estimate_spread, to_spacetime_chart, to_spacetime_table
@@ -30,6 +30,7 @@ from layers.timeline import filter_incidents, timeline_chart, timeline_counts
 
 st.set_page_config(page_title="Syria incident map", layout="wide")
 MAX_UPLOAD_MB = 50
+md = app_state.md_text  # every text from data or files goes through it into markdown
 MAX_RASTER_MB = 500
 
 
@@ -69,13 +70,13 @@ def upload_panel(gaz: Gazetteer) -> None:
         if upload is None:
             return
         if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
-            st.error(f"{upload.name}: {upload.size / 1e6:.0f} MB is over the {MAX_UPLOAD_MB} MB limit")
+            st.error(f"{md(upload.name)}: {upload.size / 1e6:.0f} MB is over the {MAX_UPLOAD_MB} MB limit")
             return
         results = st.session_state.setdefault("import_results", {})
         key = (upload.name, upload.size, upload.file_id)
         if key not in results:
             with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / Path(upload.name).name
+                path = Path(tmp) / app_state.safe_filename(upload.name)
                 path.write_bytes(upload.getvalue())
                 results[key] = import_file(path, gazetteer=gaz)
             st.session_state.setdefault("uploads", {})[upload.name] = results[key].incidents
@@ -84,7 +85,7 @@ def upload_panel(gaz: Gazetteer) -> None:
             st.session_state["new_upload"] = upload.name
         result = results[key]
         st.success(
-            f"{upload.name}: {result.imported} imported, {result.rejected} not imported (of {result.rows_in} rows)"
+            f"{md(upload.name)}: {result.imported} imported, {result.rejected} not imported (of {result.rows_in} rows)"
         )
         review = review_table(result)
         if len(result.rejects):
@@ -97,7 +98,8 @@ def upload_panel(gaz: Gazetteer) -> None:
                 added = app_state.apply_review(edited, gaz)
                 cached_gazetteer.clear()
                 st.success(
-                    f"{added} spelling(s) saved in {app_state.user_data_dir()}; upload the file again to import them."
+                    f"{added} spelling(s) saved in {md(app_state.user_data_dir())}; "
+                    "upload the file again to import them."
                 )
 
 
@@ -118,9 +120,9 @@ def raster_panel(shown: pd.DataFrame) -> tuple[list[tuple[object, str]], pd.Data
         upload = st.file_uploader("GeoTIFF (any CRS)", type=["tif", "tiff"], key="raster")
         if upload is not None:
             if upload.size > MAX_RASTER_MB * 1024 * 1024:
-                st.error(f"{upload.name}: over the {MAX_RASTER_MB} MB limit for uploads")
+                st.error(f"{md(upload.name)}: over the {MAX_RASTER_MB} MB limit for uploads")
             else:
-                path = app_state.user_data_dir() / "rasters" / Path(upload.name).name
+                path = app_state.user_data_dir() / "rasters" / app_state.safe_filename(upload.name, "raster.tif")
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if not path.is_file() or path.stat().st_size != upload.size:
                     path.write_bytes(upload.getvalue())
@@ -129,7 +131,7 @@ def raster_panel(shown: pd.DataFrame) -> tuple[list[tuple[object, str]], pd.Data
                 opacity = st.slider("Opacity", 0.1, 1.0, 0.7)
                 overlay, note = cached_overlay(str(path), hillshade, colormap, opacity)
                 overlays.append((overlay, upload.name))
-                st.caption(note)
+                st.caption(md(note))
                 shown = add_raster_column(shown, path, column="raster_value")
         if st.checkbox("Incident density"):
             bandwidth = st.slider("Bandwidth (km)", 1, 50, 10)
@@ -139,7 +141,7 @@ def raster_panel(shown: pd.DataFrame) -> tuple[list[tuple[object, str]], pd.Data
             tif.parent.mkdir(parents=True, exist_ok=True)
             write_geotiff(raster, tif)
             overlays.append((prepare_overlay(tif, clear_below=1e-3, colormap="magma"), "Incident density"))
-            st.caption(raster.description)
+            st.caption(md(raster.description))
             st.download_button("Download the density GeoTIFF", tif.read_bytes(), file_name="density.tif")
     return overlays, shown
 
@@ -205,14 +207,16 @@ def main() -> None:
             format_func=lambda c: c or "any",
         )
         max_km = st.slider("Within km of the corridor", 1, 50, state.max_km, disabled=not corridor)
-    stories = ["", *list_stories()]
+    story_files = app_state.story_files()
+    stories = ["", *story_files]
     story_name = st.sidebar.selectbox(
         "Story mode",
         stories,
         index=stories.index(state.story) if state.story in stories else 0,
         format_func=lambda n: n or "off",
         help="Step through a story with the map's time control (▶ or the slider); "
-        "the map's ⛶ button makes it full screen.",
+        "the map's ⛶ button makes it full screen. Your own stories (YAML) go in "
+        f"{app_state.user_data_dir() / 'stories'}.",
     )
     with st.sidebar.expander("Map"):
         basemap = st.selectbox("Base layer", app_state.BASEMAPS, index=app_state.BASEMAPS.index(state.basemap))
@@ -255,12 +259,17 @@ def main() -> None:
         help=f"{points:,} on the map as points; the rest are regional totals (not site-level)",
     )
     st.markdown(f"**{len(shown):,} incidents shown** ({points:,} mapped) of {len(table):,} in the chosen datasets")
+    if points > AGGREGATE_THRESHOLD:
+        st.caption(
+            f"More than {AGGREGATE_THRESHOLD:,} points: the map shows counts per grid cell (50 to 5 km, finer as you "
+            "zoom in); narrow the filters or the dates to see single incidents and their sources."
+        )
 
     overlays, shown = raster_panel(shown)
     if story_name:
-        story = load_story(story_name)
-        st.subheader(story.title)
-        st.caption(story.description)
+        story = load_story(story_files[story_name])
+        st.subheader(md(story.title))
+        st.caption(md(story.description))
         fmap = incident_map(
             shown,
             corridors=corridors,
@@ -272,7 +281,7 @@ def main() -> None:
         )
         with st.expander(f"The {len(story.steps)} steps of this story"):
             for number, story_step in enumerate(story.steps, 1):
-                st.markdown(f"**{number}.** {story_step.start} – {story_step.end}")
+                st.markdown(f"**{number}.** {md(story_step.start)} – {md(story_step.end)}")
                 st.text(story_step.caption)
     else:
         fmap = incident_map(
@@ -310,7 +319,7 @@ def main() -> None:
     with st.expander("Incident details (every figure with its source)"):
         st.caption("Click a point on the map for its popup; the full records of the selection are below.")
         for record in app_state.detail_records(shown):
-            st.markdown(f"**{record['title']}** — {record['when']} — {record['where']}")
+            st.markdown(f"**{md(record['title'])}** — {md(record['when'])} — {md(record['where'])}")
             st.dataframe(record["figures"], hide_index=True)
             st.dataframe(record["sources"], hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
 
@@ -318,4 +327,4 @@ def main() -> None:
 try:
     main()
 except IncidentMapError as err:
-    st.error(str(err))
+    st.error(md(err))

@@ -175,7 +175,7 @@ def main() -> None:
     args = parser.parse_args()
     proc, url = start_server({})
     try:
-        for rnd in range(args.rounds):
+        for rnd in range(args.rounds if args.sessions else 0):
             times, failed = sessions(url, 1)
             report(f"1 session (round {rnd + 1})", times, failed, rss_mb(proc.pid))
             times, failed = sessions(url, args.sessions)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ import pandas as pd
 from geo.gazetteer import Gazetteer
 from geo.names import clean_text
 from geo.tables import write_csv_atomic
+from layers.export.story import STORIES_DIR, list_stories
 from layers.incidents import empty_incidents
 from layers.spread import SpreadEstimate
 from layers.timeline import FilterSpec
@@ -33,10 +35,14 @@ __all__ = [
     "describe_spread",
     "detail_records",
     "from_query",
+    "md_text",
     "options",
     "review_editor_frame",
+    "safe_filename",
+    "story_files",
     "timeline_freq",
     "user_data_dir",
+    "web_links",
 ]
 
 BASEMAPS = ("osm", "light", "satellite", "blank")
@@ -239,7 +245,9 @@ def _when(row: Mapping[str, Any]) -> str:
     text = f"{start:%Y-%m-%d}"
     if end is not None and not pd.isna(end) and end.date() != start.date():
         text += f" – {end:%Y-%m-%d}"
-    return f"{text} (known to the {row.get('date_precision') or 'day'})"
+    precision = row.get("date_precision")
+    known = f"known to the {precision}" if isinstance(precision, str) and precision else "precision not given"
+    return f"{text} ({known})"
 
 
 def detail_records(table: pd.DataFrame, limit: int = 100) -> list[dict[str, Any]]:
@@ -250,7 +258,7 @@ def detail_records(table: pd.DataFrame, limit: int = 100) -> list[dict[str, Any]
     out = []
     for row in order.to_dict("records"):
         figures = pd.DataFrame(list(row.get("figures") or []))
-        sources = pd.DataFrame(list(row.get("sources") or []))
+        sources = web_links(pd.DataFrame(list(row.get("sources") or [])))
         where = str(row.get("place_reported") or row.get("admin1") or "")
         value = row.get("raster_value")
         if value is not None and not pd.isna(value):
@@ -268,9 +276,94 @@ def detail_records(table: pd.DataFrame, limit: int = 100) -> list[dict[str, Any]
     return out
 
 
+def web_links(sources: pd.DataFrame) -> pd.DataFrame:
+    """Keep only http(s) addresses in the ``url`` column (shown as links); others move to ``not_a_web_link``.
+
+    A ``javascript:`` or ``data:`` address in a user's file must never become a clickable link
+    in the app; it stays visible as text so nothing is lost.
+
+    Examples
+    --------
+    >>> out = web_links(pd.DataFrame({"url": ["https://a.org/x", "javascript:alert(1)", None]}))
+    >>> out["url"].tolist(), out["not_a_web_link"].tolist()
+    (['https://a.org/x', '', ''], ['', 'javascript:alert(1)', ''])
+    """
+    if "url" not in sources:
+        return sources
+    text = sources["url"].astype(object).where(sources["url"].notna(), "").astype(str).str.strip()
+    web = text.str.match(r"(?i)https?://[^\s]+$")
+    out = sources.copy()
+    out["url"] = text.where(web, "")
+    out["not_a_web_link"] = text.where(~web, "")
+    return out
+
+
+_MARKDOWN_ACTIVE = re.compile(r"""([\\`*_{}\[\]()#+\-.!|<>~$:&"'=])""")
+
+
+def md_text(value: object) -> str:
+    r"""Return *value* as literal text for Streamlit's markdown (st.markdown, st.caption, st.error…).
+
+    Every character that markdown, HTML, LaTeX (``$``) or Streamlit's directives
+    (``:red[…]``) would act on is backslash-escaped, and whitespace runs become
+    one space, so a title like ``![x](https://tracker)`` shows as typed and loads nothing.
+
+    Examples
+    --------
+    >>> md_text("![x](https://t.example/p.png) <b>$1$</b>")
+    '\\!\\[x\\]\\(https\\://t\\.example/p\\.png\\) \\<b\\>\\$1\\$\\</b\\>'
+    """
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def safe_filename(name: object, fallback: str = "upload") -> str:
+    r"""Return a file name from a browser's *name* that stays in the folder it is joined to.
+
+    Directory parts (``/`` or ``\\``), leading dots (``..``, hidden files) and control
+    characters are dropped; a name with nothing left becomes *fallback*. Long names are cut
+    to 120 characters, keeping the suffix the importers go by.
+
+    Examples
+    --------
+    >>> safe_filename("../../etc/passwd"), safe_filename("..\\x.csv"), safe_filename(".."), safe_filename("a\nb.kmz")
+    ('passwd', 'x.csv', 'upload', 'ab.kmz')
+    """
+    base = re.split(r"[\\/]", str(name))[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip().lstrip(".").strip()
+    if len(base) > 120:
+        suffix = Path(base).suffix[:12]
+        base = base[: 120 - len(suffix)] + suffix
+    return base or fallback
+
+
 def user_data_dir() -> Path:
     """Where the app keeps a user's aliases and places (``$SYRIA_MAP_HOME`` or ``~/.syria-incident-map``)."""
     return Path(os.environ.get("SYRIA_MAP_HOME", Path.home() / ".syria-incident-map"))
+
+
+def story_files(directory: Path | None = None) -> dict[str, Path]:
+    """Return the stories the app offers: the embedded ones, then the user's own.
+
+    A user's stories are YAML files (the format of ``data/incidents/stories``) in
+    ``stories/`` of :func:`user_data_dir`; one with the name of an embedded story is
+    listed as ``"<name> (yours)"`` rather than hiding it.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "stories").mkdir()
+    ...     _ = (Path(tmp) / "stories" / "march_2025_m1_m4.yaml").write_text("title: mine")
+    ...     names = list(story_files(Path(tmp)))
+    >>> "march_2025_m1_m4" in names, "march_2025_m1_m4 (yours)" in names
+    (True, True)
+    """
+    found = {name: STORIES_DIR / f"{name}.yaml" for name in list_stories()}
+    mine = (directory or user_data_dir()) / "stories"
+    if mine.is_dir():
+        for name in list_stories(mine):
+            found[name if name not in found else f"{name} (yours)"] = mine / f"{name}.yaml"
+    return found
 
 
 def review_editor_frame(review: pd.DataFrame) -> pd.DataFrame:

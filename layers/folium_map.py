@@ -15,9 +15,9 @@ import folium
 
 from geo.types import Match
 from layers.render.assets import to_offline
-from layers.render.incident_map import SYRIA_BOUNDS, incident_map
+from layers.render.incident_map import AGGREGATE_THRESHOLD, SYRIA_BOUNDS, incident_map
 
-__all__ = ["add_raster_overlay", "incident_map", "match_map", "to_offline"]
+__all__ = ["AGGREGATE_THRESHOLD", "add_raster_overlay", "incident_map", "match_map", "to_offline"]
 
 
 def _text(value: object) -> str:

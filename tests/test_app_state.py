@@ -96,3 +96,49 @@ def test_review_choices_become_aliases_and_places(tmp_path: Path) -> None:
     assert again.resolve("snawbar al jableh").method == "alias"
     places = pd.read_csv(tmp_path / "places.csv")
     assert places["name"].tolist() == ["Hamlet X"]
+
+
+def test_detail_records_show_only_web_links_and_honest_dates():
+    from layers.app_state import detail_records
+    from layers.incidents import to_incident_frame
+
+    table = to_incident_frame(
+        pd.DataFrame(
+            {
+                "id": ["a"],
+                "title": ["t"],
+                "date_start": ["2025-03-07"],
+                "lon": [35.9],
+                "lat": [35.2],
+                "sources": [
+                    [
+                        {"publisher": "P", "url": "javascript:alert(1)"},
+                        {"publisher": "Q", "url": "https://example.org/r"},
+                        {"publisher": "R", "url": "data:text/html,<script>alert(1)</script>"},
+                    ]
+                ],
+            }
+        )
+    )
+    (record,) = detail_records(table)
+    assert record["sources"]["url"].tolist() == ["", "https://example.org/r", ""]
+    assert record["sources"]["not_a_web_link"].tolist()[0] == "javascript:alert(1)"  # kept, as text
+    assert record["when"].startswith("2025-03-07")
+    assert "nan" not in record["when"]
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from(" \t\n"), max_size=200))
+def test_markdown_text_renders_as_typed(text):
+    """Every markdown-active character is escaped: the rendered text equals the input.
+
+    NUL and other control characters aside, which CommonMark replaces.
+    """
+    import markdown_it
+
+    from layers.app_state import md_text
+
+    rendered = markdown_it.MarkdownIt("commonmark").renderInline(md_text(text))
+    expected = " ".join(text.split())
+    import html
+
+    assert html.unescape(rendered) == expected

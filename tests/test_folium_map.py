@@ -159,6 +159,7 @@ def test_match_map_still_works():
 def test_clustered_map_sets_max_zoom_for_every_base_layer():
     """Leaflet.markercluster throws 'Map has no maxZoom specified' without it (blank base)."""
     import numpy as np
+    from streamlit_folium import _get_map_string  # noqa: TID251 - the app's renderer must see maxZoom too
 
     from layers.folium_map import incident_map
     from layers.incidents import to_incident_frame
@@ -174,5 +175,8 @@ def test_clustered_map_sets_max_zoom_for_every_base_layer():
             }
         )
     )
-    page = incident_map(gdf, basemap="blank", cluster_threshold=500).get_root().render()
-    assert '"maxZoom": 19' in page
+    fmap = incident_map(gdf, basemap="blank", cluster_threshold=500)
+    for page in (fmap.get_root().render(), _get_map_string(fmap)):  # standalone and inside streamlit-folium
+        options = re.search(r"L\.map\((.*?)\);", page, re.DOTALL)
+        assert options
+        assert '"maxZoom": 19' in options.group(1)

@@ -13,6 +13,7 @@ from geo.errors import StoreError
 from layers import store
 from layers.incidents import COLUMNS, to_incident_frame
 from layers.store import load_gpkg, load_gpkg_metadata, save_gpkg
+from tests.conftest import REPO
 
 
 def sample() -> pd.DataFrame:
@@ -143,3 +144,41 @@ def test_missing_or_foreign_file(tmp_path: Path) -> None:
     bogus.write_text("not a geopackage")
     with pytest.raises(StoreError, match="not a readable"):
         load_gpkg(bogus)
+
+
+def test_a_killed_writer_leaves_the_previous_file(tmp_path: Path) -> None:
+    """A process killed (SIGKILL) in the middle of a save: the named file is the previous one, whole."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path = save_gpkg(sample(), tmp_path / "d.gpkg", title="first")
+    before = path.read_bytes()
+    writer = (
+        "import sys, numpy as np, pandas as pd\n"
+        "from layers.incidents import to_incident_frame\n"
+        "from layers.store import save_gpkg\n"
+        "n = 200_000\n"
+        "df = to_incident_frame(pd.DataFrame({'id': [f'k{i}' for i in range(n)], 'title': 'x' * 200,\n"
+        "    'lon': np.linspace(36, 41, n), 'lat': np.linspace(33, 37, n), 'date_start': '2013-01-01'}))\n"
+        "print('writing', flush=True)\n"
+        "save_gpkg(df, sys.argv[1], title='second')\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", writer, str(path)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    try:
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == b"writing"
+        deadline = time.monotonic() + 60
+        while not [p for p in tmp_path.iterdir() if p.name != "d.gpkg"] and time.monotonic() < deadline:
+            time.sleep(0.005)
+        assert [p for p in tmp_path.iterdir() if p.name != "d.gpkg"], "the writer never started its file"
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    assert path.read_bytes() == before
+    assert load_gpkg_metadata(path).title == "first"
+    assert len(load_gpkg(path)) == len(sample())

@@ -1,6 +1,7 @@
 /* Incident layer for the Syria incident map (layers/render). Draws the columnar payload of
- * layers/render/payload.py on one canvas; every text from data reaches the page through
- * textContent only, never innerHTML. MIT licence, like the rest of the project. */
+ * layers/render/payload.py (points) or of layers/render/aggregate.py (grid cells, for large
+ * selections) on one canvas; every text from data reaches the page through textContent only,
+ * never innerHTML. MIT licence, like the rest of the project. */
 (function () {
   "use strict";
   var HaloMarker = L.CircleMarker.extend({
@@ -106,7 +107,46 @@
     });
   }
 
-  function create(map, P, opts) {
+  function timeControl(map, group, P, opts) {
+    // The time label box and the play / slider control; both layer kinds expose setWindow(day0, day1).
+    var label = null;
+    if (P.timeLabel) {
+      control(map, "topright", function (div) { div.classList.add("time-label"); label = el("span", P.timeLabel); div.appendChild(label); });
+    }
+    var steps = opts.steps || [];
+    if (steps.length) {
+      control(map, "bottomleft", function (div) {
+        div.classList.add("time-control");
+        var play = el("button", "▶"), slider = el("input"), text = el("span", "", "time-text"), timer = null;
+        play.type = "button"; play.title = "Play / pause";
+        slider.type = "range"; slider.min = 0; slider.max = steps.length - 1; slider.value = steps.length - 1;
+        function show(k) {
+          var s = steps[k];
+          group.setWindow(s[0], s[1]);
+          if (s.length > 5 && s[3] !== null) { map.setView([s[3], s[4]], s[5]); }  // story steps carry a view
+          text.textContent = s[2] + " — " + num(group.visibleCount()) + " shown";
+          if (label) { label.textContent = s[2]; }
+        }
+        slider.addEventListener("input", function () { show(+slider.value); });
+        play.addEventListener("click", function () {
+          if (timer) { clearInterval(timer); timer = null; play.textContent = "▶"; return; }
+          play.textContent = "⏸";
+          if (+slider.value >= steps.length - 1) { slider.value = 0; show(0); }
+          timer = setInterval(function () {
+            if (+slider.value >= steps.length - 1) { clearInterval(timer); timer = null; play.textContent = "▶"; return; }
+            slider.value = +slider.value + 1; show(+slider.value);
+          }, opts.intervalMs || 800);
+        });
+        div.appendChild(play); div.appendChild(slider); div.appendChild(text);
+        group._showStep = show;
+      });
+      group._showStep(steps.length - 1);
+    } else {
+      group.setWindow(-1e9, 1e9);
+    }
+  }
+
+  function createPoints(map, P, opts) {
     opts = opts || {};
     var renderer = L.canvas({ padding: 0.5 }), markers = new Array(P.n), highlight = {}, withheld = {}, i;
     P.h.forEach(function (k) { highlight[k] = true; });
@@ -151,43 +191,147 @@
     });
     group.addTo(map);
     legend(map, P);
-    var label = null;
-    if (P.timeLabel) {
-      control(map, "topright", function (div) { div.classList.add("time-label"); label = el("span", P.timeLabel); div.appendChild(label); });
-    }
-    var steps = opts.steps || [];
-    if (steps.length) {
-      control(map, "bottomleft", function (div) {
-        div.classList.add("time-control");
-        var play = el("button", "▶"), slider = el("input"), text = el("span", "", "time-text"), timer = null;
-        play.type = "button"; play.title = "Play / pause";
-        slider.type = "range"; slider.min = 0; slider.max = steps.length - 1; slider.value = steps.length - 1;
-        function show(k) {
-          var s = steps[k];
-          group.setWindow(s[0], s[1]);
-          if (s.length > 5 && s[3] !== null) { map.setView([s[3], s[4]], s[5]); }  // story steps carry a view
-          text.textContent = s[2] + " — " + group.visibleCount() + " shown";
-          if (label) { label.textContent = s[2]; }
-        }
-        slider.addEventListener("input", function () { show(+slider.value); });
-        play.addEventListener("click", function () {
-          if (timer) { clearInterval(timer); timer = null; play.textContent = "▶"; return; }
-          play.textContent = "⏸";
-          if (+slider.value >= steps.length - 1) { slider.value = 0; show(0); }
-          timer = setInterval(function () {
-            if (+slider.value >= steps.length - 1) { clearInterval(timer); timer = null; play.textContent = "▶"; return; }
-            slider.value = +slider.value + 1; show(+slider.value);
-          }, opts.intervalMs || 800);
-        });
-        div.appendChild(play); div.appendChild(slider); div.appendChild(text);
-        group._showStep = show;
-      });
-      group._showStep(steps.length - 1);
-    } else {
-      group.setWindow(-1e9, 1e9);
-    }
+    timeControl(map, group, P, opts);
     window.__incidentLayers = (window.__incidentLayers || []).concat([group]);
     return group;
+  }
+
+  var CellMarker = L.CircleMarker.extend({
+    // A grid cell's circle with its incident count written inside when there is room.
+    _updatePath: function () {
+      L.CircleMarker.prototype._updatePath.call(this);
+      var ctx = this._renderer && this._renderer._ctx, label = this.options.label;
+      if (!label || !ctx || this._empty() || this._radius < 9) { return; }
+      ctx.save();
+      ctx.font = "bold 11px system-ui, sans-serif";
+      ctx.textAlign = "center"; ctx.textBaseline = "middle";
+      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(0, 0, 0, 0.65)"; ctx.fillStyle = "#ffffff";
+      ctx.strokeText(label, this._point.x, this._point.y);
+      ctx.fillText(label, this._point.x, this._point.y);
+      ctx.restore();
+    }
+  });
+
+  function short(n) { return n >= 1e4 ? Math.round(n / 1e3) + "k" : (n >= 1e3 ? (n / 1e3).toFixed(1) + "k" : String(n)); }
+
+  function windowText(d0, d1) {
+    var a = Math.abs(d0) < 1e7 ? day(d0) : "", b = Math.abs(d1) < 1e7 ? day(d1) : "";
+    return a || b ? (a || "…") + " – " + (b || "…") : "all dates";
+  }
+
+  function gridLegend(map, P) {
+    control(map, "bottomright", function (div) {
+      div.classList.add("incident-legend");
+      div.appendChild(el("b", "Colour: most frequent " + P.colourBy + " in the cell"));
+      P.cats.forEach(function (cat, k) {
+        var row = el("div"), sw = el("span", null, "swatch");
+        sw.style.background = P.colours[k];
+        row.appendChild(sw); row.appendChild(el("span", cat)); div.appendChild(row);
+      });
+      div.appendChild(el("b", "Circle area: incidents in the cell (number inside)"));
+      var kms = P.levels.map(function (lv) { return lv.km; }).join(" / ");
+      div.appendChild(el("div", "Aggregated view of " + num(P.n) + " incidents in grid cells of " + kms +
+        " km (finer as you zoom in). Narrow the selection to " + num(P.threshold) +
+        " or fewer to see single incidents and their sources.", "note aggregated-note"));
+      if (P.note) { div.appendChild(el("div", P.note, "note")); }
+    });
+  }
+
+  function cellContent(P, cell, when) {
+    var box = el("div", null, "incident-popup cell-popup"), table = el("table");
+    box.appendChild(el("h4", num(cell.n) + (cell.n === 1 ? " incident" : " incidents") + " in this " + cell.km + " km cell"));
+    [["Dates", when], ["Deaths (best, summed)", num(cell.d) + " (figure given for " + num(cell.k) + " of " + num(cell.n) + ")"]]
+      .forEach(function (row) {
+        var tr = el("tr");
+        tr.appendChild(el("th", row[0])); tr.appendChild(el("td", row[1])); table.appendChild(tr);
+      });
+    box.appendChild(table);
+    box.appendChild(el("b", "By " + P.colourBy));
+    var list = el("ul", null, "cell-cats");
+    cell.cats.forEach(function (pair) { list.appendChild(el("li", P.cats[pair[0]] + ": " + num(pair[1]))); });
+    box.appendChild(list);
+    box.appendChild(el("p", "Aggregated: narrow the filters or the dates to " + num(P.threshold) +
+      " incidents or fewer to see each one with its sources.", "note"));
+    return box;
+  }
+
+  function createGrid(map, P, opts) {
+    // P from layers/render/aggregate.py: groups (cell, category, days, count, deaths) summed per window.
+    var G = P.g, m = G.n.length, C = Math.max(P.cats.length, 1), levels = P.levels;
+    var nFine = levels.length ? levels[levels.length - 1].of.length : 0;
+    var fn = new Float64Array(nFine), fd = new Float64Array(nFine), fk = new Float64Array(nFine);
+    var fc = new Float64Array(nFine * C), total = 0, win = [-1e9, 1e9], current = null;
+    var renderer = L.canvas({ padding: 0.5 }), group = L.featureGroup();
+    function levelFor(z) {
+      var pick = levels[0];
+      levels.forEach(function (lv) { if (z >= lv.minZoom) { pick = lv; } });
+      return pick;
+    }
+    function draw() {
+      group.clearLayers();
+      var lv = levelFor(map.getZoom());
+      current = lv;
+      if (!lv) { return; }
+      var nc = lv.lat.length, cn = new Float64Array(nc), cd = new Float64Array(nc), ck = new Float64Array(nc);
+      var cc = new Float64Array(nc * C), f, j, c;
+      for (f = 0; f < nFine; f++) {
+        if (!fn[f]) { continue; }
+        j = lv.of[f]; cn[j] += fn[f]; cd[j] += fd[f]; ck[j] += fk[f];
+        for (c = 0; c < C; c++) { cc[j * C + c] += fc[f * C + c]; }
+      }
+      var centre = map.getCenter(), mpp = 40075016.686 * Math.cos(centre.lat * Math.PI / 180) / Math.pow(2, map.getZoom() + 8);
+      var rmax = Math.min(30, 0.5 * lv.km * 1000 / mpp);
+      for (j = 0; j < nc; j++) {
+        if (!cn[j]) { continue; }
+        var top = 0, cats = [];
+        for (c = 0; c < C; c++) {
+          if (cc[j * C + c] > cc[j * C + top]) { top = c; }
+          if (cc[j * C + c]) { cats.push([c, cc[j * C + c]]); }
+        }
+        cats.sort(function (a, b) { return b[1] - a[1]; });
+        var mk = new CellMarker([lv.lat[j], lv.lon[j]], {
+          renderer: renderer, radius: Math.max(4, rmax * Math.sqrt(cn[j] / Math.max(lv.max, 1))),
+          fillColor: P.colours[top] || "#999999", fillOpacity: 0.7, color: "#333333", weight: 1, label: short(cn[j])
+        });
+        mk._cell = { n: cn[j], d: cd[j], k: ck[j], km: lv.km, cats: cats };
+        group.addLayer(mk);
+      }
+    }
+    group.visibleCount = function () { return total; };
+    group.cellCount = function () { return group.getLayers().length; };
+    group.setWindow = function (day0, day1) {
+      fn.fill(0); fd.fill(0); fk.fill(0); fc.fill(0); total = 0; win = [day0, day1];
+      for (var i = 0; i < m; i++) {
+        var t0 = G.t0[i];
+        if (t0 <= day1 && t0 + G.dt[i] >= day0) {
+          var f = G.cell[i];
+          fn[f] += G.n[i]; fd[f] += G.d[i]; fk[f] += G.k[i]; fc[f * C + G.c[i]] += G.n[i]; total += G.n[i];
+        }
+      }
+      draw();
+      group.ready = true; window.__incidentMapReady = true; group.fire("incidentsready");
+      return total;
+    };
+    group.openCell = function (mk) {
+      L.popup({ maxWidth: 360 }).setLatLng(mk.getLatLng()).setContent(cellContent(P, mk._cell, windowText(win[0], win[1]))).openOn(map);
+    };
+    group.on("click", function (e) { if (e.layer._cell) { group.openCell(e.layer); } });
+    group.on("mouseover", function (e) {
+      var mk = e.layer;
+      if (!mk._cell) { return; }
+      if (!mk.getTooltip()) { mk.bindTooltip(el("span", num(mk._cell.n) + " incidents — click for the breakdown")); }
+      mk.openTooltip();
+    });
+    map.on("zoomend", function () { if (levelFor(map.getZoom()) !== current) { draw(); } });
+    group.addTo(map);
+    gridLegend(map, P);
+    timeControl(map, group, P, opts);
+    window.__incidentLayers = (window.__incidentLayers || []).concat([group]);
+    return group;
+  }
+
+  function create(map, P, opts) {
+    return P.mode === "grid" ? createGrid(map, P, opts || {}) : createPoints(map, P, opts);
   }
 
   window.IncidentLayer = { create: create };

@@ -36,8 +36,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pyproj import CRS, Transformer
 
+from geo.crs import FROM_SYRIA_AEQD, SYRIA_AEQD, SYRIA_AEQD_NAME, TO_SYRIA_AEQD
 from geo.errors import InvalidOptionError
 
 __all__ = [
@@ -55,13 +55,13 @@ __all__ = [
 ]
 
 #: The metric CRS of the coarsening grid (and of the static maps).
-GRID_CRS = CRS.from_proj4("+proj=aeqd +lat_0=35 +lon_0=38.5 +datum=WGS84 +units=m +no_defs")
-GRID_CRS_NAME = "azimuthal equidistant, WGS84, centred 35°N 38.5°E (+proj=aeqd +lat_0=35 +lon_0=38.5)"
+GRID_CRS = SYRIA_AEQD
+GRID_CRS_NAME = SYRIA_AEQD_NAME
 REDACTED_QUOTE = "[quote withheld in public-safe mode: it may name a person; see the source]"
 REDACTED_TITLE = "Withheld details (sensitive record)"
 SENSITIVE_MODES = ("withhold", "redact")
-_TO_GRID = Transformer.from_crs("EPSG:4326", GRID_CRS, always_xy=True)
-_FROM_GRID = Transformer.from_crs(GRID_CRS, "EPSG:4326", always_xy=True)
+_TO_GRID = TO_SYRIA_AEQD
+_FROM_GRID = FROM_SYRIA_AEQD
 
 #: Capitalised words that are never part of a personal name on their own.
 GENERIC_WORDS = frozenset(

@@ -31,7 +31,7 @@ __all__ = ["ASSETS_DIR", "CDN_FILES", "asset_data_url", "inline_html", "own_asse
 ASSETS_DIR = Path(__file__).resolve().parents[1] / "assets"
 VENDOR_DIR = ASSETS_DIR / "vendor"
 
-#: Every CDN URL folium 0.20 (and the plugins we use) can emit -> vendored file under VENDOR_DIR.
+#: Every CDN URL folium 0.20, the plugins and the incident layer can emit -> vendored file under VENDOR_DIR.
 # fmt: off
 CDN_FILES: dict[str, str] = {
     "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js": "leaflet@1.9.3/dist/leaflet.js",
@@ -53,6 +53,12 @@ CDN_FILES: dict[str, str] = {
         "leaflet.markercluster@1.1.0/dist/MarkerCluster.css",
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/MarkerCluster.Default.css":
         "leaflet.markercluster@1.1.0/dist/MarkerCluster.Default.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.5.3/leaflet.markercluster.js":
+        "leaflet.markercluster@1.5.3/dist/leaflet.markercluster.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.5.3/MarkerCluster.css":
+        "leaflet.markercluster@1.5.3/dist/MarkerCluster.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.5.3/MarkerCluster.Default.css":
+        "leaflet.markercluster@1.5.3/dist/MarkerCluster.Default.css",
     "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js":
         "leaflet.fullscreen@3.0.0/Control.FullScreen.js",
     "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.css":

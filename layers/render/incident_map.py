@@ -4,8 +4,10 @@ A folium.Marker per incident costs ~2 kB of generated JavaScript and one DOM
 node each; here the incidents travel as one columnar JSON array and
 ``layers/assets/incident_layer.js`` draws them as canvas circles (area ∝
 deaths_best, a solid or dashed ring for vague locations), clustered with
-Leaflet.markercluster above ``cluster_threshold`` points. Popups and tooltips
-are built on demand with ``textContent``. Coordinates are flipped from the
+Leaflet.markercluster above ``cluster_threshold`` points. Above
+``aggregate_threshold`` points the layer shows counts per grid cell instead
+(``layers/render/aggregate.py``). Popups and tooltips are built on demand with
+``textContent``. Coordinates are flipped from the
 core's (lon, lat) to Leaflet's [lat, lon] here.
 """
 
@@ -25,13 +27,17 @@ from folium.template import Template
 from pyproj import Geod
 
 from geo.errors import InvalidOptionError
+from layers.render.aggregate import to_grid_payload
 from layers.render.assets import own_asset_url, to_offline
-from layers.render.payload import to_payload, to_script_json
+from layers.render.payload import drawable_rows, to_payload, to_script_json
 
-__all__ = ["BASEMAPS", "SYRIA_BOUNDS", "IncidentLayer", "incident_map", "km_markers"]
+__all__ = ["AGGREGATE_THRESHOLD", "BASEMAPS", "SYRIA_BOUNDS", "IncidentLayer", "incident_map", "km_markers"]
 
 SYRIA_BOUNDS = [[32.3, 35.6], [37.4, 42.4]]  # [[south, west], [north, east]] for Leaflet
 KM_STEP = 25.0
+#: Above this many drawable incidents the map shows counts per grid cell (measured in
+#: bench/bench_map.py and bench/bench_load.py: 20,000 points still open in about a second).
+AGGREGATE_THRESHOLD = 20_000
 _GEOD = Geod(ellps="WGS84")
 _ESRI = "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}"
 _ESRI_ATTR = "Tiles &copy; Esri &mdash; Source: Esri, Maxar, Earthstar Geographics, and the GIS User Community"
@@ -47,8 +53,10 @@ BASEMAPS: dict[str, tuple[str, str | None, str | None]] = {
     "satellite": ("Satellite (Esri World Imagery)", _ESRI, _ESRI_ATTR),
     "blank": ("Blank (offline, no tiles)", None, None),
 }
-_CLUSTER_JS = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/leaflet.markercluster.js"
-_CLUSTER_CSS = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0/"
+# 1.5.3, not folium's 1.1.0: 1.1.0 throws in _moveEnd when the map moves during chunked loading
+# (Leaflet.markercluster issue #743, fixed in 1.4.0), which broke large maps in the app.
+_CLUSTER_JS = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.5.3/leaflet.markercluster.js"
+_CLUSTER_CSS = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.5.3/"
 
 
 class IncidentLayer(JSCSSMixin, Layer):
@@ -149,7 +157,8 @@ def _add_corridors(fmap: folium.Map, corridors: Mapping[str, Any]) -> None:
 def _bounds(payload: Mapping[str, Any]) -> list[list[float]]:
     if not payload["n"]:
         return SYRIA_BOUNDS
-    lat, lon = np.asarray(payload["lat"]), np.asarray(payload["lon"])
+    where = payload["levels"][-1] if payload.get("mode") == "grid" else payload
+    lat, lon = np.asarray(where["lat"]), np.asarray(where["lon"])
     pad = 0.05
     return [[float(lat.min()) - pad, float(lon.min()) - pad], [float(lat.max()) + pad, float(lon.max()) + pad]]
 
@@ -160,6 +169,7 @@ def incident_map(
     corridors: Mapping[str, Any] | None = None,
     colour_by: str = "campaign",
     cluster_threshold: int = 500,
+    aggregate_threshold: int = AGGREGATE_THRESHOLD,
     basemap: str = "osm",
     time_label: str | None = None,
     highlight_ids: Iterable[str] = (),
@@ -181,6 +191,10 @@ def incident_map(
         The colour key (Okabe–Ito palette, legend on the map).
     cluster_threshold : int
         Cluster the points (Leaflet.markercluster) when there are more than this many.
+    aggregate_threshold : int
+        Above this many drawable incidents, draw counts per grid cell instead of points
+        (``layers.render.aggregate``): the page stays small and the time slider exact, but
+        single incidents, their popups and *highlight_ids* are not shown.
     basemap : {"osm", "light", "satellite", "blank"}
         The base layer shown first; all four are in the layer control.
     time_label : str, optional
@@ -218,16 +232,23 @@ def incident_map(
     """
     if basemap not in BASEMAPS:
         raise InvalidOptionError(f"'{basemap}' is not a valid basemap, must be one of {', '.join(BASEMAPS)}")
-    payload = to_payload(
-        gdf,
-        colour_by=colour_by,
-        categories=categories,
-        highlight_ids=highlight_ids,
-        public_safe=public_safe,
-        time_label=time_label,
-    )
+    if len(drawable_rows(gdf)[0]) > aggregate_threshold:
+        payload = to_grid_payload(gdf, colour_by=colour_by, categories=categories, time_label=time_label)
+        payload["threshold"] = int(aggregate_threshold)
+    else:
+        payload = to_payload(
+            gdf,
+            colour_by=colour_by,
+            categories=categories,
+            highlight_ids=highlight_ids,
+            public_safe=public_safe,
+            time_label=time_label,
+        )
     # markercluster needs the map's maxZoom, which the blank base layer does not give.
-    fmap = folium.Map(tiles=None, control_scale=True, zoom_start=7, location=[35.0, 38.5], max_zoom=19)
+    fmap = folium.Map(tiles=None, control_scale=True, zoom_start=7, location=[35.0, 38.5])
+    # folium gives max_zoom to tile layers only; the blank base has none, so the map itself
+    # must carry it (streamlit-folium rebuilds L.map from these options too).
+    fmap.options["maxZoom"] = 19
     for key, (name, tiles, attr) in BASEMAPS.items():
         if tiles is None:
             _BlankBase(name, show=key == basemap).add_to(fmap)

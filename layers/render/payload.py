@@ -18,7 +18,17 @@ import pandas as pd
 
 from geo.errors import InvalidOptionError
 
-__all__ = ["COLOUR_BY", "OTHER_COLOUR", "PALETTE", "radius_px", "to_payload", "to_script_json"]
+__all__ = [
+    "COLOUR_BY",
+    "OTHER_COLOUR",
+    "PALETTE",
+    "colour_keys",
+    "day_bounds",
+    "drawable_rows",
+    "radius_px",
+    "to_payload",
+    "to_script_json",
+]
 
 #: Okabe–Ito, a palette that stays distinct for the common colour-vision deficiencies.
 PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
@@ -114,6 +124,43 @@ def category_colours(categories: Iterable[str]) -> dict[str, str]:
     return {c: PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i, c in enumerate(categories)}
 
 
+def drawable_rows(gdf: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, int]:
+    """Return the rows drawn on a map (located, not aggregate totals), their lon and lat, and the aggregate count."""
+    aggregate = gdf["aggregate"].astype(bool) if "aggregate" in gdf else pd.Series(False, index=gdf.index)
+    geom = gdf.geometry
+    drawable = ~aggregate & geom.notna() & ~geom.is_empty
+    rows = gdf[drawable.to_numpy()]
+    lon = rows.geometry.x.to_numpy() if len(rows) else np.empty(0)
+    lat = rows.geometry.y.to_numpy() if len(rows) else np.empty(0)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    return rows[ok], lon[ok], lat[ok], int(aggregate.sum())
+
+
+def colour_keys(
+    rows: pd.DataFrame, colour_by: str, categories: Sequence[str] | None
+) -> tuple[list[str], list[str], np.ndarray]:
+    """Return the ordered categories of *colour_by*, their colours, and each row's category index.
+
+    Categories given by the caller come first, in their order (so colours stay put when
+    filters change); keys found in *rows* but not given follow, sorted.
+    """
+    if colour_by not in COLOUR_BY:
+        raise InvalidOptionError(f"'{colour_by}' is not a valid colour_by, must be one of {', '.join(COLOUR_BY)}")
+    keys = _text(rows[colour_by]).replace("", "(none)")
+    cats = list(categories) if categories is not None else sorted(keys.unique())
+    cats += sorted(set(keys) - set(cats))
+    colours = category_colours(cats)
+    cat_index = keys.map({c: i for i, c in enumerate(cats)}).to_numpy(dtype="int64")
+    return cats, [colours[c] for c in cats], cat_index
+
+
+def day_bounds(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Return each row's first and last day (days since 1970-01-01); undated rows are open at both ends."""
+    start = pd.to_datetime(rows["date_start"], utc=True)
+    end = pd.to_datetime(rows["date_end"], utc=True).fillna(start)
+    return _days(rows["date_start"], -_NO_DAY), _days(end.where(start.notna()), _NO_DAY)
+
+
 def to_payload(
     gdf: pd.DataFrame,
     *,
@@ -134,25 +181,10 @@ def to_payload(
     >>> p["n"], p["cats"], p["info"]["title"][0]
     (1, ['C'], '<b>')
     """
-    if colour_by not in COLOUR_BY:
-        raise InvalidOptionError(f"'{colour_by}' is not a valid colour_by, must be one of {', '.join(COLOUR_BY)}")
-    aggregate = gdf["aggregate"].astype(bool) if "aggregate" in gdf else pd.Series(False, index=gdf.index)
-    geom = gdf.geometry
-    drawable = ~aggregate & geom.notna() & ~geom.is_empty
-    rows = gdf[drawable.to_numpy()]
-    lon = rows.geometry.x.to_numpy() if len(rows) else np.empty(0)
-    lat = rows.geometry.y.to_numpy() if len(rows) else np.empty(0)
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    rows, lon, lat = rows[ok], lon[ok], lat[ok]
+    rows, lon, lat, n_aggregate = drawable_rows(gdf)
+    cats, colours, cat_index = colour_keys(rows, colour_by, categories)
 
-    keys = _text(rows[colour_by]).replace("", "(none)")
-    cats = list(categories) if categories is not None else sorted(keys.unique())
-    cats += sorted(set(keys) - set(cats))
-    colours = category_colours(cats)
-    cat_index = keys.map({c: i for i, c in enumerate(cats)}).to_numpy(dtype="int64")
-
-    start = pd.to_datetime(rows["date_start"], utc=True)
-    end = pd.to_datetime(rows["date_end"], utc=True).fillna(start)
+    t0, t1 = day_bounds(rows)
     precision = rows["geo_precision"].astype("Int64").fillna(3).clip(1, 3).astype(int)
     withhold = rows["sensitive"].astype(bool).to_numpy() & public_safe
     strings: dict[str, int] = {"": 0}
@@ -183,7 +215,6 @@ def to_payload(
         "dh": _ints(rows["deaths_high"]),
     }
     highlight = set(map(str, highlight_ids))
-    n_aggregate = int(aggregate.sum())
     return {
         "n": len(rows),
         "ids": _text(rows["id"]).tolist(),
@@ -192,8 +223,8 @@ def to_payload(
         "c": cat_index.tolist(),
         "r": np.round(radius_px(rows["deaths_best"]), 1).tolist(),
         "p": precision.tolist(),
-        "t0": _days(rows["date_start"], -_NO_DAY).tolist(),
-        "t1": _days(end.where(start.notna()), _NO_DAY).tolist(),
+        "t0": t0.tolist(),
+        "t1": t1.tolist(),
         "h": [i for i, v in enumerate(_text(rows["id"])) if v in highlight],
         "w": [int(i) for i in np.flatnonzero(withhold)],
         "info": info,
@@ -201,7 +232,7 @@ def to_payload(
         "sources": src_table,
         "precisionText": [PRECISION_TEXT[k] for k in (1, 2, 3)],
         "cats": cats,
-        "colours": [colours[c] for c in cats],
+        "colours": colours,
         "colourBy": colour_by.replace("_", " "),
         "sizes": [[d, round(float(radius_px([d])[0]), 1)] for d in SIZE_LEGEND],
         "note": (f"{n_aggregate} aggregate total(s) not drawn as points (see the table)." if n_aggregate else ""),

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -35,12 +36,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Start the app as a user would and yield its URL; stop it afterwards."""
+@contextmanager
+def running_app(log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` on a free port with *env* added; yield its URL, stop it after."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
+    full_env = {
+        **os.environ,
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        "PYTHONUNBUFFERED": "1",
+        **(env or {}),
+    }
     with log.open("w") as out:
         proc = subprocess.Popen(
             [
@@ -63,7 +68,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             cwd=REPO,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env=env,
+            env=full_env,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -85,6 +90,14 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Start the app as a user would (embedded data only, an empty user folder) and yield its URL."""
+    home = tmp_path_factory.mktemp("home")
+    with running_app(tmp_path_factory.mktemp("streamlit") / "server.log", {"SYRIA_MAP_HOME": str(home)}) as url:
+        yield url
 
 
 class PageWatch:

@@ -49,3 +49,90 @@ def test_opens_offline_and_slider_filters(browser, exported):  # noqa: F811  (fi
     assert "withheld" in withheld
     assert errors == []
     assert all("tile" in url for url in requests), requests
+
+
+@pytest.mark.browser
+def test_large_selection_draws_cells_and_the_slider_stays_exact(browser, tmp_path):
+    """Above the threshold the map shows counts per grid cell; each time step sums exactly."""
+    from layers.folium_map import incident_map
+    from layers.render.payload import day_bounds, drawable_rows
+    from layers.standalone import map_steps
+    from tests.test_aggregate import XSS as CAT_XSS
+    from tests.test_aggregate import synthetic
+
+    gdf = synthetic(3000, undated=10)
+    steps = map_steps(gdf, "month", "moving")
+    path = tmp_path / "grid.html"
+    incident_map(gdf, basemap="blank", aggregate_threshold=1000, steps=steps).save(str(path))
+    t0, t1 = day_bounds(drawable_rows(gdf)[0])
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1100, "height": 750})
+    try:
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.route(re.compile(r"^https?://"), lambda r: r.abort())
+        page.goto(path.as_uri())
+        page.wait_for_function("window.__incidentMapReady === true", timeout=20_000)
+        layer = "window.__incidentLayers[0]"
+        summed = f"{layer}.getLayers().reduce((s, m) => s + m._cell.n, 0)"
+        counts = []
+        for k in (0, 5, len(steps) - 1):
+            page.eval_on_selector(
+                ".time-control input", f"e => {{ e.value = {k}; e.dispatchEvent(new Event('input')); }}"
+            )
+            day0, day1 = steps[k][0], steps[k][1]
+            expected = int(((t0 <= day1) & (t1 >= day0)).sum())
+            counts.append((page.evaluate(f"{layer}.visibleCount()"), page.evaluate(summed), expected))
+            assert f"{expected:,} shown" in page.inner_text(".time-control")
+        coarse = page.evaluate(f"{layer}.cellCount()")
+        page.evaluate(f"{{ {layer}._map.setView([35.0, 38.5], 9, {{animate: false}}); }}")
+        page.wait_for_timeout(200)
+        fine = page.evaluate(f"{layer}.cellCount()")
+        fine_sum = page.evaluate(summed)
+        page.evaluate(f"{{ const g = {layer}; g.openCell(g.getLayers()[0]); }}")
+        popup = page.inner_text(".cell-popup")
+        legend = page.inner_text(".incident-legend")
+        injected = page.locator(".cell-popup img, .incident-legend img").count()
+    finally:
+        page.close()
+    assert all(shown == cells == expected for shown, cells, expected in counts), counts
+    assert all(c[2] > 10 for c in counts)
+    assert len({c[2] for c in counts}) > 1
+    assert fine > coarse
+    assert fine_sum == counts[-1][2]
+    assert "incidents in this 5 km cell" in popup or "incident in this 5 km cell" in popup
+    assert "Aggregated view of 3,000 incidents" in legend
+    assert CAT_XSS in legend
+    assert injected == 0
+    assert errors == []
+
+
+@pytest.mark.browser
+def test_a_clustered_map_survives_moves_while_it_loads(browser, tmp_path):
+    """Panning and zooming during the clusterer's chunked loading must not throw (markercluster #743)."""
+    from layers.folium_map import incident_map
+    from tests.test_aggregate import synthetic
+
+    path = tmp_path / "clustered.html"
+    incident_map(synthetic(15_000, seed=3), basemap="blank", aggregate_threshold=20_000).save(str(path))
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1000, "height": 700})
+    try:
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.route(re.compile(r"^https?://"), lambda r: r.abort())
+        page.add_init_script(
+            """(() => { const timer = setInterval(() => {
+                 const g = (window.__incidentLayers || [])[0];
+                 if (!g || !g._map) { return; }
+                 const m = g._map; m.panBy([Math.random() * 300 - 150, Math.random() * 300 - 150], {animate: false});
+                 if (Math.random() < 0.3) { m.setZoom(6 + Math.floor(Math.random() * 4), {animate: false}); }
+                 if (window.__incidentMapReady) { window.__moves = (window.__moves || 0) + 1; }
+                 if (window.__moves > 10) { clearInterval(timer); window.__movesDone = true; }
+               }, 15); })();"""
+        )
+        page.goto(path.as_uri())
+        page.wait_for_function("window.__movesDone === true", timeout=60_000)
+        shown = page.evaluate("window.__incidentLayers[0].visibleCount()")
+    finally:
+        page.close()
+    assert shown == 15_000
+    assert errors == []
