@@ -226,6 +226,16 @@ def main() -> None:
         mode = st.radio(
             "Animation", ["cumulative", "moving"], index=["cumulative", "moving"].index(state.mode), horizontal=True
         )
+        detail = st.radio(
+            "Incidents on the map",
+            app_state.DETAILS,
+            index=app_state.DETAILS.index(state.detail),
+            format_func={
+                "auto": f"points; grid cells above {AGGREGATE_THRESHOLD:,}",
+                "points": "always points (slow above ~50,000)",
+                "cells": "always grid cells",
+            }.get,
+        )
 
     first, last = app_state.date_span(table)
     start, end = st.slider(
@@ -248,6 +258,7 @@ def main() -> None:
         mode=mode,
         view=state.view,
         story=story_name,
+        detail=detail,
     )
     st.query_params.from_dict(new_state.to_query())
 
@@ -259,10 +270,12 @@ def main() -> None:
         help=f"{points:,} on the map as points; the rest are regional totals (not site-level)",
     )
     st.markdown(f"**{len(shown):,} incidents shown** ({points:,} mapped) of {len(table):,} in the chosen datasets")
-    if points > AGGREGATE_THRESHOLD:
+    threshold = new_state.aggregate_threshold(AGGREGATE_THRESHOLD)
+    if points > threshold:
         st.caption(
-            f"More than {AGGREGATE_THRESHOLD:,} points: the map shows counts per grid cell (50 to 5 km, finer as you "
-            "zoom in); narrow the filters or the dates to see single incidents and their sources."
+            ("Grid cells chosen under Map" if detail == "cells" else f"More than {threshold:,} points")
+            + ": the map shows counts per grid cell (50 to 5 km, finer as you zoom in); narrow the filters "
+            "or the dates, or choose points under Map, to see single incidents and their sources."
         )
 
     overlays, shown = raster_panel(shown)
@@ -278,6 +291,7 @@ def main() -> None:
             time_label=story.title,
             steps=story_steps(story),
             highlight_ids=story.incident_ids,
+            aggregate_threshold=threshold,
         )
         with st.expander(f"The {len(story.steps)} steps of this story"):
             for number, story_step in enumerate(story.steps, 1):
@@ -292,6 +306,7 @@ def main() -> None:
             time_label=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
             steps=map_steps(shown, step, mode),
             view=new_state.view,
+            aggregate_threshold=threshold,
         )
     if corridor:
         left, right = st.columns([3, 2])
@@ -316,12 +331,24 @@ def main() -> None:
     export_panel(shown, start, end)
     counts = timeline_counts(shown, freq=app_state.timeline_freq(start, end))
     st.altair_chart(timeline_chart(counts, highlight=(start, end)), width="stretch")
-    with st.expander("Incident details (every figure with its source)"):
-        st.caption("Click a point on the map for its popup; the full records of the selection are below.")
-        for record in app_state.detail_records(shown):
-            st.markdown(f"**{md(record['title'])}** — {md(record['when'])} — {md(record['where'])}")
-            st.dataframe(record["figures"], hide_index=True)
-            st.dataframe(record["sources"], hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
+    details_panel(shown)
+
+
+def details_panel(shown: pd.DataFrame, per_page: int = 10) -> None:
+    """Show the full records of the selection, most deaths first, a page at a time, when asked for.
+
+    Each record is two tables; drawing them for every incident on every rerun made each page
+    heavy for the browser, so they are built only while the toggle is on.
+    """
+    if not st.toggle("Incident details (every figure with its source)", key="details"):
+        return
+    st.caption("Click a point on the map for its popup; the full records of the selection, most deaths first:")
+    pages = max(1, -(-len(shown) // per_page))
+    page = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
+    for record in app_state.detail_records(shown, limit=per_page, offset=(int(page) - 1) * per_page):
+        st.markdown(f"**{md(record['title'])}** — {md(record['when'])} — {md(record['where'])}")
+        st.dataframe(record["figures"], hide_index=True)
+        st.dataframe(record["sources"], hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
 
 
 try:

@@ -8,7 +8,11 @@ measured up to 10,000 incidents and extrapolated linearly above (said so in the
 output); its browser time is measured up to 10,000 only. Both maps embed the same
 vendored JS/CSS (offline), so the sizes compare like with like.
 
-Usage: python bench/bench_map.py [--sizes 1000,10000,50000,100000] [--no-browser]
+Above 20,000 points the map draws counts per grid cell (``aggregate_threshold``); the
+``mode`` column says which. A last section compares, at --large incidents (200,000), the
+aggregated map with the point map (threshold off) in the same run.
+
+Usage: python bench/bench_map.py [--sizes 1000,10000,50000,100000] [--large 200000] [--no-browser]
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from layers.folium_map import incident_map, to_offline
+from layers.folium_map import AGGREGATE_THRESHOLD, incident_map, to_offline
 from layers.incidents import to_incident_frame
 from layers.timeline import FilterSpec, filter_incidents
 
@@ -107,6 +111,7 @@ def browser_time(page, path: Path, ready_js: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,50000,100000")
+    parser.add_argument("--large", type=int, default=200_000)
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -122,7 +127,7 @@ def main() -> None:
     naive_per_point: float | None = None
     naive_bytes_per_point: float | None = None
     print(
-        f"{'n':>7} | {'build s':>8} {'size MB':>8} {'ready s':>8} | {'naive build s':>14} {'naive MB':>9} "
+        f"{'n':>7} {'mode':>6} | {'build s':>8} {'size MB':>8} {'ready s':>8} | {'naive build s':>14} {'naive MB':>9} "
         f"{'naive ready s':>13} | {'build ×':>7} {'size ×':>6}"
     )
     for n in sizes:
@@ -146,8 +151,10 @@ def main() -> None:
             assert naive_bytes_per_point is not None
             naive_build, naive_size, naive_ready = naive_per_point * n, naive_bytes_per_point * n, float("nan")
             note = "  (naive extrapolated from 10,000)"
+        mode = "cells" if n > AGGREGATE_THRESHOLD else "points"
         print(
-            f"{n:>7} | {build:8.2f} {size / 1e6:8.2f} {ready:8.2f} | {naive_build:14.2f} {naive_size / 1e6:9.2f} "
+            f"{n:>7} {mode:>6} | {build:8.2f} {size / 1e6:8.2f} {ready:8.2f}"
+            f" | {naive_build:14.2f} {naive_size / 1e6:9.2f} "
             f"{naive_ready:13.2f} | {naive_build / build:7.1f} {naive_size / size:6.1f}{note}"
         )
     gdf = synthetic(50_000)
@@ -162,9 +169,36 @@ def main() -> None:
         f"slider step at 50,000 (filter_incidents + rebuild + render, {len(sub)} shown): "
         f"best {min(runs) * 1000:.0f} ms of 3"
     )
+    if args.large:
+        large(args.large, tmp, page)
     if browser is not None and pw is not None:
         browser.close()
         pw.stop()
+
+
+def large(n: int, tmp: Path, page: object) -> None:
+    """At *n* incidents: the aggregated map against the point map, built and opened in the same run."""
+    gdf = synthetic(n, seed=1)
+    rows = {}
+    for label, threshold in (("cells", AGGREGATE_THRESHOLD), ("points", 10**9)):
+        html, build = timed(
+            lambda t=threshold: incident_map(gdf, basemap="blank", aggregate_threshold=t).get_root().render()
+        )
+        path = tmp / f"large_{label}.html"
+        path.write_text(html, encoding="utf-8")
+        try:
+            ready = browser_time(page, path, "window.__incidentMapReady === true") if page else float("nan")
+        except Exception:  # the point map may not get ready within the browser_time limit
+            ready = float("inf")
+        rows[label] = (build, len(html.encode("utf-8")) / 1e6, ready)
+        print(
+            f"{n:,} incidents as {label:6s}: build {build:6.2f} s, page {rows[label][1]:6.2f} MB, ready {ready:7.2f} s"
+        )
+    (cb, cs, cr), (pb, ps, pr) = rows["cells"], rows["points"]
+    print(
+        f"cells vs points at {n:,}: build {pb / cb:.1f}× faster, page {ps / cs:.1f}× smaller, "
+        f"ready {pr / cr:.1f}× sooner"
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from layers.timeline import FilterSpec
 
 __all__ = [
     "BASEMAPS",
+    "DETAILS",
     "AppState",
     "apply_review",
     "combine",
@@ -48,6 +50,8 @@ __all__ = [
 BASEMAPS = ("osm", "light", "satellite", "blank")
 STEPS = ("day", "week", "month")
 MODES = ("cumulative", "moving")
+#: How the map draws the selection: grid cells above the threshold (auto), or always one way.
+DETAILS = ("auto", "points", "cells")
 CORRIDORS = ("", "M1", "M4", "M5")
 _SEP = "|"
 
@@ -79,6 +83,7 @@ class AppState:
     mode: str = "cumulative"
     view: tuple[float, float, int] | None = field(default=None)
     story: str = ""
+    detail: str = "auto"
 
     def to_query(self) -> dict[str, str]:
         """Return the query parameters of this state (defaults left out).
@@ -105,6 +110,7 @@ class AppState:
             "mode": "" if self.mode == "cumulative" else self.mode,
             "view": ",".join(f"{v:g}" for v in self.view) if self.view else "",
             "story": self.story,
+            "detail": "" if self.detail == "auto" else self.detail,
         }
         return {k: v for k, v in out.items() if v}
 
@@ -123,6 +129,16 @@ class AppState:
             start=pd.Timestamp(self.start, tz="UTC") if self.start else None,
             end=pd.Timestamp(self.end, tz="UTC") + pd.Timedelta(days=1) if self.end else None,
         )
+
+    def aggregate_threshold(self, default: int) -> int:
+        """Return the map's ``aggregate_threshold`` for this state's *detail* choice.
+
+        Examples
+        --------
+        >>> [AppState(detail=d).aggregate_threshold(20_000) for d in DETAILS]
+        [20000, 9223372036854775807, 0]
+        """
+        return {"auto": default, "points": sys.maxsize, "cells": 0}[self.detail]
 
     def clamp(self, first: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
         """Return (start, end) inside [first, last]; the whole span when unset or out of range."""
@@ -179,6 +195,7 @@ def from_query(params: Mapping[str, str], datasets: Sequence[str]) -> AppState:
         mode=choice("mode", MODES, "cumulative"),
         view=view,
         story=clean_text(params.get("story", ""))[:80],
+        detail=choice("detail", DETAILS, "auto"),
     )
 
 
@@ -250,11 +267,15 @@ def _when(row: Mapping[str, Any]) -> str:
     return f"{text} ({known})"
 
 
-def detail_records(table: pd.DataFrame, limit: int = 100) -> list[dict[str, Any]]:
-    """Return the full record of each incident: figures and sources as tables (most deaths first)."""
+def detail_records(table: pd.DataFrame, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """Return the full records of incidents *offset* to *offset + limit*, most deaths first.
+
+    Each record has the figures and the sources as tables; only the requested page is built.
+    """
     if not len(table):
         return []
-    order = table.sort_values("deaths_best", ascending=False, na_position="last").head(limit)
+    order = table.sort_values("deaths_best", ascending=False, na_position="last", kind="stable")
+    order = order.iloc[max(int(offset), 0) : max(int(offset), 0) + max(int(limit), 0)]
     out = []
     for row in order.to_dict("records"):
         figures = pd.DataFrame(list(row.get("figures") or []))

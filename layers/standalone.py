@@ -66,13 +66,19 @@ def map_steps(gdf: pd.DataFrame, step: str = "day", mode: str = "cumulative", si
     if pd.isna(first) or pd.isna(last):
         return []
     steps = time_steps(first, last, step)
-    out = []
-    for i in range(len(steps)):
-        start, end = window_for(i, steps, mode, size)
-        day0, day1 = window_days(start, end - pd.Timedelta(days=1))
-        label = f"{start:%Y-%m-%d} – {end - pd.Timedelta(days=1):%Y-%m-%d}"
-        out.append([day0, day1, label])
-    return out
+    if not steps:
+        return []
+    window_for(0, steps, mode, size)  # validates mode
+    # Vectorised window_for: step i shows [start of step first_i, end of step i).
+    starts = pd.DatetimeIndex([s for s, _ in steps]).tz_localize(None)
+    lasts = pd.DatetimeIndex([e for _, e in steps]).tz_localize(None) - pd.Timedelta(days=1)
+    index = np.arange(len(steps))
+    first_of = np.zeros_like(index) if mode == "cumulative" else np.maximum(0, index - max(int(size), 1) + 1)
+    window_starts = starts[first_of]
+    day0 = window_starts.to_numpy(dtype="datetime64[D]").astype("int64")
+    day1 = lasts.to_numpy(dtype="datetime64[D]").astype("int64")
+    labels = window_starts.strftime("%Y-%m-%d") + " – " + lasts.strftime("%Y-%m-%d")
+    return [[int(a), int(b), str(c)] for a, b, c in zip(day0, day1, labels, strict=True)]
 
 
 def _metadata(title: str, public_safe: bool, coarsen_km: float | None, n_points: int, generated: str) -> str:

@@ -26,9 +26,10 @@ _names = st.text(
     max_km=st.integers(1, 50),
     basemap=st.sampled_from(["osm", "light", "satellite", "blank"]),
     start=st.dates(dt.date(2011, 1, 1), dt.date(2025, 12, 31)),
+    detail=st.sampled_from(["auto", "points", "cells"]),
 )
 def test_every_state_round_trips_through_the_link(
-    datasets, campaigns, min_deaths, corridor, max_km, basemap, start
+    datasets, campaigns, min_deaths, corridor, max_km, basemap, start, detail
 ) -> None:
     state = AppState(
         datasets=tuple(datasets),
@@ -40,6 +41,7 @@ def test_every_state_round_trips_through_the_link(
         start=start,
         end=start + dt.timedelta(days=3),
         view=(35.1, 36.2, 9),
+        detail=detail,
     )
     assert from_query(state.to_query(), DATASETS) == state
 
@@ -55,6 +57,7 @@ def test_bad_parameters_fall_back_to_defaults() -> None:
             "base": "<script>",
             "view": "91,0,3",
             "step": "year",
+            "detail": "<b>",
         },
         DATASETS,
     )
@@ -65,6 +68,7 @@ def test_bad_parameters_fall_back_to_defaults() -> None:
     assert state.basemap == "osm"
     assert state.view is None
     assert state.step == "day"
+    assert state.detail == "auto"
 
 
 def test_filter_window_includes_the_end_day() -> None:

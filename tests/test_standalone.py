@@ -61,3 +61,32 @@ def test_file_is_self_contained_and_escaped(exported):
     assert "coarsened to a 5 km grid" in page
     assert "private detail" not in page
     assert "quoted words" in page
+
+
+@pytest.mark.parametrize("step", ["day", "week", "month"])
+@pytest.mark.parametrize(("mode", "size"), [("cumulative", 1), ("moving", 1), ("moving", 3)])
+def test_map_steps_are_the_windows_of_window_for(step, mode, size):
+    """The vectorised steps equal window_for/window_days applied step by step."""
+    from layers.render.payload import window_days
+    from layers.standalone import map_steps
+    from layers.timeline import time_steps, window_for
+
+    gdf = to_incident_frame(
+        pd.DataFrame(
+            {
+                "id": ["a", "b", "c"],
+                "title": ["a", "b", "c"],
+                "date_start": ["2011-03-15", "2012-02-29", "2012-06-03"],
+                "date_end": [None, "2012-03-02", None],
+                "lon": [36.0, 36.1, 36.2],
+                "lat": [35.0, 35.1, 35.2],
+            }
+        )
+    )
+    steps = time_steps("2011-03-15", "2012-06-03", step)
+    expected = []
+    for i in range(len(steps)):
+        start, end = window_for(i, steps, mode, size)
+        day0, day1 = window_days(start, end - pd.Timedelta(days=1))
+        expected.append([day0, day1, f"{start:%Y-%m-%d} – {end - pd.Timedelta(days=1):%Y-%m-%d}"])
+    assert map_steps(gdf, step, mode, size) == expected

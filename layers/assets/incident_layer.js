@@ -32,6 +32,12 @@
     return e;
   }
 
+  function markReady() {
+    // For tests and bench/bench_load.py: the map has drawn (and when, first time, ms since the epoch).
+    window.__incidentMapReady = true;
+    window.__incidentMapReadyAt = window.__incidentMapReadyAt || Date.now();
+  }
+
   function day(t) { return new Date(t * 864e5).toISOString().slice(0, 10); }
   function num(v) { return v === null || v === undefined ? "—" : v.toLocaleString("en"); }
 
@@ -166,7 +172,7 @@
       if (done === total) { ready(); }
     } }) : L.featureGroup();
     var shown = [];
-    function ready() { group.ready = true; window.__incidentMapReady = true; group.fire("incidentsready"); }
+    function ready() { group.ready = true; markReady(); group.fire("incidentsready"); }
     group.visibleCount = function () { return shown.length; };
     group.setWindow = function (day0, day1) {
       var keep = [];
@@ -260,7 +266,7 @@
     var G = P.g, m = G.n.length, C = Math.max(P.cats.length, 1), levels = P.levels;
     var nFine = levels.length ? levels[levels.length - 1].of.length : 0;
     var fn = new Float64Array(nFine), fd = new Float64Array(nFine), fk = new Float64Array(nFine);
-    var fc = new Float64Array(nFine * C), total = 0, win = [-1e9, 1e9], current = null;
+    var fc = new Float64Array(nFine * C), total = 0, win = [-1e9, 1e9];
     var renderer = L.canvas({ padding: 0.5 }), group = L.featureGroup();
     function levelFor(z) {
       var pick = levels[0];
@@ -270,7 +276,6 @@
     function draw() {
       group.clearLayers();
       var lv = levelFor(map.getZoom());
-      current = lv;
       if (!lv) { return; }
       var nc = lv.lat.length, cn = new Float64Array(nc), cd = new Float64Array(nc), ck = new Float64Array(nc);
       var cc = new Float64Array(nc * C), f, j, c;
@@ -309,7 +314,7 @@
         }
       }
       draw();
-      group.ready = true; window.__incidentMapReady = true; group.fire("incidentsready");
+      group.ready = true; markReady(); group.fire("incidentsready");
       return total;
     };
     group.openCell = function (mk) {
@@ -322,7 +327,7 @@
       if (!mk.getTooltip()) { mk.bindTooltip(el("span", num(mk._cell.n) + " incidents — click for the breakdown")); }
       mk.openTooltip();
     });
-    map.on("zoomend", function () { if (levelFor(map.getZoom()) !== current) { draw(); } });
+    map.on("zoomend", draw);  // a new level, or the same cells at a new scale (radii follow the cell size)
     group.addTo(map);
     gridLegend(map, P);
     timeControl(map, group, P, opts);
