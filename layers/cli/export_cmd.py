@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 
@@ -183,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
         result = export_data(
             gdf, args.out, fmt=fmt, start=args.start, end=args.end, title=title, allowlist=allow, **common
         )
-    summary = {
+    summary: dict[str, Any] = {
         "out": str(result.path),
         "format": fmt,
         **{

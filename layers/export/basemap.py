@@ -50,9 +50,8 @@ class Basemap:
 
     def to_crs(self, crs: CRS | str) -> Basemap:
         """Return the same layers in *crs*."""
-        return Basemap(
-            *(s.to_crs(crs) for s in (self.land, self.lakes, self.borders, self.rivers)), attribution=self.attribution
-        )
+        land, lakes, borders, rivers = (s.to_crs(crs) for s in (self.land, self.lakes, self.borders, self.rivers))
+        return Basemap(land, lakes, borders, rivers, attribution=self.attribution)
 
 
 def _data_dir() -> Path:
@@ -101,7 +100,8 @@ def load_basemap(resolution: str = "i") -> Basemap:
     if resolution not in ("c", "l", "i"):
         raise InputFileError(f"{resolution!r} is not a valid option, must be one of ('c', 'l', 'i')")
     box = REGION
-    land, lakes = [], []
+    land: list[shapely.Geometry] = []
+    lakes: list[shapely.Geometry] = []
     for level, xy in _read("gshhs", resolution):
         if len(xy) < 4:
             continue

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import arabic_reshaper
 import numpy as np
 from bidi import get_display
 from matplotlib import ft2font
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.transforms import Bbox
 from pyproj import Geod, Transformer
 
@@ -155,7 +157,7 @@ def draw_scale_bar(ax: Axes, bar: ScaleBar, *, fontsize: float = 8) -> list[Any]
     """Draw *bar* as a two-segment black/white bar with its length in km."""
     height = (ax.get_ylim()[1] - ax.get_ylim()[0]) * 0.008
     half = bar.length_map / 2
-    artists = [
+    artists: list[Artist] = [
         ax.add_patch(_rect(bar.x0, bar.y0, half, height, "black")),
         ax.add_patch(_rect(bar.x0 + half, bar.y0, half, height, "white")),
     ]
@@ -224,7 +226,7 @@ def place_labels(
         The labels that were placed.
     """
     fig = ax.figure
-    renderer = fig.canvas.get_renderer()
+    renderer = cast("FigureCanvasAgg", fig.canvas).get_renderer()  # the project draws with Agg
     frame = ax.get_window_extent(renderer)
     taken: list[Bbox] = list(obstacles)
     placed = []

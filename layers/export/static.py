@@ -13,7 +13,7 @@ import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import matplotlib
@@ -98,8 +98,8 @@ def _view_extent(
     """Map limits (xlim, ylim) in MAP_CRS covering *bbox* or the points, at the axes' aspect (w/h)."""
     if bbox is None:
         points = gdf.geometry[gdf.geometry.notna()] if len(gdf) else gpd.GeoSeries([])
-        bbox = tuple(points.total_bounds) if len(points) else SYRIA_BBOX  # type: ignore[assignment]
-    west, south, east, north = bbox  # type: ignore[misc]
+        bbox = tuple(points.total_bounds) if len(points) else SYRIA_BBOX
+    west, south, east, north = bbox
     xs, ys = TO_MAP.transform([west, east, west, east], [south, south, north, north])
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
     pad = 0.12 * max(x1 - x0, y1 - y0, min_span_km * 1000)
@@ -352,7 +352,7 @@ def compose_map(
         linespacing=1.25,
     )
     fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
+    renderer = cast(FigureCanvasAgg, fig.canvas).get_renderer()
     obstacles = [t.get_window_extent(renderer).padded(2) for t in obstacles]
     obstacles += [legend.get_window_extent(renderer), inset.get_window_extent(renderer)]
     (sx, sy) = ax.transData.transform((xlim[0], ylim[0]))

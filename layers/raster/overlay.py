@@ -322,10 +322,10 @@ def _prepare(
     )
     return Overlay(
         rgba=rgba,
-        bounds=bounds,
+        bounds=(bounds[0], bounds[1], bounds[2], bounds[3]),
         crs=crs_name,
         transform=transform,
-        downsampled=downsampled,  # type: ignore[arg-type]
+        downsampled=downsampled,
         source_shape=source_shape,
         read_shape=(int(read_shape[0]), int(read_shape[1])),
         note=note,
