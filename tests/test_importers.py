@@ -26,7 +26,7 @@ CASES = [
     ("plain.csv", "csv", 11, 4),
     ("plain_cp1256.csv", "csv", 11, 4),
     ("plain_utf16.csv", "csv", 11, 4),
-    ("plain.xlsx", "excel", 11, 5),
+    ("plain.xlsx", "excel", 11, 4),  # the same rows: the row with a cell past the header is rejected, as in CSV
     ("acled.csv", "acled", 7, 4),
     ("ucdp.csv", "ucdp", 5, 3),
     ("incidents.geojson", "geojson", 7, 3),
@@ -62,6 +62,7 @@ def test_plain_table_geocodes_and_keeps_arabic(name: str, tiny_gazetteer: Gazett
     assert reasons[5] == "unresolved place"
     assert reasons[6] == "impossible date"
     assert reasons[7] == "negative toll"
+    assert reasons[9] == "malformed row"  # a cell past the header: rejected, never cut off
     assert reasons[10] == "duplicate id"
 
 

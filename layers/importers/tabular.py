@@ -246,11 +246,48 @@ def import_excel(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
         records = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
-    records = [r for r in records if any(c.strip() for c in r)] if records else []
-    if not records:
-        raise InputFileError(f"{path}: the first sheet is empty")
-    header = records[0]
-    width = max(len(r) for r in records)
-    rows = [[str(i), *(r + [""] * (width - len(r)))[: len(header)]] for i, r in enumerate(records[1:], 1)]
+    header, rows, rejects = sheet_rows(records, path)
     raw = stage_table(_frame(header, rows, path), path)
-    return build_result(raw, file=str(path), fmt="excel", rows_in=len(rows), gazetteer=gazetteer)
+    return build_result(
+        raw, file=str(path), fmt="excel", rows_in=len(rows) + len(rejects), gazetteer=gazetteer, pre_rejects=rejects
+    )
+
+
+def sheet_rows(records: list[list[str]], path: Path) -> tuple[list[str], list[list[str]], pd.DataFrame]:
+    """Split a sheet's cell texts into header, rows (data row number prepended) and rejects.
+
+    The header is the first non-blank row, without its trailing empty cells. Rows are numbered
+    like the CSV importer's (1 = the row under the header), blank rows are skipped, and a row
+    with a value beyond the header's last column is rejected rather than cut.
+
+    Examples
+    --------
+    >>> h, rows, bad = sheet_rows([["", ""], ["id", "title", ""], ["a", "x", ""], ["", "", ""],
+    ...                            ["b", "y", "stray"]], Path("f.xlsx"))
+    >>> h, rows, bad["row"].tolist()
+    (['id', 'title'], [['1', 'a', 'x']], [3])
+    >>> bad["reason"][0]
+    'malformed row: a value in column 3, beyond the 2 named columns; give it a header or move it'
+    """
+    filled = [i for i, r in enumerate(records) if any(c.strip() for c in r)]
+    if not filled:
+        raise InputFileError(f"{path}: the first sheet is empty")
+    header = list(records[filled[0]])
+    while header and not header[-1].strip():
+        header.pop()
+    rows, bad = [], []
+    for number, record in enumerate(records[filled[0] + 1 :], 1):
+        if not any(c.strip() for c in record):
+            continue
+        beyond = [k for k, c in enumerate(record) if k >= len(header) and c.strip()]
+        if beyond:
+            bad.append(
+                (
+                    number,
+                    f"malformed row: a value in column {beyond[0] + 1}, beyond the {len(header)} named columns; "
+                    "give it a header or move it",
+                )
+            )
+            continue
+        rows.append([str(number), *(record + [""] * (len(header) - len(record)))[: len(header)]])
+    return header, rows, reject_rows(str(path), [b[0] for b in bad], "", "", [b[1] for b in bad])
