@@ -224,6 +224,7 @@ def test_geotiff_overlay_and_density_layer(page: Any, app_url: str, tmp_path: Pa
     open_app(pg, f"{app_url}/?base=blank&ds=coast_march_2025")
     pg.get_by_text("Raster layers").click()
     pg.locator("input[type=file][accept*='.tif']").set_input_files(str(tif))
+    pg.get_by_text(re.compile(r"reprojected .* → ")).first.wait_for(timeout=60_000)  # the overlay is ready
     pg.get_by_text("Incident density").click()
     pg.wait_for_function(
         "() => Array.from(document.querySelectorAll('iframe')).some(f => f.contentWindow.document"
