@@ -17,6 +17,7 @@ from geo.corridors import load_corridors
 from geo.errors import IncidentMapError
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.place_sources import read_place_file
+from geo.tables import neutralize_formulas
 from layers import app_state
 from layers.curated import list_curated, load_curated
 from layers.export.story import load_story
@@ -79,6 +80,8 @@ def upload_panel(gaz: Gazetteer) -> None:
                 path = Path(tmp) / app_state.safe_filename(upload.name)
                 path.write_bytes(upload.getvalue())
                 results[key] = import_file(path, gazetteer=gaz)
+            if "file" in results[key].rejects:  # the name the person knows, not the server's temporary path
+                results[key].rejects["file"] = path.name
             st.session_state.setdefault("uploads", {})[upload.name] = results[key].incidents
             chosen = list(st.session_state.get("datasets", []))
             st.session_state["datasets"] = [*chosen, upload.name] if upload.name not in chosen else chosen
@@ -91,6 +94,12 @@ def upload_panel(gaz: Gazetteer) -> None:
         if len(result.rejects):
             st.caption("Rows not imported, with the reason:")
             st.dataframe(result.rejects, hide_index=True)
+            st.download_button(
+                "Download the rows not imported (CSV)",
+                neutralize_formulas(result.rejects).to_csv(index=False).encode("utf-8"),
+                file_name=f"{Path(app_state.safe_filename(upload.name)).stem}.rejects.csv",
+                mime="text/csv",
+            )
         if len(review):
             st.caption("Places to review: pick a candidate id (kept as your alias) or type lat/lon.")
             edited = st.data_editor(app_state.review_editor_frame(review), hide_index=True, key="review")

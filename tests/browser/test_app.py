@@ -234,3 +234,53 @@ def test_geotiff_overlay_and_density_layer(page: Any, app_url: str, tmp_path: Pa
     screenshot(pg, "app_raster_layers")
     assert pg.get_by_role("button", name="Download the density GeoTIFF").count() == 1
     assert not non_tile_requests(watch)
+
+
+def test_rejected_rows_download_neutralised_and_tables_have_no_raw_csv_export(
+    page: Any, app_url: str, tmp_path: Path
+) -> None:
+    """Issue 8: a formula in a rejected row leaves the app neutralised; the tables' own CSV export is off."""
+    pg, watch = page
+    open_app(pg, f"{app_url}/?base=blank")
+    upload = tmp_path / "formulas.csv"
+    upload.write_text(
+        "id,title,date_start,lat,lon,deaths_best,source_url\n"
+        'f1,Shelling,=HYPERLINK("http://evil.invalid"),35.18,35.94,3,https://example.org/r\n'
+        "f2,Fine,2025-03-07,35.18,35.94,+2,https://example.org/r\n",
+        encoding="utf-8",
+    )
+    pg.get_by_text("Add your data").click()
+    pg.locator("input[type=file][accept*='.csv']").set_input_files(str(upload))
+    pg.get_by_text(re.compile(r"formulas\.csv: \d imported, \d not imported")).wait_for(timeout=60_000)
+    with pg.expect_download(timeout=30_000) as info:
+        pg.get_by_role("button", name="Download the rows not imported (CSV)").click()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in text
+    assert "formulas.csv" in text
+    assert "/tmp" not in text  # the file as the person named it, not a server path
+    assert "\n=" not in text
+    assert ",=" not in text
+    table = pg.locator("[data-testid=stDataFrame]").first
+    table.hover()
+    pg.wait_for_timeout(500)
+    labels = pg.locator("[data-testid=stElementToolbar] button").evaluate_all(
+        "bs => bs.map(b => b.getAttribute('aria-label') || '')"
+    )
+    assert "Search" in labels  # the table's toolbar is there…
+    assert not [label for label in labels if "CSV" in label]  # …without "Download as CSV"
+    assert not watch.dialogs
+
+
+def test_an_upload_over_the_limit_gets_a_message(page: Any, app_url: str, tmp_path: Path) -> None:
+    """A table over 50 MB is refused by the app with a message naming the file and the limit."""
+    pg, _ = page
+    open_app(pg, f"{app_url}/?base=blank")
+    big = tmp_path / "huge.csv"
+    row = "x1,Shelling,2025-03-07,35.18,35.94,3,https://example.org/r\n"
+    with big.open("w", encoding="utf-8") as out:
+        out.write("id,title,date_start,lat,lon,deaths_best,source_url\n")
+        out.write(row * (51 * 1024 * 1024 // len(row) + 1))
+    pg.get_by_text("Add your data").click()
+    pg.locator("input[type=file][accept*='.csv']").set_input_files(str(big))
+    pg.get_by_text(re.compile(r"huge\.csv: \d+ MB is over the 50 MB limit")).wait_for(timeout=90_000)
+    assert shown_count(pg) > 0  # the app goes on with the data it had
