@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from geo.crs import TO_SYRIA_AEQD
 from layers.folium_map import incident_map
 from layers.incidents import to_incident_frame
-from layers.render.aggregate import GRID_LEVELS, to_grid_payload
+from layers.render.aggregate import GRID_LEVELS, decode_groups, to_grid_payload
 from layers.render.payload import day_bounds, drawable_rows
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -43,7 +43,7 @@ def synthetic(n: int, seed: int = 1, undated: int = 0) -> pd.DataFrame:
 
 def window_counts(payload: dict, day0: int, day1: int) -> tuple[int, float, np.ndarray]:
     """What incident_layer.js's setWindow sums: (incidents, deaths, per finest cell)."""
-    g = {k: np.asarray(v) for k, v in payload["g"].items()}
+    g = decode_groups(payload["g"])
     keep = (g["t0"] <= day1) & (g["t0"] + g["dt"] >= day0)
     per_cell = np.bincount(g["cell"][keep], weights=g["n"][keep], minlength=len(payload["levels"][-1]["of"]))
     return int(g["n"][keep].sum()), float(g["d"][keep].sum()), per_cell
@@ -59,7 +59,7 @@ def test_every_drawable_incident_is_counted_once(gdf):
     total, deaths, _ = window_counts(payload, -(10**9), 10**9)
     assert payload["n"] == total == len(gdf)
     assert deaths == pytest.approx(gdf["deaths_best"].astype("Float64").fillna(0).sum())
-    assert sum(payload["g"]["k"]) == int(gdf["deaths_best"].notna().sum())
+    assert int(decode_groups(payload["g"])["k"].sum()) == int(gdf["deaths_best"].notna().sum())
 
 
 def test_aggregate_totals_and_unlocated_rows_are_left_out(gdf):
@@ -134,6 +134,7 @@ def test_empty_selection_gives_an_empty_grid():
     payload = to_grid_payload(synthetic(0))
     assert payload["n"] == 0
     assert payload["g"]["n"] == []
+    assert payload["g"]["t0d"] == []
     assert all(level["lat"] == [] for level in payload["levels"])
 
 
@@ -158,3 +159,14 @@ def test_grid_payload_is_much_smaller_than_points(gdf):
     cells = incident_map(gdf, basemap="blank", aggregate_threshold=1000).get_root().render()
     assert len(cells) < len(points)
     json.dumps(to_grid_payload(gdf), allow_nan=False)  # no NaN reaches the page
+
+
+def test_groups_travel_compactly_and_decode_exactly(gdf):
+    full = gdf.assign(deaths_best=gdf["deaths_best"].fillna(2))
+    payload = to_grid_payload(full)
+    assert payload["g"]["k"] is None  # every incident gives a figure: not sent
+    g = decode_groups(payload["g"])
+    assert np.array_equal(g["k"], g["n"])
+    assert np.all(np.diff(g["t0"]) >= 0)  # in order of first day, so the differences stay small
+    t0, _ = day_bounds(drawable_rows(full)[0])
+    assert sorted(np.repeat(g["t0"], g["n"]).tolist()) == sorted(t0.tolist())

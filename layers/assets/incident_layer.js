@@ -264,6 +264,8 @@
   function createGrid(map, P, opts) {
     // P from layers/render/aggregate.py: groups (cell, category, days, count, deaths) summed per window.
     var G = P.g, m = G.n.length, C = Math.max(P.cats.length, 1), levels = P.levels;
+    var T0 = new Float64Array(m), K = G.k || G.n, acc = 0;  // t0 travels as differences; k omitted when k = n
+    for (var g = 0; g < m; g++) { acc += G.t0d[g]; T0[g] = acc; }
     var nFine = levels.length ? levels[levels.length - 1].of.length : 0;
     var fn = new Float64Array(nFine), fd = new Float64Array(nFine), fk = new Float64Array(nFine);
     var fc = new Float64Array(nFine * C), total = 0, win = [-1e9, 1e9];
@@ -307,10 +309,10 @@
     group.setWindow = function (day0, day1) {
       fn.fill(0); fd.fill(0); fk.fill(0); fc.fill(0); total = 0; win = [day0, day1];
       for (var i = 0; i < m; i++) {
-        var t0 = G.t0[i];
+        var t0 = T0[i];
         if (t0 <= day1 && t0 + G.dt[i] >= day0) {
           var f = G.cell[i];
-          fn[f] += G.n[i]; fd[f] += G.d[i]; fk[f] += G.k[i]; fc[f * C + G.c[i]] += G.n[i]; total += G.n[i];
+          fn[f] += G.n[i]; fd[f] += G.d[i]; fk[f] += K[i]; fc[f * C + G.c[i]] += G.n[i]; total += G.n[i];
         }
       }
       draw();

@@ -20,8 +20,9 @@ Examples
 ...     "lon": [36.70, 36.71, 38.0], "lat": [34.73, 34.74, 35.9], "deaths_best": [3, None, 10],
 ...     "date_start": ["2012-02-04", "2012-02-04", "2013-01-01"]}))
 >>> p = to_grid_payload(gdf)
->>> p["n"], [len(level["lat"]) for level in p["levels"]], sum(p["g"]["n"]), sum(p["g"]["d"])
-(3, [2, 2, 2, 2], 3, 13)
+>>> g = decode_groups(p["g"])
+>>> p["n"], [len(level["lat"]) for level in p["levels"]], int(g["n"].sum()), int(g["d"].sum()), int(g["k"].sum())
+(3, [2, 2, 2, 2], 3, 13, 2)
 """
 
 from __future__ import annotations
@@ -35,11 +36,51 @@ import pandas as pd
 from geo.crs import FROM_SYRIA_AEQD, TO_SYRIA_AEQD
 from layers.render.payload import colour_keys, day_bounds, drawable_rows
 
-__all__ = ["GRID_LEVELS", "to_grid_payload"]
+__all__ = ["GRID_LEVELS", "decode_groups", "to_grid_payload"]
 
 #: (cell size in km, lowest zoom it is shown at). Every size is a multiple of the finest,
 #: so each fine cell lies in exactly one cell of every level.
 GRID_LEVELS: tuple[tuple[int, int], ...] = ((50, 0), (25, 7), (10, 8), (5, 9))
+
+
+def _encode_groups(groups: pd.DataFrame) -> dict[str, list[int] | None]:
+    """Columns of the groups in order of first day, t0 as differences (small numbers: a smaller page)."""
+    ordered = groups.sort_values(["t0", "cell", "c", "dt"], kind="stable")
+    t0 = ordered["t0"].to_numpy(dtype="int64")
+    out: dict[str, list[int] | None] = {
+        col: ordered[col].to_numpy(dtype="int64").tolist() for col in ("cell", "c", "dt", "n", "d", "k")
+    }
+    out["t0d"] = np.diff(t0, prepend=0).tolist() if len(t0) else []
+    if out["k"] == out["n"]:
+        out["k"] = None  # every incident gives a figure: k = n
+    return out
+
+
+def decode_groups(g: dict[str, list[int] | None]) -> dict[str, np.ndarray]:
+    """Return the group columns of a payload's ``g`` as arrays, with ``t0`` and ``k`` restored.
+
+    Examples
+    --------
+    >>> decode_groups({"cell": [0, 1], "c": [0, 0], "t0d": [15000, 3], "dt": [0, 2], "n": [2, 1],
+    ...                "d": [5, 0], "k": None})["t0"].tolist()
+    [15000, 15003]
+    """
+    out = {col: np.asarray(values, dtype="int64") for col, values in g.items() if col != "t0d" and values is not None}
+    out["t0"] = np.cumsum(np.asarray(g["t0d"], dtype="int64"))
+    out.setdefault("k", out["n"])
+    return out
+
+
+_OFFSET = 1 << 20  # cell indices of any grid ≥ 1 km within 1,000 km of the centre fit in ±2^20
+
+
+def _pair_key(ix: np.ndarray, iy: np.ndarray) -> np.ndarray:
+    """One int64 per (ix, iy) cell, so cells factorize as plain integers (much faster than pairs)."""
+    return (np.asarray(ix, dtype="int64") + _OFFSET) * (2 * _OFFSET) + (np.asarray(iy, dtype="int64") + _OFFSET)
+
+
+def _unpair(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return key // (2 * _OFFSET) - _OFFSET, key % (2 * _OFFSET) - _OFFSET
 
 
 def to_grid_payload(
@@ -68,9 +109,10 @@ def to_grid_payload(
     dict
         ``mode`` "grid", ``n`` incidents, ``levels`` (per level: ``km``, ``minZoom``, cell
         ``lat``/``lon`` and ``of``, the level cell of each finest cell), ``g`` (the groups:
-        finest ``cell``, category ``c``, first day ``t0``, length ``dt`` in days, count ``n``,
-        summed best deaths ``d`` and ``k``, how many of them give a figure), and the legend's
-        categories and colours.
+        finest ``cell``, category ``c``, first day as the difference from the previous group's
+        ``t0d`` (groups in order of first day), length ``dt`` in days, count ``n``, summed best
+        deaths ``d`` and ``k``, how many of them give a figure — ``null`` when all do), and the
+        legend's categories and colours. :func:`decode_groups` undoes the encoding.
     """
     sizes = [int(km) for km, _ in levels]
     finest = sizes[-1]
@@ -83,17 +125,13 @@ def to_grid_payload(
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     fx = np.floor(x / (finest * 1000.0)).astype("int64")
     fy = np.floor(y / (finest * 1000.0)).astype("int64")
-    fine_key = pd.MultiIndex.from_arrays([fx, fy]) if len(rows) else pd.MultiIndex.from_arrays([[], []])
-    fine_code, fine_uniques = pd.factorize(fine_key)
-    ufx = np.asarray(fine_uniques.get_level_values(0), dtype="int64") if len(rows) else np.empty(0, "int64")
-    ufy = np.asarray(fine_uniques.get_level_values(1), dtype="int64") if len(rows) else np.empty(0, "int64")
+    fine_code, fine_uniques = pd.factorize(_pair_key(fx, fy))
+    ufx, ufy = _unpair(np.asarray(fine_uniques, dtype="int64"))
 
     out_levels = []
     for km, min_zoom in levels:
         k = int(km) // finest
-        level_code, _ = (
-            pd.factorize(pd.MultiIndex.from_arrays([ufx // k, ufy // k])) if len(ufx) else (np.empty(0, "int64"), None)
-        )
+        level_code = pd.factorize(_pair_key(ufx // k, ufy // k))[0]
         per_row = level_code[fine_code] if len(rows) else np.empty(0, "int64")
         n_cells = int(level_code.max()) + 1 if len(level_code) else 0
         counts = np.bincount(per_row, minlength=n_cells)
@@ -131,7 +169,7 @@ def to_grid_payload(
         "mode": "grid",
         "n": len(rows),
         "levels": out_levels,
-        "g": {col: groups[col].astype("int64").tolist() for col in ("cell", "c", "t0", "dt", "n", "d", "k")},
+        "g": _encode_groups(groups),
         "cats": cats,
         "colours": colours,
         "colourBy": colour_by.replace("_", " "),

@@ -146,11 +146,13 @@ def colour_keys(
     """
     if colour_by not in COLOUR_BY:
         raise InvalidOptionError(f"'{colour_by}' is not a valid colour_by, must be one of {', '.join(COLOUR_BY)}")
-    keys = _text(rows[colour_by]).replace("", "(none)")
-    cats = list(categories) if categories is not None else sorted(keys.unique())
-    cats += sorted(set(keys) - set(cats))
+    codes, uniques = pd.factorize(_text(rows[colour_by]).replace("", "(none)"))
+    found = [str(u) for u in uniques]
+    cats = list(categories) if categories is not None else sorted(found)
+    cats += sorted(set(found) - set(cats))
     colours = category_colours(cats)
-    cat_index = keys.map({c: i for i, c in enumerate(cats)}).to_numpy(dtype="int64")
+    position = {c: i for i, c in enumerate(cats)}
+    cat_index = np.array([position[u] for u in found], dtype="int64")[codes] if len(codes) else np.empty(0, "int64")
     return cats, [colours[c] for c in cats], cat_index
 
 
