@@ -99,3 +99,18 @@ def test_geocode_missing_column_names_the_columns(tmp_path: Path, capsys: pytest
     err = capsys.readouterr().err
     assert "no column 'place'" in err
     assert "a, b" in err
+
+
+def test_geocode_neutralises_formulas_from_a_users_place_file(tmp_path: Path) -> None:
+    """A matched name from a user's gazetteer file is data from outside too: no formula leaves."""
+    places = tmp_path / "places.csv"
+    places.write_text('name,lat,lon\n"=HYPERLINK(""http://evil.invalid"")",35.1,36.1\n', encoding="utf-8")
+    src = tmp_path / "in.csv"
+    src.write_text('place\n"=HYPERLINK(""http://evil.invalid"")"\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = run_cli("geocode", str(src), "--column", "place", "--gazetteer", str(places), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert table.loc[0, "match_name"].startswith("'=HYPERLINK")
+    assert table.loc[0, "place"].startswith("'=HYPERLINK")
+    assert not any(cell.startswith(("=", "+", "@")) for cell in table.to_numpy().ravel())

@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     clash = [c for c in result.columns if c in table.columns]
     if clash:
         raise DataSchemaError(f"{args.input}: columns {', '.join(clash)} would be overwritten; rename them")
-    out = pd.concat([neutralize_formulas(table), result], axis=1)
+    # Matched names can come from a user's place file too: every text cell is neutralised.
+    out = neutralize_formulas(pd.concat([table, result], axis=1))
     if args.out.resolve() == args.input.resolve():
         raise InputFileError(f"{args.out}: refusing to overwrite the input file")
     write_csv_atomic(out, args.out)
