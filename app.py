@@ -149,7 +149,8 @@ def raster_panel(shown: pd.DataFrame) -> tuple[list[tuple[object, str]], pd.Data
             tif = app_state.user_data_dir() / "density.tif"
             tif.parent.mkdir(parents=True, exist_ok=True)
             write_geotiff(raster, tif)
-            overlays.append((prepare_overlay(tif, clear_below=1e-3, colormap="magma"), "Incident density"))
+            density = prepare_overlay(tif, clear_below=1e-3, colormap="YlOrRd", fade_low=True)
+            overlays.append((density, "Incident density"))
             st.caption(md(raster.description))
             st.download_button("Download the density GeoTIFF", tif.read_bytes(), file_name="density.tif")
     return overlays, shown

@@ -583,3 +583,14 @@ def test_density_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     bad = parser.parse_args(["density", "nope.csv", "--bandwidth-km", "6", "--out", str(out)])
     with pytest.raises(IncidentMapError, match="not a curated dataset"):
         bad.run(bad)
+
+
+def test_fade_low_lets_low_densities_show_the_map_through():
+    from layers.raster.overlay import colorize
+
+    values = np.array([[0.0, 0.25, 1.0, np.nan]])
+    plain, _ = colorize(values, "magma", 0, 1, opacity=0.8)
+    faded, _ = colorize(values, "magma", 0, 1, opacity=0.8, fade_low=True)
+    assert faded[0, :, :3].tolist() == plain[0, :, :3].tolist()  # same colours
+    assert faded[0, :, 3].tolist() == [0, 51, 204, 0]  # alpha 0.8·255·value; NaN clear
+    assert plain[0, :3, 3].tolist() == [204, 204, 204]

@@ -113,6 +113,7 @@ class _Style:
     vmax: float | None = None
     opacity: float = 0.7
     clear_below: float | None = None
+    fade_low: bool = False
     azimuth: float = 315
     altitude: float = 45
     z_factor: float = 1
@@ -126,11 +127,14 @@ def colorize(
     vmax: float | None = None,
     opacity: float = 1.0,
     clear_below: float | None = None,
+    fade_low: bool = False,
 ) -> tuple[np.ndarray, tuple[float, float]]:
     """Colour a 2-D array of values with a matplotlib colour map; NaN is transparent.
 
     *vmin*/*vmax* default to the 2nd and 98th percentiles of the finite values
-    (robust to outliers). Values ≤ *clear_below* are transparent too.
+    (robust to outliers). Values ≤ *clear_below* are transparent too. With
+    *fade_low*, opacity also rises with the value (in proportion to its place between
+    *vmin* and *vmax*), so low values fade into the map instead of covering it.
 
     Returns
     -------
@@ -158,7 +162,8 @@ def colorize(
     index = np.rint(scaled).astype(np.uint8)
     lut = cmap(np.linspace(0, 1, 256), bytes=True)
     rgba = lut[index]
-    rgba[..., 3] = np.where(valid, np.rint(rgba[..., 3] * opacity), 0).astype(np.uint8)
+    weight = scaled / np.float32(255) if fade_low else np.float32(1)
+    rgba[..., 3] = np.where(valid, np.rint(rgba[..., 3] * opacity * weight), 0).astype(np.uint8)
     return rgba, (lo, hi)
 
 
@@ -255,7 +260,13 @@ def render(
     out = warp(values, transform, src_crs, grid, dst_crs, Resampling.nearest if nearest else Resampling.bilinear)
     if mode == "single":
         rgba, value_range = colorize(
-            out[0], style.colormap or "viridis", style.vmin, style.vmax, style.opacity, style.clear_below
+            out[0],
+            style.colormap or "viridis",
+            style.vmin,
+            style.vmax,
+            style.opacity,
+            style.clear_below,
+            style.fade_low,
         )
         return rgba, values.shape[1:], value_range
     if mode == "palette":
@@ -345,6 +356,7 @@ def prepare_overlay(
     vmax: float | None = None,
     band: int | None = None,
     clear_below: float | None = None,
+    fade_low: bool = False,
     dst_crs: Any = "EPSG:3857",
     crs: Any = None,
     region: tuple[float, float, float, float] | None = SYRIA_REGION,
@@ -373,6 +385,8 @@ def prepare_overlay(
         Draw this band with *colormap* (default: RGB when the file is RGB, else band 1).
     clear_below : float, optional
         Values ≤ this are transparent (e.g. 0 for a density raster).
+    fade_low : bool
+        Opacity rises with the value (for densities: no dark halo around hot spots).
     dst_crs : CRS-like
         "EPSG:3857" (default; pixel-correct in Leaflet/folium) or "EPSG:4326".
     crs : CRS-like, optional
@@ -407,7 +421,15 @@ def prepare_overlay(
     >>> ov.leaflet_bounds
     [[34.7, 36.0], [35.0, 36.4]]
     """
-    style = _Style(band=band, colormap=colormap, vmin=vmin, vmax=vmax, opacity=opacity, clear_below=clear_below)
+    style = _Style(
+        band=band,
+        colormap=colormap,
+        vmin=vmin,
+        vmax=vmax,
+        opacity=opacity,
+        clear_below=clear_below,
+        fade_low=fade_low,
+    )
     return _prepare(path, style, max_pixels=max_pixels, size=size, dst_crs=dst_crs, crs=crs, region=region)
 
 
