@@ -5,6 +5,7 @@ Run: python -m streamlit run app.py
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -131,10 +132,14 @@ def raster_panel(shown: pd.DataFrame) -> tuple[list[tuple[object, str]], pd.Data
             if upload.size > MAX_RASTER_MB * 1024 * 1024:
                 st.error(f"{md(upload.name)}: over the {MAX_RASTER_MB} MB limit for uploads")
             else:
-                path = app_state.user_data_dir() / "rasters" / app_state.safe_filename(upload.name, "raster.tif")
+                data = upload.getvalue()
+                # Named by content: two files with one name (or two sessions) never share a copy.
+                digest = hashlib.sha256(data).hexdigest()[:16]
+                name = f"{digest}-{app_state.safe_filename(upload.name, 'raster.tif')}"
+                path = app_state.user_data_dir() / "rasters" / name
                 path.parent.mkdir(parents=True, exist_ok=True)
-                if not path.is_file() or path.stat().st_size != upload.size:
-                    path.write_bytes(upload.getvalue())
+                if not path.is_file():
+                    path.write_bytes(data)
                 hillshade = st.checkbox("Show as hillshade (a DEM)")
                 colormap = st.selectbox("Colour map", ["viridis", "magma", "terrain", "gray", "RdYlGn"])
                 opacity = st.slider("Opacity", 0.1, 1.0, 0.7)
@@ -146,13 +151,14 @@ def raster_panel(shown: pd.DataFrame) -> tuple[list[tuple[object, str]], pd.Data
             bandwidth = st.slider("Bandwidth (km)", 1, 50, 10)
             weight = st.radio("Weight", ["deaths", "count"], horizontal=True)
             raster = density_raster(shown, bandwidth_km=float(bandwidth), weight=weight)
-            tif = app_state.user_data_dir() / "density.tif"
-            tif.parent.mkdir(parents=True, exist_ok=True)
-            write_geotiff(raster, tif)
-            density = prepare_overlay(tif, clear_below=1e-3, colormap="YlOrRd", fade_low=True)
+            with tempfile.TemporaryDirectory() as tmp:  # this session's own file, gone after the rerun
+                tif = Path(tmp) / "density.tif"
+                write_geotiff(raster, tif)
+                density = prepare_overlay(tif, clear_below=1e-3, colormap="YlOrRd", fade_low=True)
+                tif_bytes = tif.read_bytes()
             overlays.append((density, "Incident density"))
             st.caption(md(raster.description))
-            st.download_button("Download the density GeoTIFF", tif.read_bytes(), file_name="density.tif")
+            st.download_button("Download the density GeoTIFF", tif_bytes, file_name="density.tif")
     return overlays, shown
 
 
@@ -226,7 +232,7 @@ def main() -> None:
         format_func=lambda n: n or "off",
         help="Step through a story with the map's time control (▶ or the slider); "
         "the map's ⛶ button makes it full screen. Your own stories (YAML) go in "
-        f"{app_state.user_data_dir() / 'stories'}.",
+        f"{md(app_state.user_data_dir() / 'stories')}.",
     )
     with st.sidebar.expander("Map"):
         basemap = st.selectbox("Base layer", app_state.BASEMAPS, index=app_state.BASEMAPS.index(state.basemap))
