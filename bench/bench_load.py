@@ -16,14 +16,12 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,7 +31,7 @@ sys.path.insert(0, str(REPO))
 
 from layers.incidents import to_incident_frame  # noqa: E402
 from layers.store import save_gpkg  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
 
 READY = (
     "() => Array.from(document.querySelectorAll('iframe'))"
@@ -41,47 +39,13 @@ READY = (
 )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "app.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=REPO,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("the server did not start")
+def local_only(route: Any) -> None:
+    """Let requests to this machine (and data:/blob: URLs) through; refuse the rest (web tiles)."""
+    url = route.request.url
+    if "127.0.0.1" in url or url.startswith(("data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
 
 
 def rss_mb(pid: int) -> float:
@@ -138,14 +102,7 @@ def sessions(
         pages = []
         for _ in range(n):
             ctx = browser.new_context()
-            ctx.route(
-                "**/*",
-                lambda r: (
-                    r.continue_()
-                    if "127.0.0.1" in r.request.url or r.request.url.startswith(("data:", "blob:"))
-                    else r.abort()
-                ),
-            )
+            ctx.route("**/*", local_only)
             pg = ctx.new_page()
             pg.on("pageerror", collector(errors[len(pages)]))
             pages.append(pg)
@@ -207,52 +164,46 @@ def synthetic(n: int, path: Path) -> Path:
     return path
 
 
+def measure(server: Any, label: str, url: str, n: int = 1, **options: Any) -> tuple[str, int] | None:
+    """Open *n* sessions of *url* on *server*, print their line, return what a page showed."""
+    cpu0 = cpu_s(server.pid)
+    times, failed, seen = sessions(url, n, **options)
+    report(label, times, failed, rss_mb(server.pid), cpu_s(server.pid) - cpu0)
+    return seen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=24)
     parser.add_argument("--incidents", type=int, default=200_000)
     parser.add_argument("--rounds", type=int, default=1)
     args = parser.parse_args()
-    proc, url = start_server({})
-    try:
-        for rnd in range(args.rounds if args.sessions else 0):
-            alone = None
-            for n in (1, args.sessions):
-                cpu0 = cpu_s(proc.pid)
-                times, failed, seen = sessions(url, n, expect=alone)
-                alone = alone or seen
-                label = f"{n} session{'s' if n > 1 else ''} (round {rnd + 1})"
-                report(label, times, failed, rss_mb(proc.pid), cpu_s(proc.pid) - cpu0)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-    if args.incidents:
-        with tempfile.TemporaryDirectory() as tmp:
-            t0 = time.perf_counter()
-            gpkg = synthetic(args.incidents, Path(tmp) / "synthetic.gpkg")
-            print(f"\n{args.incidents:,} synthetic incidents written in {time.perf_counter() - t0:.1f} s")
-            proc, url = start_server({"SYRIA_MAP_DATASETS": str(gpkg)})
-            try:
-                # The first page loads the dataset into the server's cache: reported on its own.
-                cpu0 = cpu_s(proc.pid)
-                times, failed, _ = sessions(f"{url}/?ds=synthetic&base=blank", 1, timeout_s=600)
-                report(f"{args.incidents:,}, first page", times, failed, rss_mb(proc.pid), cpu_s(proc.pid) - cpu0)
-                # Then the same page with the map as grid cells (the default above 20,000 points)
-                # and, for comparison, forced to points (?detail=points).
-                for detail in ("auto", "points"):
-                    page = f"{url}/?ds=synthetic&base=blank" + ("&detail=points" if detail == "points" else "")
-                    cpu0 = cpu_s(proc.pid)
-                    times, failed, _ = sessions(page, 1, timeout_s=600)
-                    label = f"{args.incidents:,}, map as {'cells' if detail == 'auto' else 'points'}"
-                    report(label, times, failed, rss_mb(proc.pid), cpu_s(proc.pid) - cpu0)
-                    count_s, map_s = slider_step(page)
-                    print(
-                        f"{'':28s} one date-slider step: new count shown after {count_s:.2f} s, "
-                        f"map redrawn with it after {map_s:.2f} s"
-                    )
-            finally:
-                proc.terminate()
-                proc.wait(timeout=20)
+    with tempfile.TemporaryDirectory() as tmp:
+        logs = Path(tmp)
+        with running_app(logs / "server.log", {"SYRIA_MAP_HOME": str(logs / "home")}) as server:
+            for rnd in range(args.rounds if args.sessions else 0):
+                alone = measure(server, f"1 session (round {rnd + 1})", server.url)
+                label = f"{args.sessions} sessions (round {rnd + 1})"
+                measure(server, label, server.url, args.sessions, expect=alone)
+        if not args.incidents:
+            return
+        t0 = time.perf_counter()
+        gpkg = synthetic(args.incidents, logs / "synthetic.gpkg")
+        print(f"\n{args.incidents:,} synthetic incidents written in {time.perf_counter() - t0:.1f} s")
+        env = {"SYRIA_MAP_DATASETS": str(gpkg), "SYRIA_MAP_HOME": str(logs / "home")}
+        with running_app(logs / "server-large.log", env) as server:
+            page = f"{server.url}/?ds=synthetic&base=blank"
+            # The first page loads the dataset into the server's cache: reported on its own.
+            measure(server, f"{args.incidents:,}, first page", page, timeout_s=600)
+            # Then the map as grid cells (the default above 20,000 points) and, for comparison,
+            # forced to points (?detail=points).
+            for shown_as, url in (("cells", page), ("points", f"{page}&detail=points")):
+                measure(server, f"{args.incidents:,}, map as {shown_as}", url, timeout_s=600)
+                count_s, map_s = slider_step(url)
+                print(
+                    f"{'':28s} one date-slider step: new count shown after {count_s:.2f} s, "
+                    f"map redrawn with it after {map_s:.2f} s"
+                )
 
 
 def slider_step(url: str) -> tuple[float, float]:
@@ -262,14 +213,7 @@ def slider_step(url: str) -> tuple[float, float]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pg = browser.new_page()
-        pg.route(
-            "**/*",
-            lambda r: (
-                r.continue_()
-                if "127.0.0.1" in r.request.url or r.request.url.startswith(("data:", "blob:"))
-                else r.abort()
-            ),
-        )
+        pg.route("**/*", local_only)
         pg.goto(url)
         pg.wait_for_function(READY, timeout=600_000)
         before = pg.get_by_text(COUNT_LINE).first.inner_text()

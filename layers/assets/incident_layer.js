@@ -32,10 +32,12 @@
     return e;
   }
 
-  function markReady() {
-    // For tests and bench/bench_load.py: the map has drawn (and when, first time, ms since the epoch).
+  function announceReady(group) {
+    // The layer has drawn: for listeners, tests and bench/bench_load.py (first time, ms since the epoch).
+    group.ready = true;
     window.__incidentMapReady = true;
     window.__incidentMapReadyAt = window.__incidentMapReadyAt || Date.now();
+    group.fire("incidentsready");
   }
 
   function day(t) { return new Date(t * 864e5).toISOString().slice(0, 10); }
@@ -91,16 +93,24 @@
     return c;
   }
 
-  function legend(map, P) {
+  function legend(map, P, colourTitle, sizeTitle, explain) {
+    // The legend of either layer kind: colour swatches, what circle area means, then *explain*(div).
     control(map, "bottomright", function (div) {
       div.classList.add("incident-legend");
-      div.appendChild(el("b", "Colour: " + P.colourBy));
+      div.appendChild(el("b", colourTitle));
       P.cats.forEach(function (cat, k) {
         var row = el("div"), sw = el("span", null, "swatch");
         sw.style.background = P.colours[k];
         row.appendChild(sw); row.appendChild(el("span", cat)); div.appendChild(row);
       });
-      div.appendChild(el("b", "Circle area: deaths (best)"));
+      div.appendChild(el("b", sizeTitle));
+      explain(div);
+      if (P.note) { div.appendChild(el("div", P.note, "note")); }
+    });
+  }
+
+  function pointLegend(map, P) {
+    legend(map, P, "Colour: " + P.colourBy, "Circle area: deaths (best)", function (div) {
       var sizes = el("div", null, "sizes");
       P.sizes.forEach(function (s) {
         var item = el("span", null, "size"), dot = el("span", null, "dot");
@@ -109,7 +119,6 @@
       });
       div.appendChild(sizes);
       div.appendChild(el("div", "Solid ring: town/village centre; dashed ring: approximate area", "note"));
-      if (P.note) { div.appendChild(el("div", P.note, "note")); }
     });
   }
 
@@ -172,7 +181,7 @@
       if (done === total) { ready(); }
     } }) : L.featureGroup();
     var shown = [];
-    function ready() { group.ready = true; markReady(); group.fire("incidentsready"); }
+    function ready() { announceReady(group); }
     group.visibleCount = function () { return shown.length; };
     group.setWindow = function (day0, day1) {
       var keep = [];
@@ -196,7 +205,7 @@
       mk.openTooltip();
     });
     group.addTo(map);
-    legend(map, P);
+    pointLegend(map, P);
     timeControl(map, group, P, opts);
     window.__incidentLayers = (window.__incidentLayers || []).concat([group]);
     return group;
@@ -226,20 +235,12 @@
   }
 
   function gridLegend(map, P) {
-    control(map, "bottomright", function (div) {
-      div.classList.add("incident-legend");
-      div.appendChild(el("b", "Colour: most frequent " + P.colourBy + " in the cell"));
-      P.cats.forEach(function (cat, k) {
-        var row = el("div"), sw = el("span", null, "swatch");
-        sw.style.background = P.colours[k];
-        row.appendChild(sw); row.appendChild(el("span", cat)); div.appendChild(row);
-      });
-      div.appendChild(el("b", "Circle area: incidents in the cell (number inside)"));
+    var colour = "Colour: most frequent " + P.colourBy + " in the cell";
+    legend(map, P, colour, "Circle area: incidents in the cell (number inside)", function (div) {
       var kms = P.levels.map(function (lv) { return lv.km; }).join(" / ");
       div.appendChild(el("div", "Aggregated view of " + num(P.n) + " incidents in grid cells of " + kms +
         " km (finer as you zoom in). Narrow the selection to " + num(P.threshold) +
         " or fewer to see single incidents and their sources.", "note aggregated-note"));
-      if (P.note) { div.appendChild(el("div", P.note, "note")); }
     });
   }
 
@@ -316,7 +317,7 @@
         }
       }
       draw();
-      group.ready = true; markReady(); group.fire("incidentsready");
+      announceReady(group);
       return total;
     };
     group.openCell = function (mk) {

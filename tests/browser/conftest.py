@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlparse
 
 import pytest
@@ -36,9 +37,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class AppServer(NamedTuple):
+    """A running ``streamlit run app.py``: where to reach it and its process id."""
+
+    url: str
+    pid: int
+
+
 @contextmanager
-def running_app(log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on a free port with *env* added; yield its URL, stop it after."""
+def running_app(log: Path, env: dict[str, str] | None = None) -> Iterator[AppServer]:
+    """Run ``streamlit run app.py`` on a free port with *env* added; yield it, stop it after.
+
+    Also used by ``bench/bench_load.py``.
+    """
     port = _free_port()
     full_env = {
         **os.environ,
@@ -83,7 +94,7 @@ def running_app(log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.5)
-        yield url
+        yield AppServer(url, proc.pid)
     finally:
         proc.terminate()
         try:
@@ -96,8 +107,8 @@ def running_app(log: Path, env: dict[str, str] | None = None) -> Iterator[str]:
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Start the app as a user would (embedded data only, an empty user folder) and yield its URL."""
     home = tmp_path_factory.mktemp("home")
-    with running_app(tmp_path_factory.mktemp("streamlit") / "server.log", {"SYRIA_MAP_HOME": str(home)}) as url:
-        yield url
+    with running_app(tmp_path_factory.mktemp("streamlit") / "server.log", {"SYRIA_MAP_HOME": str(home)}) as app:
+        yield app.url
 
 
 class PageWatch:

@@ -43,6 +43,21 @@ def open_app(pg: Any, url: str) -> Any:
     return next(f for f in pg.frames if "streamlit_folium" in f.url)
 
 
+def wait_for_map_count(pg: Any, n: int, *, layer_method: str = "", timeout: int = 60_000) -> None:
+    """Wait until the map's incident layer shows *n* incidents.
+
+    With *layer_method*, the layer must also have it: ``openIncident`` for single points,
+    ``cellCount`` for grid cells.
+    """
+    pg.wait_for_function(
+        "([n, method]) => Array.from(document.querySelectorAll('iframe')).some(f => {"
+        " const layers = f.contentWindow.__incidentLayers; const g = layers && layers.slice(-1)[0];"
+        " return g && g.visibleCount() === n && (!method || typeof g[method] === 'function'); })",
+        arg=[n, layer_method],
+        timeout=timeout,
+    )
+
+
 def shown_count(pg: Any) -> int:
     text = pg.get_by_text(re.compile(r"incidents shown")).first.inner_text()
     return int(text.split()[0].replace(",", ""))
@@ -120,11 +135,7 @@ def test_xss_payload_in_an_upload_is_shown_as_text(page: Any, app_url: str, tmp_
     # A new upload joins the chosen datasets by itself.
     pg.locator("section[data-testid=stSidebar]").get_by_text("hostile.csv").first.wait_for(timeout=30_000)
     pg.get_by_text(re.compile(rf"^{rows} incidents shown")).wait_for(timeout=60_000)
-    pg.wait_for_function(
-        "() => Array.from(document.querySelectorAll('iframe')).some(f => f.contentWindow.__incidentLayers"
-        " && f.contentWindow.__incidentLayers.slice(-1)[0].visibleCount() === " + str(points) + ")",
-        timeout=60_000,
-    )
+    wait_for_map_count(pg, points)
     frame = next(
         f
         for f in pg.frames

@@ -23,7 +23,7 @@ from layers.incidents import to_incident_frame
 from layers.render.incident_map import AGGREGATE_THRESHOLD
 from layers.store import save_gpkg
 from tests.browser.conftest import running_app, screenshot
-from tests.browser.test_app import MAP_FRAME, open_app, shown_count
+from tests.browser.test_app import MAP_FRAME, open_app, shown_count, wait_for_map_count
 from tests.browser.test_xss_export import PAYLOADS
 
 pytestmark = pytest.mark.browser
@@ -106,8 +106,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     }
     (home / "stories" / "hostile.yaml").write_text(yaml.safe_dump(story, allow_unicode=True), encoding="utf-8")
     env = {"SYRIA_MAP_DATASETS": f"{root / f'{HOSTILE_NAME}.gpkg'}:{root / 'large.gpkg'}", "SYRIA_MAP_HOME": str(home)}
-    with running_app(root / "server.log", env) as url:
-        yield {"url": url, "hostile": hostile, "large": large}
+    with running_app(root / "server.log", env) as app:
+        yield {"url": app.url, "hostile": hostile, "large": large}
 
 
 def settled_count(pg: Any, before: int) -> int:
@@ -224,23 +224,12 @@ def test_large_dataset_draws_cells_and_filters_respond(page: Any, server: dict[s
     thumb.press("PageUp")  # a tenth of the period later
     after = settled_count(pg, LARGE)
     assert AGGREGATE_THRESHOLD < after < LARGE
-    pg.wait_for_function(
-        "n => Array.from(document.querySelectorAll('iframe')).some(f => f.contentWindow.__incidentLayers"
-        " && f.contentWindow.__incidentLayers.slice(-1)[0].visibleCount() === n)",
-        arg=after,
-        timeout=60_000,
-    )
+    wait_for_map_count(pg, after)
     # A filter that brings the selection under the threshold: single incidents again.
     box = pg.get_by_label("Minimum deaths (best figure)")
     box.fill("40")
     box.press("Enter")
     fewer = settled_count(pg, after)
     assert 0 < fewer <= AGGREGATE_THRESHOLD
-    pg.wait_for_function(
-        "n => Array.from(document.querySelectorAll('iframe')).some(f => f.contentWindow.__incidentLayers"
-        " && f.contentWindow.__incidentLayers.slice(-1)[0].visibleCount() === n"
-        " && typeof f.contentWindow.__incidentLayers.slice(-1)[0].openIncident === 'function')",
-        arg=fewer,
-        timeout=90_000,
-    )
+    wait_for_map_count(pg, fewer, layer_method="openIncident", timeout=90_000)
     assert not [e for e in watch.console_errors if "ERR_FAILED" not in e]
