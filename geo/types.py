@@ -5,13 +5,21 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["GEO_PRECISION", "Candidate", "Match"]
+__all__ = ["GEO_PRECISION", "MATCH_STATUSES", "Candidate", "Match"]
 
 #: What the geo_precision levels mean (as in the incident model).
 GEO_PRECISION = {
     1: "exact point (a site or a precisely known spot)",
     2: "near: a village, town or neighbourhood centre",
     3: "admin-area fallback: a district or governorate, or a place at its parent's point",
+}
+
+#: What a match's ``status`` means. Only ``resolved`` matches are placed on maps.
+MATCH_STATUSES = {
+    "resolved": "one place, on strong evidence: placed on maps",
+    "review": "a best guess (place_id, lon, lat) with its candidates: not placed until a person accepts it",
+    "ambiguous": "several places fit equally: no point, every candidate listed",
+    "unresolved": "no place found: a reason and suggestions",
 }
 
 
@@ -39,7 +47,9 @@ class Match:
     A resolved match has ``place_id``, ``lon`` and ``lat``; an ambiguous or
     unresolved one has none of them and says why in ``reason``, with the
     candidates (ambiguous) or suggestions (unresolved) that a person can pick
-    from.
+    from. ``status`` is one of :data:`MATCH_STATUSES`; when not given it is
+    derived (a point: ``resolved``; ``ambiguous``; else ``unresolved``). A
+    ``review`` match carries its best guess's point but is not resolved.
     """
 
     query: str
@@ -58,11 +68,19 @@ class Match:
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)
     suggestions: tuple[str, ...] = field(default_factory=tuple)
     reason: str | None = None
+    status: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            derived = "resolved" if self.place_id is not None else "ambiguous" if self.ambiguous else "unresolved"
+            object.__setattr__(self, "status", derived)
+        elif self.status not in MATCH_STATUSES:
+            raise ValueError(f"unknown match status {self.status!r}")
 
     @property
     def resolved(self) -> bool:
-        """True when the name was turned into one place with a point."""
-        return self.place_id is not None
+        """True when the name was turned into one place with a point, on evidence strong enough to map it."""
+        return self.status == "resolved"
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready dict (candidates as dicts)."""
