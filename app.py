@@ -25,7 +25,7 @@ from layers.export.story import load_story
 from layers.folium_map import AGGREGATE_THRESHOLD, add_raster_overlay, incident_map
 from layers.importers import import_file, review_table
 from layers.raster import add_raster_column, density_raster, prepare_overlay, terrain_overlay, write_geotiff
-from layers.spread import estimate_spread, to_spacetime_chart, to_spacetime_table
+from layers.spread import KILLING_KINDS, analyse_spread, to_road_chart, to_spacetime_chart
 from layers.standalone import map_steps, story_steps, to_standalone_html
 from layers.store import load_gpkg
 from layers.timeline import filter_incidents, timeline_chart, timeline_counts
@@ -334,20 +334,56 @@ def main() -> None:
         st_folium(fmap, height=620, use_container_width=True, returned_objects=[], key="map")
     if right is not None:
         with right:
-            st.subheader(f"Along the {corridor}")
-            along = to_spacetime_table(shown, corridor, within_km=float(max_km), corridors=corridors)
-            if len(along):
-                estimate = estimate_spread(along, corridor)
-                st.altair_chart(to_spacetime_chart(along, estimate), width="stretch")
-                st.caption(app_state.describe_spread(estimate))
-                st.dataframe(along, hide_index=True)
-            else:
-                st.info(f"No incident within {max_km} km of the {corridor} in this selection.")
+            spread_panel(shown, corridor, float(max_km), gaz, corridors)
 
     export_panel(shown, start, end)
     counts = timeline_counts(shown, freq=app_state.timeline_freq(start, end))
     st.altair_chart(timeline_chart(counts, highlight=(start, end)), width="stretch")
     details_panel(shown)
+
+
+def spread_panel(shown: pd.DataFrame, corridor: str, max_km: float, gaz: Gazetteer, corridors: dict) -> None:
+    """Did violence move along the road, and did it follow it: the answers in words, with their charts."""
+    st.subheader(f"Along the {corridor}")
+    present = sorted(t for t in shown["event_type"].dropna().unique() if t)
+    kinds = st.multiselect(
+        "Event kinds that count as an onset (a place's first record of them)",
+        present,
+        default=[t for t in KILLING_KINDS if t in present],
+        key="spread_kinds",
+        help="By default killings of civilians; other records are listed under 'left out'.",
+    )
+    if not kinds:
+        st.info("Choose at least one event kind.")
+        return
+    result = analyse_spread(shown, corridor, within_km=max_km, kinds=kinds, settlements=gaz.places, corridors=corridors)
+    sentences = result.sentences()
+    st.caption(md(sentences[0]))
+    st.markdown(md(result.estimate.sentence()))
+    if len(result.selection.onsets):
+        st.altair_chart(to_spacetime_chart(result.selection.onsets), width="stretch")
+    if result.road is not None:
+        st.markdown(md(result.road.sentence()))
+        st.altair_chart(to_road_chart(result.road, subtitle=False), width="stretch")
+    with st.expander(f"Sites ({len(result.selection.onsets)}) and records left out ({len(result.selection.left_out)})"):
+        st.dataframe(
+            result.selection.onsets[
+                [
+                    "place",
+                    "id",
+                    "event_type",
+                    "chainage_km",
+                    "time_start",
+                    "time_end",
+                    "date_precision",
+                    "deaths_range",
+                    "n_records",
+                ]
+            ],
+            hide_index=True,
+        )
+        st.dataframe(result.selection.left_out, hide_index=True)
+    st.caption("How these answers are reached and their limits: docs/spread.md.")
 
 
 def details_panel(shown: pd.DataFrame, per_page: int = 10) -> None:

@@ -1,4 +1,4 @@
-"""``python -m layers``: import incident files, export maps, animations and data, density rasters."""
+"""``python -m layers``: import incident files, export maps, animations and data, density rasters, spread."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 
 from geo import cli
-from layers.cli import density_cmd, export_cmd, import_cmd
+from layers.cli import density_cmd, export_cmd, import_cmd, spread_cmd
 
-COMMANDS = (import_cmd, export_cmd, density_cmd)
+COMMANDS = (import_cmd, export_cmd, density_cmd, spread_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,7 +24,6 @@ from geo.names import clean_text
 from geo.tables import write_csv_atomic
 from layers.export.story import STORIES_DIR, list_stories
 from layers.incidents import empty_incidents
-from layers.spread import SpreadEstimate
 from layers.timeline import FilterSpec
 
 __all__ = [
@@ -34,7 +33,6 @@ __all__ = [
     "apply_review",
     "combine",
     "date_span",
-    "describe_spread",
     "detail_records",
     "from_query",
     "md_text",
@@ -242,17 +240,6 @@ def timeline_freq(start: dt.date, end: dt.date) -> str:
     """
     days = (end - start).days
     return "D" if days <= 120 else "W" if days <= 730 else "M"
-
-
-def describe_spread(estimate: SpreadEstimate) -> str:
-    """Return one sentence on how violence moved along the road, with its uncertainty."""
-    if estimate.status != "ok":
-        return f"Spread along the {estimate.corridor}: {estimate.status} ({estimate.n_points} timed incident(s))."
-    return (
-        f"Spread along the {estimate.corridor}: {estimate.direction}, "
-        f"{abs(estimate.speed_km_per_day):.1f} km/day (90 % interval {estimate.ci90_low_km_per_day:.1f} to "
-        f"{estimate.ci90_high_km_per_day:.1f} km/day; {estimate.n_points} incidents; date precision honoured)."
-    )
 
 
 def _when(row: Mapping[str, Any]) -> str:

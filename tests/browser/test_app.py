@@ -295,3 +295,16 @@ def test_an_upload_over_the_limit_gets_a_message(page: Any, app_url: str, tmp_pa
     pg.locator("input[type=file][accept*='.csv']").set_input_files(str(big))
     pg.get_by_text(re.compile(r"huge\.csv: \d+ MB is over the 50 MB limit")).wait_for(timeout=90_000)
     assert shown_count(pg) > 0  # the app goes on with the data it had
+
+
+def test_corridor_panel_answers_in_words_with_interval_bars(page: Any, app_url: str) -> None:
+    pg, _ = page
+    open_app(pg, f"{app_url}/?ds=coast_march_2025&corr=M1&km=10&base=blank")
+    panel = pg.get_by_text(re.compile(r"^Along the M1: "))
+    panel.first.wait_for(timeout=60_000)
+    text = panel.first.inner_text()
+    assert "consistent with a simultaneous onset within the dates' precision" in text
+    assert "km/day" not in text  # no speed where the dates cannot order the sites
+    pg.get_by_text(re.compile(r"^Near the M1: ")).first.wait_for(timeout=30_000)
+    assert pg.locator("[data-testid=stVegaLiteChart]").count() >= 2
+    screenshot(pg, "app_corridor_panel")
