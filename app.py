@@ -123,6 +123,13 @@ def cached_overlay(path: str, hillshade: bool, colormap: str, opacity: float) ->
     return overlay, overlay.note
 
 
+def session_folder() -> Path:
+    """Return this browser session's own temporary folder (removed when the session or the server ends)."""
+    if "session_tmp" not in st.session_state:
+        st.session_state["session_tmp"] = tempfile.TemporaryDirectory(prefix="syria-map-session-")
+    return Path(st.session_state["session_tmp"].name)
+
+
 def raster_panel(shown: pd.DataFrame) -> tuple[list[tuple[object, str]], pd.DataFrame]:
     """GeoTIFF overlay (sampled at the incidents) and incident density; return overlays and the table."""
     overlays: list[tuple[object, str]] = []
@@ -133,11 +140,15 @@ def raster_panel(shown: pd.DataFrame) -> tuple[list[tuple[object, str]], pd.Data
                 st.error(f"{md(upload.name)}: over the {MAX_RASTER_MB} MB limit for uploads")
             else:
                 data = upload.getvalue()
-                # Named by content: two files with one name (or two sessions) never share a copy.
+                # Named by content, in this session's own temporary folder (removed with the session):
+                # two files with one name, or two sessions, never share a copy, and nothing stays on disk.
                 digest = hashlib.sha256(data).hexdigest()[:16]
                 name = f"{digest}-{app_state.safe_filename(upload.name, 'raster.tif')}"
-                path = app_state.user_data_dir() / "rasters" / name
-                path.parent.mkdir(parents=True, exist_ok=True)
+                folder = session_folder()
+                path = folder / name
+                for old in folder.iterdir():
+                    if old != path:
+                        old.unlink(missing_ok=True)
                 if not path.is_file():
                     path.write_bytes(data)
                 hillshade = st.checkbox("Show as hillshade (a DEM)")

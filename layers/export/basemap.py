@@ -28,7 +28,7 @@ from pyproj import CRS
 
 from geo.errors import InputFileError, RasterError
 
-__all__ = ["BASEMAP_ATTRIBUTION", "REGION", "Basemap", "fetch_tiles", "load_basemap", "read_geotiff"]
+__all__ = ["BASEMAP_ATTRIBUTION", "REGION", "Basemap", "fetch_tiles", "load_basemap"]
 
 #: (west, south, east, north) of the region kept from the world data, degrees.
 REGION = (30.0, 28.0, 47.0, 41.0)
@@ -204,46 +204,3 @@ def reproject_image(
     )
     return dst.transpose(1, 2, 0) if bands > 1 else dst[0]
 
-
-def read_geotiff(
-    path: str | Path, dst_crs: CRS | str, dst_extent: tuple[float, float, float, float], shape: tuple[int, int]
-) -> np.ndarray:
-    """Read a user's GeoTIFF warped onto the map grid (extent west, east, south, north in *dst_crs*).
-
-    Returns an RGBA uint8 image for 3- or 4-band files, else the first band as float (NaN = no data).
-
-    Raises
-    ------
-    RasterError
-        The file cannot be read as a georeferenced raster.
-    """
-    import rasterio
-    from rasterio.transform import from_bounds
-    from rasterio.warp import Resampling, reproject
-
-    dw, de, ds, dn = dst_extent
-    try:
-        with rasterio.open(path) as src:
-            if src.crs is None:
-                raise RasterError(f"{path}: the raster has no CRS; georeference it first (e.g. gdal_edit.py -a_srs)")
-            count = 4 if src.count >= 4 else (3 if src.count == 3 else 1)
-            dtype = np.uint8 if count > 1 else np.float32
-            dst = np.full((count, *shape), 0 if count > 1 else np.nan, dtype=dtype)
-            for i in range(count):
-                reproject(
-                    rasterio.band(src, i + 1),
-                    dst[i],
-                    dst_transform=from_bounds(dw, ds, de, dn, shape[1], shape[0]),
-                    dst_crs=dst_crs,
-                    resampling=Resampling.bilinear,
-                    dst_nodata=0 if count > 1 else np.nan,
-                )
-    except rasterio.errors.RasterioError as err:
-        raise RasterError(f"{path}: not a readable GeoTIFF ({err})") from err
-    if count == 1:
-        return dst[0]
-    image = dst.transpose(1, 2, 0)
-    if count == 3:
-        alpha = np.where(image.any(axis=2), 255, 0).astype(np.uint8)[..., None]
-        image = np.concatenate([image, alpha], axis=2)
-    return image

@@ -1,6 +1,13 @@
 """Reading user rasters: opening with clear errors, windows, decimated reads and warps.
 
-``open_raster`` is the only function here that takes a path (I/O at the edge).
+``open_raster`` is the only function here that takes a path (I/O at the edge), and
+the only way the project opens a user's raster. User files are untrusted: GDAL picks
+a driver from the content, so a "GeoTIFF" may be a VRT, an ER Mapper header or a WMS
+description pointing at any file on the server or any address. ``open_raster`` opens
+local files only, only when their first bytes are TIFF's, with the GTiff driver
+only, and inside a GDAL configuration that lists no sibling files, enables no VRT
+raw bands, and times out network access (:data:`SAFE_GDAL`); it checks the declared
+size against :data:`MAX_PIXELS` and :data:`MAX_BLOCK_BYTES` before reading a pixel.
 Every rasterio/GDAL failure is translated into :class:`~geo.errors.RasterError`
 ``from`` the original error. Reads are *decimated*: the part of the raster that
 is needed is read at about the resolution of the output grid (``out_shape=``),
@@ -30,13 +37,45 @@ from rasterio.windows import Window
 
 from geo.errors import RasterError
 
-__all__ = ["SYRIA_REGION", "Grid", "open_raster", "read_decimated", "warp", "window_for"]
+__all__ = [
+    "MAX_BLOCK_BYTES",
+    "MAX_PIXELS",
+    "SAFE_GDAL",
+    "SYRIA_REGION",
+    "Grid",
+    "check_geotiff_path",
+    "open_raster",
+    "read_decimated",
+    "warp",
+    "window_for",
+]
 
 #: Syria (35.6–42.4° E, 32.3–37.4° N) with a margin of about 1.5°: (west, south, east, north), lon/lat.
 SYRIA_REGION = (34.0, 31.0, 44.0, 39.0)
 _ERRORS = (RasterioError, CPLE_BaseError)
 Grid = tuple[Affine, tuple[int, int]]
 """An output grid: its affine transform and (height, width)."""
+
+#: The first bytes of a TIFF (little/big endian) and of a BigTIFF.
+TIFF_MAGIC = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
+#: Width × height × bands a user raster may declare (an SRTM 1″ tile of all Syria is ≈ 4.5e8).
+MAX_PIXELS = 1_500_000_000
+#: The largest block (tile or strip) GDAL may have to hold in memory to read a user raster.
+MAX_BLOCK_BYTES = 256 * 1024 * 1024
+#: GDAL settings for every read of a user raster: no sibling files (.aux.xml, .ovr, world files
+#: beside the upload), no VRT raw bands, and short network time-outs should any driver try.
+SAFE_GDAL = {
+    "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
+    "GDAL_PAM_ENABLED": "NO",
+    "GDAL_VRT_ENABLE_RAWRASTERBAND": "NO",
+    "GDAL_VRT_RAWRASTERBAND_ALLOWED_SOURCE": "",
+    "CPL_VSIL_CURL_ALLOWED_EXTENSIONS": ".invalid",
+    "GDAL_HTTP_TIMEOUT": "3",
+    "GDAL_HTTP_CONNECTTIMEOUT": "3",
+    "GDAL_HTTP_MAX_RETRY": "0",
+    "GTIFF_IGNORE_READ_ERRORS": "NO",
+}
+_FORBIDDEN_PREFIXES = ("/vsi", "\\vsi")
 
 
 @contextmanager
@@ -46,7 +85,7 @@ def open_raster(path: str | Path, *, crs: Any = None) -> Iterator[tuple[DatasetR
     Parameters
     ----------
     path : str or Path
-        A GeoTIFF (or any raster GDAL reads).
+        A local GeoTIFF file (BigTIFF and Cloud-Optimized GeoTIFF included).
     crs : CRS-like, optional
         The raster's CRS when the file has none (or to override a wrong one).
 
@@ -57,9 +96,11 @@ def open_raster(path: str | Path, *, crs: Any = None) -> Iterator[tuple[DatasetR
     Raises
     ------
     RasterError
-        Missing file, not a raster, no CRS and no *crs*, no geotransform, a
-        rotated grid, a complex data type, or a read error (damaged file) in
-        the ``with`` body.
+        Missing file, a GDAL virtual path or URL, not a GeoTIFF by content (a
+        VRT, ER Mapper, WMS description…), more pixels than :data:`MAX_PIXELS`
+        or a block larger than :data:`MAX_BLOCK_BYTES`, no CRS and no *crs*, no
+        geotransform, a rotated grid, a complex data type, or a read error
+        (damaged file) in the ``with`` body.
 
     Examples
     --------
@@ -68,22 +109,71 @@ def open_raster(path: str | Path, *, crs: Any = None) -> Iterator[tuple[DatasetR
     ...
     geo.errors.RasterError: no_such.tif: no such file
     """
-    path = Path(path)
-    if not str(path).startswith("/vsi") and not path.is_file():
-        raise RasterError(f"{path}: no such file")
-    try:
-        src = rasterio.open(path)
-    except _ERRORS as err:
-        raise RasterError(f"{path}: not a raster GDAL can read ({err}); give a GeoTIFF") from err
-    with src:
-        src_crs = _crs_of(src, crs, path)
+    path = check_geotiff_path(path)
+    with rasterio.Env(**SAFE_GDAL):
         try:
-            yield src, src_crs
+            src = rasterio.open(path, driver="GTiff", sharing=False)
         except _ERRORS as err:
+            raise RasterError(f"{path.name}: not a GeoTIFF GDAL can read ({err})") from err
+        with src:
+            _check_size(src, path)
+            src_crs = _crs_of(src, crs, path)
+            try:
+                yield src, src_crs
+            except _ERRORS as err:
+                raise RasterError(
+                    f"{path.name}: the raster could not be read, the file is damaged or truncated ({err}); "
+                    "check it with `gdalinfo -checksum` or export it again"
+                ) from err
+
+
+def check_geotiff_path(path: str | Path) -> Path:
+    """Return *path* if it is a local file that starts like a TIFF; raise :class:`RasterError` otherwise.
+
+    GDAL virtual paths (``/vsicurl/``, ``/vsizip/``…) and URLs are refused: a user
+    raster is a file of its own, never a way to reach another file or an address.
+
+    Examples
+    --------
+    >>> check_geotiff_path("/vsicurl/http://127.0.0.1/x.tif")
+    Traceback (most recent call last):
+    ...
+    geo.errors.RasterError: /vsicurl/http://127.0.0.1/x.tif: only a local GeoTIFF file can be opened, ...
+    """
+    text = str(path)
+    if text.lower().startswith(_FORBIDDEN_PREFIXES) or "://" in text:
+        raise RasterError(f"{text}: only a local GeoTIFF file can be opened, not a GDAL virtual path or an address")
+    path = Path(path)
+    if not path.is_file():
+        raise RasterError(f"{path}: no such file")
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head not in TIFF_MAGIC:
+        kind = "an XML document (a VRT, WMS or other GDAL description)" if head.lstrip()[:1] == b"<" else "not a TIFF"
+        if head[:4].upper() == b"DATA" or head.startswith(b"Data"):
+            kind = "an ER Mapper header"
+        raise RasterError(f"{path.name}: not a GeoTIFF — the file's content is {kind}; give a GeoTIFF (.tif)")
+    return path
+
+
+def _check_size(src: DatasetReader, path: Path) -> None:
+    """Refuse rasters whose declared size would exhaust memory or time before any pixel is read."""
+    pixels = src.width * src.height * src.count
+    if pixels > MAX_PIXELS:
+        raise RasterError(
+            f"{path.name}: the raster declares {src.width:,} × {src.height:,} pixels × {src.count} band(s), more "
+            f"than the {MAX_PIXELS:,} this tool reads; cut it to the area needed or make it coarser first "
+            "(gdal_translate -projwin … or gdalwarp -tr …)"
+        )
+    item = max(np.dtype(d).itemsize for d in src.dtypes)
+    for block_h, block_w in set(src.block_shapes):
+        if block_h * block_w * item * (src.count if src.interleaving and src.interleaving.name == "PIXEL" else 1) > (
+            MAX_BLOCK_BYTES
+        ):
             raise RasterError(
-                f"{path}: the raster could not be read, the file is damaged or truncated ({err}); "
-                "check it with `gdalinfo -checksum` or export it again"
-            ) from err
+                f"{path.name}: the raster is stored in blocks of {block_w:,} × {block_h:,} pixels, too large to read "
+                "safely; rewrite it tiled first: gdal_translate -co TILED=YES IN OUT"
+            )
 
 
 def _crs_of(src: DatasetReader, crs: Any, path: Path) -> CRS:
