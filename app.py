@@ -220,6 +220,9 @@ def main() -> None:
     chosen = st.sidebar.multiselect("Datasets", list(datasets), key="datasets")
     table = app_state.combine(datasets, chosen)
     options = app_state.options(table)
+    state = state.within(options)
+    for notice in state.notices:  # once: the link is rewritten from the widgets below
+        st.info(md(notice))
     with st.sidebar.expander("Filters", expanded=True):
         campaigns = st.multiselect("Campaign / layer", options["campaign"], default=state.campaigns)
         event_types = st.multiselect("Event type", options["event_type"], default=state.event_types)

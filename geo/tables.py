@@ -86,17 +86,23 @@ def csv_error() -> type[Exception]:
 
 
 def neutralize_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """Return a copy where text cells a spreadsheet would run as a formula start with '.
+    """Return a copy where text cells and header cells a spreadsheet would run as a formula start with '.
 
     Cells starting with = + - @ (or a tab/CR) are prefixed with an apostrophe,
-    which spreadsheets show as text. Numeric columns are left alone.
+    which spreadsheets show as text. Numeric columns are left alone. Column names
+    are cells too (a user's file can name a column ``=HYPERLINK(…)``).
 
     Examples
     --------
     >>> neutralize_formulas(pd.DataFrame({"a": ["=1+1", "ok", "-x"]}))["a"].tolist()
     ["'=1+1", 'ok', "'-x"]
+    >>> list(neutralize_formulas(pd.DataFrame({"=cmd|' /C calc'!A0": [1]})).columns)
+    ["'=cmd|' /C calc'!A0"]
     """
     out = df.copy()
+    out.columns = [
+        "'" + name if isinstance(name, str) and name.startswith(_FORMULA_START) else name for name in out.columns
+    ]
     for column in out.columns:
         if pd.api.types.is_numeric_dtype(out[column]) or pd.api.types.is_bool_dtype(out[column]):
             continue

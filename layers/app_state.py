@@ -9,11 +9,12 @@ page.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,35 @@ class AppState:
     view: tuple[float, float, int] | None = field(default=None)
     story: str = ""
     detail: str = "auto"
+    #: What the link asked for that could not be restored (shown once as a notice; not in links).
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def within(self, options: Mapping[str, Sequence[str]]) -> AppState:
+        """Return this state without filter values the data no longer offers, each named in ``notices``.
+
+        A shared link may name a campaign, event type or confidence that the chosen
+        datasets do not have (any more): the link still opens, without that value.
+
+        Examples
+        --------
+        >>> s = AppState(campaigns=("Gone", "Kept")).within({"campaign": ["Kept"], "event_type": [], "confidence": []})
+        >>> s.campaigns, s.notices
+        (('Kept',), ("The link's campaign 'Gone' is not in the chosen datasets; it was left out.",))
+        """
+        notices = list(self.notices)
+        kept: dict[str, tuple[str, ...]] = {}
+        for attr, key, label in (
+            ("campaigns", "campaign", "campaign"),
+            ("event_types", "event_type", "event type"),
+            ("confidence", "confidence", "confidence"),
+        ):
+            offered = set(options.get(key, ()))
+            values = getattr(self, attr)
+            kept[attr] = tuple(v for v in values if v in offered)
+            for value in values:
+                if value not in offered:
+                    notices.append(f"The link's {label} {value!r} is not in the chosen datasets; it was left out.")
+        return replace(self, notices=tuple(notices), **kept)
 
     def to_query(self) -> dict[str, str]:
         """Return the query parameters of this state (defaults left out).
@@ -168,14 +198,27 @@ def from_query(params: Mapping[str, str], datasets: Sequence[str]) -> AppState:
         except ValueError:
             return default
 
+    notices = [
+        f"The link's dataset {name!r} is not available here; it was left out."
+        for name in listed("ds")
+        if name not in datasets
+    ]
     chosen = tuple(d for d in listed("ds") if d in datasets) or tuple(datasets[:3])
-    view = None
-    try:
-        lat, lon, zoom = str(params.get("view", "")).split(",")
-        if -90 <= float(lat) <= 90 and -180 <= float(lon) <= 180:
-            view = (float(lat), float(lon), min(18, max(1, int(float(zoom)))))
-    except ValueError:
-        view = None
+    view = _view(params.get("view", ""))
+    if params.get("view") and view is None:
+        notices.append("The link's map view is not a valid lat,lon,zoom; the map opens on the selection.")
+    for key, allowed in (
+        ("corr", CORRIDORS),
+        ("base", BASEMAPS),
+        ("step", STEPS),
+        ("mode", MODES),
+        ("detail", DETAILS),
+    ):
+        if key in params and str(params[key]) not in allowed:
+            notices.append(f"The link's {key}={clean_text(params[key])[:40]!r} is not an option; the default is used.")
+    for key in ("start", "end"):
+        if params.get(key) and _date(params.get(key)) is None:
+            notices.append(f"The link's {key} date is not a date (YYYY-MM-DD); the whole span is shown.")
     return AppState(
         datasets=chosen,
         campaigns=listed("camp"),
@@ -194,7 +237,25 @@ def from_query(params: Mapping[str, str], datasets: Sequence[str]) -> AppState:
         view=view,
         story=clean_text(params.get("story", ""))[:80],
         detail=choice("detail", DETAILS, "auto"),
+        notices=tuple(notices),
     )
+
+
+def _view(text: object) -> tuple[float, float, int] | None:
+    """Read ``lat,lon,zoom``; None unless all three are finite and in range.
+
+    >>> _view("35,36,inf"), _view("35.1,36.2,9"), _view("nan,36,5")
+    (None, (35.1, 36.2, 9), None)
+    """
+    try:
+        lat, lon, zoom = (float(v) for v in str(text).split(","))
+    except ValueError:
+        return None
+    if not all(math.isfinite(v) for v in (lat, lon, zoom)):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon, min(18, max(1, int(zoom)))
 
 
 def combine(datasets: Mapping[str, pd.DataFrame], chosen: Sequence[str]) -> pd.DataFrame:

@@ -24,13 +24,13 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import yaml
 
 from geo.errors import DataSchemaError, InputFileError, PlaceNotFoundError
 from geo.gazetteer import Gazetteer
 from geo.places import ADMIN1_NAMES, canonical_admin1
 from layers.importers._build import build_result
 from layers.incidents import COLUMNS, to_incident_frame
+from layers.safe_yaml import load_yaml
 from layers.validation import check_curated_sources, check_sources, concat_issues
 
 __all__ = ["CURATED_DIR", "REGIONS", "list_curated", "load_all_curated", "load_curated", "resolve_curated_place"]
@@ -121,12 +121,7 @@ def resolve_curated_place(place: str, context: str | None, aggregate: bool, gaze
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise InputFileError(f"{path}: cannot read ({err.strerror or err})") from err
-    except yaml.YAMLError as err:
-        raise DataSchemaError(f"{path}: not valid YAML ({err})") from err
+    data = load_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("incidents"), list):
         raise DataSchemaError(f"{path}: expected a mapping with an 'incidents' list (see data/incidents/README.md)")
     if data.get("dataset") != path.stem:

@@ -30,6 +30,7 @@ import pyogrio
 
 from geo.errors import StoreError
 from layers.incidents import from_flat, to_flat, to_incident_frame
+from layers.store_check import check_gpkg
 
 __all__ = ["SCHEMA_VERSION", "StoreMetadata", "load_gpkg", "load_gpkg_metadata", "save_gpkg"]
 
@@ -146,11 +147,13 @@ def load_gpkg(path: str | Path) -> gpd.GeoDataFrame:
     Raises
     ------
     StoreError
-        The file is missing, not a GeoPackage, or lacks the incidents layer.
+        The file is missing, not a GeoPackage, lacks the incidents layer, holds it
+        as a view, or has values of the wrong kind (see :mod:`layers.store_check`).
     """
     path = Path(path)
     if not path.is_file():
         raise StoreError(f"{path}: no such dataset file")
+    check_gpkg(path, LAYER)
     try:
         flat = pyogrio.read_dataframe(path, layer=LAYER)
     except Exception as err:  # pyogrio raises DataSourceError, DataLayerError, …

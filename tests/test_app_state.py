@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -146,3 +147,32 @@ def test_markdown_text_renders_as_typed(text):
     import html
 
     assert html.unescape(rendered) == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"view": "35,36,inf"}, "map view is not a valid"),
+        ({"view": "nan,nan,nan"}, "map view is not a valid"),
+        ({"view": "1e400,36,5"}, "map view is not a valid"),
+        ({"ds": "gone_dataset"}, "dataset 'gone_dataset' is not available"),
+        ({"base": "<script>"}, "base='<script>' is not an option"),
+        ({"start": "2025-13-45"}, "start date is not a date"),
+    ],
+)
+def test_stale_or_broken_links_open_with_a_notice(params: dict, notice: str) -> None:
+    from layers.app_state import from_query
+
+    state = from_query(params, ["a", "b"])
+    assert any(notice in n for n in state.notices), state.notices
+    assert state.to_query().get("view") is None or "inf" not in state.to_query()["view"]
+
+
+def test_values_no_longer_offered_are_left_out_with_a_notice() -> None:
+    from layers.app_state import from_query
+
+    state = from_query({"camp": "Old campaign|Kept", "type": "zzz", "conf": "fair|nope"}, ["a"])
+    state = state.within({"campaign": ["Kept"], "event_type": ["massacre"], "confidence": ["fair"]})
+    assert (state.campaigns, state.event_types, state.confidence) == (("Kept",), (), ("fair",))
+    assert len(state.notices) == 3
+    assert "notices" not in state.to_query()

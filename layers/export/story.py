@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import yaml
 from matplotlib.backends.backend_pdf import PdfPages
 
 from geo.errors import DataSchemaError, ExportError, InputFileError
 from layers.export.common import ExportResult, filter_incidents, parse_date
 from layers.export.public import apply_public, export_metadata
 from layers.export.static import compose_map, draw_incidents, label_places
+from layers.safe_yaml import load_yaml
 
 __all__ = ["STORIES_DIR", "Story", "StoryStep", "StoryView", "list_stories", "load_story", "story_to_pdf"]
 
@@ -141,10 +141,7 @@ def load_story(name_or_path: str | Path, directory: str | Path | None = None) ->
         path = Path(directory or STORIES_DIR) / f"{name_or_path}.yaml"
     if not path.is_file():
         raise InputFileError(f"{name_or_path}: no such story; available: {', '.join(list_stories(directory))}")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        raise DataSchemaError(f"{path}: not valid YAML ({err})") from err
+    raw = load_yaml(path)
     if not isinstance(raw, dict) or not raw.get("title") or not isinstance(raw.get("steps"), list) or not raw["steps"]:
         raise _fail(path, "top level", "a story needs a title and a non-empty list of steps")
     steps = []

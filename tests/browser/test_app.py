@@ -308,3 +308,20 @@ def test_corridor_panel_answers_in_words_with_interval_bars(page: Any, app_url: 
     pg.get_by_text(re.compile(r"^Near the M1: ")).first.wait_for(timeout=30_000)
     assert pg.locator("[data-testid=stVegaLiteChart]").count() >= 2
     screenshot(pg, "app_corridor_panel")
+
+
+def test_a_stale_link_opens_the_page_with_notices(page: Any, app_url: str) -> None:
+    pg, _ = page
+    query = "ds=coast_march_2025|gone&camp=Old%20campaign&type=zzz&conf=nope&view=35,36,inf&base=blank"
+    open_app(pg, f"{app_url}/?{query}")
+    body = pg.locator("body").inner_text()
+    for notice in (
+        "campaign 'Old campaign' is not in the chosen datasets",
+        "event type 'zzz'",
+        "confidence 'nope'",
+        "dataset 'gone' is not available",
+        "map view is not a valid",
+    ):
+        assert notice in body
+    assert "Traceback" not in body
+    assert shown_count(pg) > 0
