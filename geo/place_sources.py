@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -217,6 +216,8 @@ def read_geonames_dump(path: Path) -> PlaceImport:
 
 def _read_any(path: Path) -> pd.DataFrame:
     """Read a CSV/TSV as strings or a vector file as a GeoDataFrame."""
+    import geopandas as gpd  # only for vector files: keeps the command line's start fast
+
     if path.suffix.lower() in (".geojson", ".json", ".gpkg", ".shp", ".kml"):
         try:
             return gpd.read_file(path)
@@ -227,6 +228,8 @@ def _read_any(path: Path) -> pd.DataFrame:
 
 def _points(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Return (lat, lon) from coordinate columns or, failing that, the geometry."""
+    import geopandas as gpd
+
     lat_col, lon_col = _first(df, _LAT_NAMES), _first(df, _LON_NAMES)
     if lat_col and lon_col:
         return df[lat_col], df[lon_col]
