@@ -157,9 +157,12 @@ def _finish(rows: pd.DataFrame, path: Path, fmt: str, rows_in: int) -> PlaceImpo
     return PlaceImport(places=places, rejects=rejects, rows_in=rows_in, format=fmt)
 
 
-def read_geonames_dump(path: Path) -> PlaceImport:
-    """Read a GeoNames country dump (``SY.txt``); keeps feature classes P, A and S."""
-    text = decode_bytes(path.read_bytes(), str(path))
+def read_geonames_dump(path: Path, text: str | None = None, classes: tuple[str, ...] = ("P", "A", "S")) -> PlaceImport:
+    """Read a GeoNames country dump (``SY.txt``); keeps feature *classes* (A: admin areas only).
+
+    *text*, when given, is the dump's content (e.g. read from ``SY.zip``) and *path* only names it.
+    """
+    text = decode_bytes(path.read_bytes(), str(path)) if text is None else text
     try:
         df = pd.read_csv(
             io.StringIO(text),
@@ -177,7 +180,7 @@ def read_geonames_dump(path: Path) -> PlaceImport:
     rows_in = len([line for line in text.splitlines() if line.strip()])
     df["_row"] = np.arange(1, len(df) + 1)
     fclass = df["feature_class"].str.upper()
-    keep = fclass.isin(["P", "A", "S"]) & (~fclass.eq("A") | df["feature_code"].str.startswith("ADM"))
+    keep = fclass.isin(list(classes)) & (~fclass.eq("A") | df["feature_code"].str.startswith("ADM"))
     rejects = pd.DataFrame(
         {
             "file": str(path),

@@ -67,7 +67,7 @@ CURATED = PlaceSource(
     "curated",
     "places.csv",
     "curated",
-    "per row: the licence of each cited source (see the source column)",
+    "per row: that of each cited source",
     "the project's curated places; every point cites its source",
     "curated places (every seed place, governorates, districts, homonyms)",
 )
