@@ -16,15 +16,11 @@ environment (:data:`URL_ENV`), else the defaults (:data:`DEFAULT_URLS`).
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import shutil
 import tempfile
-import urllib.error
-import urllib.request
 import warnings
-import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -187,6 +183,10 @@ def _url_for(name: str, label: str, given: str | None) -> str:
 
 def _download(url: str, dest: Path, timeout_s: float) -> None:
     """Stream *url* to *dest*; refuse HTTP errors, timeouts, oversize and short bodies."""
+    import http.client  # network modules only when fetching: a faster start
+    import urllib.error
+    import urllib.request
+
     try:
         with urllib.request.urlopen(url, timeout=timeout_s) as response:
             expected = response.headers.get("Content-Length")
@@ -335,6 +335,8 @@ def _file_name(name: str, label: str, url: str) -> str:
 
 
 def _zip_member(path: Path, member: str = "SY.txt") -> str:
+    import zipfile
+
     try:
         with zipfile.ZipFile(path) as archive:
             names = archive.namelist()

@@ -34,6 +34,7 @@ The rule (documented in ``data/gazetteer/README.md``):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -56,6 +57,8 @@ JOIN_KM = {
 }
 #: Within this distance an alternate name that is another place's own name is dropped.
 FOREIGN_ALT_KM = 30.0
+#: normalize_name, remembered: a merge asks for the same names many times.
+_key = lru_cache(maxsize=200_000)(normalize_name)
 _GROUP = {"city": "settlement", "town": "settlement", "village": "settlement", "neighbourhood": "settlement"}
 
 
@@ -77,7 +80,7 @@ def _identifiers(row: dict) -> set[str]:
 
 def _all_names(row: dict) -> set[str]:
     names = [row["name_en"], row["name_ar"], *_split(row["alt_names"])]
-    return {k for k in (normalize_name(str(n)) for n in names if n) if k}
+    return {k for k in (_key(str(n)) for n in names if n) if k}
 
 
 def _principal(row: dict) -> set[str]:
@@ -85,7 +88,7 @@ def _principal(row: dict) -> set[str]:
     names = [row["name_en"]] if row.get("origin") == "geonames" else [row["name_en"], row["name_ar"]]
     if row.get("origin") == "curated":
         names += _split(row["alt_names"])
-    return {k for k in (normalize_name(str(n)) for n in names if n) if k}
+    return {k for k in (_key(str(n)) for n in names if n) if k}
 
 
 def _add(target: dict, field: str, values: Sequence[str]) -> None:
@@ -225,7 +228,7 @@ def _drop_foreign_alt_names(index: _Index) -> None:
         group, mine = _name_group(row["kind"]), index.principal[pos]
         keep, dropped = [], []
         for alt in _split(row["alt_names"]):
-            key = normalize_name(alt)
+            key = _key(alt)
             # A homonym (a place with this place's own name) is not "a different place's name".
             others = [p for p in owners.get((group, key), ()) if p != pos and not index.principal[p] & mine]
             if key in mine or not others:

@@ -191,10 +191,12 @@ def test_a_changed_source_file_makes_a_new_cache_entry(isolated_cache: Path, tmp
     load_gazetteer()
     places = tmp_path / "places.csv"
     text = (DATA_DIR / "places.csv").read_text(encoding="utf-8")
-    places.write_text(text.replace("Sonobar,", "Sonobar Test,", 1), encoding="utf-8")
+    assert "sonobar_latakia,Al-Sanobar," in text
+    places.write_text(text.replace("sonobar_latakia,Al-Sanobar,", "sonobar_latakia,Al-Sanobar Test,"), encoding="utf-8")
     gaz = load_gazetteer(places)
     assert len(list(isolated_cache.glob("gazetteer-*.pickle"))) == 2
-    assert gaz.get("sonobar_latakia")["name_en"] in ("Sonobar Test", gaz.get("sonobar_latakia")["name_en"])
+    assert gaz.get("sonobar_latakia")["name_en"] == "Al-Sanobar Test"
+    assert load_gazetteer().get("sonobar_latakia")["name_en"] == "Al-Sanobar"
 
 
 def test_corrupt_cache_is_rebuilt_silently(isolated_cache: Path) -> None:
