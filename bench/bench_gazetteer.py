@@ -230,9 +230,7 @@ def start_times(runs: int = 5) -> None:
     print(f"start: python -m geo resolve Sanobar ({len(built):,} places), median of runs")
     print(f"  cold (empty cache)  {statistics.median(cold):6.2f} s   ({len(cold)} runs)")
     print(f"  warm (disk cache)   {statistics.median(warm):6.2f} s   ({runs} runs; target <= 1 s)")
-    print(
-        f"  cache off           {statistics.median(off):6.2f} s   (SYRIA_MAP_NO_CACHE=1: merged and indexed every start)"
-    )
+    print(f"  cache off           {statistics.median(off):6.2f} s   (SYRIA_MAP_NO_CACHE=1: built every start)")
     print(f"  load_gazetteer() in-process: built {t1 - t0:.2f} s, from cache {t2 - t1:.3f} s\n")
 
 

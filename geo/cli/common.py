@@ -29,7 +29,9 @@ def add_gazetteer_options(parser: argparse.ArgumentParser) -> None:
         help="extra places: GeoNames dump, OCHA table/GeoJSON, OSM points or name/lat/lon CSV",
     )
     parser.add_argument("--aliases", metavar="CSV", help="your own spellings: columns alias,place_id")
-    parser.add_argument("--no-geonames", action="store_true", help="use only the curated places (no OCHA, OSM, GeoNames or fetched source)")
+    parser.add_argument(
+        "--no-geonames", action="store_true", help="curated places only (no OCHA, OSM, GeoNames or fetched source)"
+    )
 
 
 def gazetteer_from_args(args: argparse.Namespace) -> Gazetteer:
