@@ -21,7 +21,10 @@ from geo.merge import join_places
 from geo.places import ADMIN_KINDS, DATA_DIR, read_places
 from geo.sources import CURATED, EMBEDDED_SOURCES, PlaceSource, complete_columns, read_source
 
-__all__ = ["SourceUse", "build_place_table", "source_files", "source_tables"]
+#: How far (degrees, about 1 km) outside the simplified polygons a point still takes the nearest area's P-codes.
+NEAR_DEG = 0.01
+
+__all__ = ["NEAR_DEG", "SourceUse", "build_place_table", "source_files", "source_tables"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +84,7 @@ def build_place_table(
 
 def _fill_admin_codes(table: pd.DataFrame) -> None:
     """Give every place its admin1–3 P-codes: its own (admin rows), else the polygons holding its point."""
-    from geo.admin import locate
+    from geo.admin import load_admin_areas, locate
 
     for level, column in ((1, "adm1_pcode"), (2, "adm2_pcode"), (3, "adm3_pcode")):
         code = table["pcode"].astype(str)
@@ -91,6 +94,13 @@ def _fill_admin_codes(table: pd.DataFrame) -> None:
         if missing.any():
             found = locate(table.loc[missing, "lon"].to_numpy(), table.loc[missing, "lat"].to_numpy(), level)
             table.loc[missing, column] = [f or "" for f in found]
+        outside = missing & table[column].eq("")
+        if outside.any():
+            # A coast or border point just outside the simplified polygons (≤ ~1 km): the nearest area.
+            near = load_admin_areas().nearest(
+                table.loc[outside, "lon"].to_numpy(), table.loc[outside, "lat"].to_numpy(), level, NEAR_DEG
+            )
+            table.loc[outside, column] = [f or "" for f in near]
 
 
 def _link_parents(table: pd.DataFrame) -> None:
