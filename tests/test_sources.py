@@ -235,3 +235,25 @@ def test_concurrent_writers_leave_one_whole_entry(isolated_cache: Path) -> None:
     assert all(r == list(range(100_000)) for r in results)
     assert [p.name for p in isolated_cache.iterdir()] == [f"test-{'k' * 32}.pickle"]
     assert cached("k" * 64, lambda: None, prefix="test") == list(range(100_000))
+
+
+def test_two_processes_building_at_once_share_one_valid_entry(isolated_cache: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    code = "from geo.gazetteer import load_gazetteer; print(load_gazetteer().resolve('Baniyas').place_id)"
+    repo = Path(__file__).resolve().parents[1]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code], cwd=repo, env=dict(os.environ), stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=300)[0].strip() for p in procs]
+    assert outputs == ["baniyas", "baniyas"]
+    entries = list(isolated_cache.glob("gazetteer-*.pickle"))
+    assert len(entries) == 1
+    assert not [p for p in isolated_cache.iterdir() if p.suffix == ".tmp"]
+    with open(entries[0], "rb") as fh:
+        assert pickle.load(fh)["value"][0].resolve("Baniyas").place_id == "baniyas"
