@@ -4,7 +4,8 @@ The merged gazetteer (the :class:`geo.gazetteer.Gazetteer` object with its built
 index) is pickled to the user cache folder (``$XDG_CACHE_HOME/syria-incident-map``,
 default ``~/.cache/syria-incident-map``) under a key made of the SHA-256 of every
 source file, of every ``geo/*.py`` module (the code that builds it), of the
-user's extra place tables and of the build options. A change to any of them makes
+user's extra place tables, of the build options and of the Python, pandas and
+numpy versions. A change to any of them makes
 a new key, so a stale index is never used. A cache file that cannot be read
 (truncated, corrupt, another Python) is rebuilt silently; writers write a
 temporary file and rename it, so concurrent starts never see half a file. Set
@@ -54,7 +55,12 @@ def cache_key(files: Iterable[Path], extra: Iterable[str] = ()) -> str:
     >>> len(a), a != b
     (64, True)
     """
-    digest = hashlib.sha256(f"v{CACHE_VERSION} py{sys.version_info[:2]} pickle{pickle.HIGHEST_PROTOCOL}".encode())
+    import numpy
+    import pandas
+
+    # Pickles of pandas and numpy objects are only reliable with the versions that wrote them.
+    versions = f"py{sys.version_info[:2]} pandas{pandas.__version__} numpy{numpy.__version__}"
+    digest = hashlib.sha256(f"v{CACHE_VERSION} {versions} pickle{pickle.HIGHEST_PROTOCOL}".encode())
     for path in sorted(_GEO_DIR.rglob("*.py")):
         digest.update(f"code {path.relative_to(_GEO_DIR)} {file_digest(path)}".encode())
     for path in files:
@@ -79,7 +85,7 @@ def cached(key: str, build: Callable[[], Any], *, prefix: str = "gazetteer") -> 
             payload = pickle.load(fh)
         if isinstance(payload, dict) and payload.get("key") == key:
             return payload["value"]
-    except Exception:
+    except Exception:  # any unreadable entry (truncated, corrupt, another version) is rebuilt
         pass
     value = build()
     try:
@@ -93,7 +99,7 @@ def cached(key: str, build: Callable[[], Any], *, prefix: str = "gazetteer") -> 
             if os.path.exists(tmp):
                 os.unlink(tmp)
         _prune(folder, prefix, keep=path)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+    except Exception:  # an object that cannot be cached is still returned
         pass
     return value
 

@@ -137,6 +137,8 @@ def licence_of_citations(source: str) -> str:
             text = "no point of its own (parent)"
         elif prefix == "derived":
             continue
+        elif prefix == "file":
+            text = "the user's own file"
         else:
             text = "see source"
         if text not in out:
