@@ -9,7 +9,8 @@ The rule (documented in ``data/gazetteer/README.md``):
    another — and either
 
    - they share an identifier: an id, a P-code, or a citation in ``source``
-     (``geonames:170063``, ``osm:node/…``, ``ocha:SY0603``), or
+     (``geonames:170063``, ``osm:node/…``, ``ocha:SY0603``; not the anchors a
+     ``derived`` point cites), or
    - one's *principal* name key (the ``normalize_name`` of ``name_en`` or
      ``name_ar`` — GeoNames: ``name_en`` only, its alternate names being
      unordered; curated rows: also their vetted ``alt_names``) is one of the
@@ -74,7 +75,10 @@ def _identifiers(row: dict) -> set[str]:
     ids = {str(row["id"])}
     if row.get("pcode"):
         ids.add(f"ocha:{row['pcode']}")
-    ids.update(c for c in _split(row.get("source")) if c.split(":", 1)[0] in ("geonames", "osm", "ocha"))
+    cited = _split(row.get("source"))
+    # A derived point cites its anchors, which are other places: not identifiers of this one.
+    if not (cited and cited[0].startswith("derived")):
+        ids.update(c for c in cited if c.split(":", 1)[0] in ("geonames", "osm", "ocha"))
     return ids
 
 
