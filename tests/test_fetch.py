@@ -205,3 +205,12 @@ def test_urls_come_from_the_environment_and_must_be_http(
     assert fetch_source("ocha")["rows"] == 2
     with pytest.raises(FetchError, match="not an http"):
         fetch_source("ocha", {"places": "file:///etc/passwd"})
+
+
+def test_a_new_fetch_replaces_the_old_copy(server: _Server, home: Path) -> None:
+    first = _geonames(server)
+    second = _geonames(server)
+    assert second["fetched_at"] >= first["fetched_at"]
+    folders = sorted(p.name for p in (home / "gazetteer").iterdir() if p.is_dir())
+    assert len(folders) == 1
+    assert second["files"]["dump"]["path"].startswith(folders[0] + "/")
