@@ -22,8 +22,11 @@ README = (DATA_DIR / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
-def merged() -> tuple[pd.DataFrame, dict[str, str]]:
-    return build_place_table([t for _, t in source_tables()])
+def merged(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The embedded sources merged (a user folder with nothing fetched)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SYRIA_MAP_HOME", str(tmp_path_factory.mktemp("home")))
+        return build_place_table([t for _, t in source_tables()])
 
 
 @pytest.mark.parametrize("source", EMBEDDED_SOURCES, ids=lambda s: s.name)
