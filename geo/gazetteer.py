@@ -543,7 +543,7 @@ def load_gazetteer(
     from geo.cache import cache_key, cached
 
     files = source_files(places, include_geonames=include_geonames)
-    extra_keys = [str(include_geonames)] + [str(pd.util.hash_pandas_object(e.astype(str)).sum()) for e in extra]
+    extra_keys = [str(include_geonames)] + [_table_digest(e) for e in extra]
 
     def build() -> tuple[Gazetteer, dict[str, str]]:
         tables = [t for _, t in source_tables(places, include_geonames=include_geonames)]
@@ -560,3 +560,11 @@ def load_gazetteer(
         for alias, place_id in zip(table["alias"], table["place_id"], strict=True):
             gaz.add_alias(alias, joined.get(place_id, place_id))
     return gaz
+
+
+def _table_digest(table: pd.DataFrame) -> str:
+    """Return a digest of a place table's columns and rows, in order (for the cache key)."""
+    import hashlib
+
+    rows = pd.util.hash_pandas_object(table.astype(str), index=False).to_numpy().tobytes()
+    return hashlib.sha256(repr(list(table.columns)).encode() + rows).hexdigest()

@@ -149,9 +149,12 @@ def licence_of_citations(source: str) -> str:
 def complete_columns(df: pd.DataFrame, source: PlaceSource | None = None) -> pd.DataFrame:
     """Return *df* with every place column, the extra columns and ``origin`` (missing ones filled).
 
-    A user's place table gets its file name as source file and "the user's file" as licence.
+    A user's place table gets its file name as source file and "the user's own file" as
+    licence; a missing ``coord_precision_m`` is 1000 m.
     """
     out = df.copy()
+    if "coord_precision_m" not in out.columns:
+        out["coord_precision_m"] = 1000  # as for a user's name/lat/lon table (geo.place_sources)
     for column in (*PLACE_COLUMNS, *EXTRA_COLUMNS):
         if column not in out.columns:
             out[column] = ""

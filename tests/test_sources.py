@@ -260,3 +260,26 @@ def test_two_processes_building_at_once_share_one_valid_entry(isolated_cache: Pa
     assert not [p for p in isolated_cache.iterdir() if p.suffix == ".tmp"]
     with open(entries[0], "rb") as fh:
         assert pickle.load(fh)["value"][0].resolve("Baniyas").place_id == "baniyas"
+
+
+def test_a_users_extra_table_is_part_of_the_cache_key(isolated_cache: Path) -> None:
+    extra = complete_columns(
+        pd.DataFrame(
+            {
+                "id": ["mine:1", "mine:2"],
+                "name_en": ["Qaryat Test One", "Qaryat Test Two"],
+                "kind": ["village", "village"],
+                "lat": [35.2, 35.3],
+                "lon": [38.2, 38.3],
+                "source": ["file:mine.csv"] * 2,
+                "origin": ["mine.csv"] * 2,
+            }
+        )
+    )
+    with_one = load_gazetteer(extra=[extra.iloc[:1]])
+    with_both = load_gazetteer(extra=[extra])
+    assert with_one.resolve("Qaryat Test One").place_id == "mine:1"
+    assert not with_one.resolve("Qaryat Test Two").resolved
+    assert with_both.resolve("Qaryat Test Two").place_id == "mine:2"
+    assert with_both.get("mine:2")["licence"] == "the user's own file"
+    assert len(list(isolated_cache.glob("gazetteer-*.pickle"))) == 2
