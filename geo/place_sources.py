@@ -264,10 +264,12 @@ def read_ocha(path: Path) -> PlaceImport:
             "location_name",
         ),
     )
-    pcode = _first(df, ("PCODE", "ADM4_PCODE", "ADM3_PCODE", "ADM2_PCODE", "ADM1_PCODE", "location_pcode"))
+    pcode = _first(
+        df, ("PCODE", "ADM4_PCODE", "admin4Pcode", "ADM3_PCODE", "ADM2_PCODE", "ADM1_PCODE", "location_pcode")
+    )
     if name is None or pcode is None:
         raise InputFileError(f"{path}: an OCHA table needs NAME_EN and PCODE columns")
-    arabic = _first(df, ("NAME_AR", "ADM4_AR", "ADM3_AR", "ADM2_AR", "ADM1_AR", "name_ar"))
+    arabic = _first(df, ("NAME_AR", "ADM4_AR", "admin4Name_ar", "ADM3_AR", "ADM2_AR", "ADM1_AR", "name_ar"))
     lat, lon = _points(df)
     codes = df[pcode].astype(str)
     kind = np.select(
@@ -283,7 +285,7 @@ def read_ocha(path: Path) -> PlaceImport:
     precision = np.select(
         [kind == "governorate", kind == "district", kind == "subdistrict"], [50000, 15000, 5000], default=500
     )
-    adm1 = _first(df, ("ADM1_PCODE", "adm1_pcode"))
+    adm1 = _first(df, ("ADM1_PCODE", "adm1_pcode", "admin1Pcode"))
     admin1 = (df[adm1] if adm1 else codes.str[:4]).map(OCHA_ADMIN1).fillna("")
     alt = _first(df, ("NAM_EN_REF",))
     rows = pd.DataFrame(

@@ -198,6 +198,13 @@ def test_cli_fetch_and_list(server: _Server, home: Path, capsys: pytest.CaptureF
     assert "HTTP 500" in capsys.readouterr().err
 
 
+def test_fetch_ocha_reads_the_tabular_csv_too(server: _Server, home: Path) -> None:
+    url = server.serve("/syr_pplp.csv", (FIXTURES / "ocha_populated_places.csv").read_bytes())
+    assert fetch_source("ocha", {"places": url})["rows"] == 2
+    fixture = load_gazetteer().get("ocha:C9901")
+    assert (fixture["name_ar"], fixture["adm2_pcode"], fixture["admin1"]) == ("مزرعة الفكستشر", "SY0501", "Hama")
+
+
 def test_urls_come_from_the_environment_and_must_be_http(
     server: _Server, home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
