@@ -1,6 +1,11 @@
 """Resolutions per second: exact, variant and fuzzy queries, against the naive way.
 
-Run: python bench/bench_gazetteer.py [--synthetic 50000] [--queries 2000]
+Run: python bench/bench_gazetteer.py [--synthetic 50000] [--queries 2000] [--start-runs 5]
+
+Start first (``start_times``): ``python -m geo resolve NAME`` as a new process, cold
+(empty cache folder: every source merged and indexed) and warm (the disk cache of
+``geo.cache``), beside the same with the cache turned off; and ``load_gazetteer()``
+in-process, built vs read from the cache. Target: warm ≤ 1 s.
 
 Two gazetteers: the embedded one (places.csv + GeoNames) and a synthetic one
 of --synthetic entries. For each: exact queries (names as stored), variant
@@ -186,11 +191,67 @@ def run(label: str, gaz: Gazetteer, n_queries: int, rng: random.Random) -> None:
     print(f"  same top answer where ours resolved: {same}/{len(both)} ({same / max(1, len(both)):.1%})")
 
 
+def _cli_seconds(env: dict[str, str], name: str = "Sanobar") -> tuple[float, float]:
+    """Run ``python -m geo resolve NAME``; return (wall seconds, CPU seconds of the child)."""
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "geo", "resolve", name],
+        env=env,
+        check=True,
+        capture_output=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def start_times(runs: int = 5) -> None:
+    """Print cold and warm start of ``python -m geo resolve`` and of ``load_gazetteer()``."""
+    import os
+    import statistics
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        base = {**os.environ, "SYRIA_MAP_HOME": str(Path(tmp) / "home")}
+        cold = []
+        for i in range(max(1, runs // 2)):
+            cold.append(_cli_seconds({**base, "XDG_CACHE_HOME": str(Path(tmp) / f"cold{i}")}))
+        warm_env = {**base, "XDG_CACHE_HOME": str(Path(tmp) / "warm")}
+        _cli_seconds(warm_env)
+        warm = [_cli_seconds(warm_env) for _ in range(runs)]
+        off = [_cli_seconds({**base, "SYRIA_MAP_NO_CACHE": "1"}) for _ in range(max(1, runs // 2))]
+        os.environ["XDG_CACHE_HOME"] = str(Path(tmp) / "inproc")
+        t0 = time.perf_counter()
+        built = load_gazetteer()
+        t1 = time.perf_counter()
+        load_gazetteer()
+        t2 = time.perf_counter()
+        del os.environ["XDG_CACHE_HOME"]
+    print(f"start: python -m geo resolve Sanobar ({len(built):,} places), median wall and CPU (user+sys) time")
+    for label, times, note in (
+        ("cold (empty cache)", cold, "every source merged and indexed, then cached"),
+        ("warm (disk cache)", warm, "target <= 1 s"),
+        ("cache off", off, "SYRIA_MAP_NO_CACHE=1: built every start, the old way"),
+    ):
+        wall = statistics.median(t[0] for t in times)
+        cpu = statistics.median(t[1] for t in times)
+        print(f"  {label:<19} {wall:6.2f} s wall  {cpu:6.2f} s CPU   ({len(times)} runs; {note})")
+    print(f"  load_gazetteer() in-process: built {t1 - t0:.2f} s, from cache {t2 - t1:.3f} s\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synthetic", type=int, default=50_000)
     parser.add_argument("--queries", type=int, default=2_000)
+    parser.add_argument("--start-runs", type=int, default=5, help="runs of the start benchmark (0: skip it)")
     args = parser.parse_args()
+    if args.start_runs:
+        start_times(args.start_runs)
     rng = random.Random(42)
     start = time.perf_counter()
     embedded = load_gazetteer()

@@ -1,4 +1,4 @@
-"""``python -m geo``: resolve place names, geocode tables, measure along corridors."""
+"""``python -m geo``: resolve place names, geocode tables, measure along corridors, manage gazetteer sources."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 
 from geo import cli
-from geo.cli import corridor, geocode, resolve
+from geo.cli import corridor, gazetteer, geocode, resolve
 
-COMMANDS = (resolve, geocode, corridor)
+COMMANDS = (resolve, geocode, corridor, gazetteer)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -73,6 +73,21 @@ class AdminAreas:
                 out[p] = str(pcodes[idx[a]])
         return out
 
+    def nearest(self, lons: Sequence[float], lats: Sequence[float], level: int, max_deg: float) -> list[str | None]:
+        """Return, for each point, the P-code of the nearest area of ``level`` within ``max_deg`` degrees (or None).
+
+        For points just outside the simplified polygons (a coast or border point within
+        their ~100 m tolerance); ``locate`` is the test for points inside.
+        """
+        idx, tree = self._levels[level]
+        points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+        out: list[str | None] = [None] * len(points)
+        (point_i, area_i) = tree.query_nearest(points, max_distance=max_deg, all_matches=False)
+        pcodes = self.table["pcode"].to_numpy()
+        for p, a in zip(point_i, area_i, strict=True):
+            out[p] = str(pcodes[idx[a]])
+        return out
+
 
 @lru_cache(maxsize=1)
 def load_admin_areas() -> AdminAreas:

@@ -47,3 +47,7 @@ class RasterError(IncidentMapError, ValueError):
 
 class ExportError(IncidentMapError, RuntimeError):
     """An export could not be produced."""
+
+
+class FetchError(IncidentMapError, OSError):
+    """A download failed or was refused; the previous copy is kept."""

