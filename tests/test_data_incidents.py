@@ -58,7 +58,8 @@ def source_originators(record: dict) -> set[str]:
     """The independent original reporters among a record's sources (a repost counts as its original)."""
     out: set[str] = set()
     for s in record["sources"]:
-        out |= originators_of(str(s["publisher"]))
+        # "SOHR (via AFP / ARY News)" is SOHR's count, whoever relays it
+        out |= originators_of(re.sub(r"\s*\(via [^)]*\)", "", str(s["publisher"])))
     return out
 
 
