@@ -33,8 +33,6 @@ INTENDED_AMBIGUITIES = {
     "al-Qusur": "as above",
     "Qosour": "as above",
     "Qusour": "as above",
-    "al-Qusoor": "seed 000's spelling of the Deir ez-Zor neighbourhood, also used for the others",
-    "Kusour": "as above",
     "Joura": "al-Joura (Deir ez-Zor) / al-Joura (Damascus)",
     "al-Jura": "as above",
     "Jobar": "Jobar (Homs) / Jobar (Damascus)",
