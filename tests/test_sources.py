@@ -79,9 +79,8 @@ def test_every_embedded_place_lies_in_syria(merged) -> None:
     # Tartus's curated point is 0.6 km off the simplified coast: it takes the nearest area's codes.
     tartus = table.set_index("id").loc["tartus"]
     assert (tartus["adm1_pcode"], tartus["adm3_pcode"]) == ("SY10", "SY100000")
-    # Only curated rows may lack them; those are checked in places.csv itself (see the report on Sanobar).
-    assert set(outside["origin"]) <= {"curated"}
-    assert len(outside) <= 1
+    # Every place, curated ones included (tests/test_data_places.py checks those against the coastline too).
+    assert outside["id"].tolist() == []
 
 
 def test_no_place_is_listed_twice(merged) -> None:
