@@ -41,6 +41,14 @@ class StoreError(IncidentMapError, OSError):
     """A dataset store could not be written or read."""
 
 
+class EditConflictError(StoreError):
+    """Someone else changed the record since it was read; ``current`` holds its values now."""
+
+    def __init__(self, message: str, current: dict | None = None) -> None:
+        super().__init__(message)
+        self.current = current or {}
+
+
 class RasterError(IncidentMapError, ValueError):
     """A raster is unreadable, lacks a CRS or does not fit the map."""
 

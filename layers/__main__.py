@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 
 from geo import cli
-from layers.cli import density_cmd, export_cmd, import_cmd, spread_cmd
+from layers.cli import density_cmd, export_cmd, history_cmd, import_cmd, spread_cmd
 
-COMMANDS = (import_cmd, export_cmd, density_cmd, spread_cmd)
+COMMANDS = (import_cmd, export_cmd, density_cmd, spread_cmd, history_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -32,7 +32,7 @@ from geo.errors import StoreError
 from layers.incidents import from_flat, to_flat, to_incident_frame
 from layers.store_check import check_gpkg
 
-__all__ = ["SCHEMA_VERSION", "StoreMetadata", "load_gpkg", "load_gpkg_metadata", "save_gpkg"]
+__all__ = ["SCHEMA_VERSION", "GpkgStore", "StoreMetadata", "load_gpkg", "load_gpkg_metadata", "open_store", "save_gpkg"]
 
 SCHEMA_VERSION = "incidents-1"
 LAYER = "incidents"
@@ -192,3 +192,57 @@ def load_gpkg_metadata(path: str | Path) -> StoreMetadata:
         public_safe=meta.get("public_safe") == "true",
         schema=meta.get("schema", ""),
     )
+
+
+class GpkgStore:
+    """The one-file store behind the same interface as :class:`layers.pgstore.PostgisStore`.
+
+    One GeoPackage holds one dataset; *dataset* names are accepted and ignored
+    (the file is the dataset). Edits, the audit trail and roles need PostGIS.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def save(
+        self,
+        gdf: gpd.GeoDataFrame,
+        dataset: str = "",
+        *,
+        title: str = "",
+        public_safe: bool = False,
+        source_file: str = "",
+    ) -> int:
+        """Replace the file's dataset, atomically; return 1 (a file has no version history)."""
+        save_gpkg(gdf, self.path, title=title or dataset, public_safe=public_safe)
+        return 1
+
+    def load(self, datasets: object = None, spec: object = None) -> gpd.GeoDataFrame:
+        """Return the file's incidents (filtered with :func:`layers.timeline.filter_incidents` when *spec*)."""
+        frame = load_gpkg(self.path)
+        if spec is not None:
+            from layers.timeline import filter_incidents
+
+            frame = filter_incidents(frame, spec)  # type: ignore[arg-type]
+        return frame
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def open_store(target: str | Path, *, app_user: str = "") -> GpkgStore | object:
+    """Open the store at *target*: a ``postgresql://`` URL (PostGIS) or a ``.gpkg`` path.
+
+    Raises
+    ------
+    StoreError
+        The URL's server cannot be reached, or *target* is neither.
+    """
+    if isinstance(target, str) and target.startswith(("postgresql:", "postgres:")):
+        from layers.pgstore import PostgisStore
+
+        return PostgisStore(target, app_user=app_user)
+    path = Path(target)
+    if path.suffix.lower() != ".gpkg":
+        raise StoreError(f"{target}: a store is a postgresql://… URL or a .gpkg file")
+    return GpkgStore(path)

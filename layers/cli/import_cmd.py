@@ -1,4 +1,7 @@
-"""``python -m layers import IN --out OUT.gpkg``: import a file into a GeoPackage.
+"""``python -m layers import IN --out OUT.gpkg``: import a file into a GeoPackage (or ``--store URL``).
+
+With ``--store postgresql://…`` the rows go into the shared PostGIS store as dataset
+``--dataset`` (default: the file's name), replacing it in one transaction.
 
 Prints a JSON summary (rows_in, imported, rejected, flagged, by_reason) and
 exits 0 whenever the file was read, even if every row was rejected.
@@ -24,7 +27,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("import", help="import an incident file (CSV, Excel, ACLED, UCDP, GeoJSON, KML)")
     parser.add_argument("input", metavar="IN", help="the file to import")
     parser.add_argument("--format", choices=FORMATS, default="auto", help="input format (default: detect)")
-    parser.add_argument("--out", required=True, metavar="OUT.gpkg", help="GeoPackage to write (replaced)")
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", metavar="OUT.gpkg", help="GeoPackage to write (replaced)")
+    target.add_argument("--store", metavar="URL", help="a postgresql://… store (the dataset is replaced atomically)")
+    parser.add_argument("--dataset", default="", help="dataset name in the --store (default: the file's name)")
     parser.add_argument("--rejects", metavar="REJECTS.csv", help="write rejected rows here (UTF-8 CSV)")
     parser.add_argument("--title", default="", help="dataset title stored in the GeoPackage")
     add_gazetteer_options(parser)
@@ -36,10 +42,25 @@ def run(args: argparse.Namespace) -> int:
     fmt = detect_format(args.input) if args.format == "auto" else args.format
     gazetteer = None if fmt in _NO_GEOCODING else gazetteer_from_args(args)
     result = import_file(args.input, format=fmt, gazetteer=gazetteer)
-    save_gpkg(result.incidents, args.out, title=args.title or Path(args.input).stem)
+    title = args.title or Path(args.input).stem
+    if args.store:
+        from layers.store import open_store
+
+        store = open_store(args.store)
+        try:
+            store.save(
+                result.incidents,
+                args.dataset or Path(args.input).stem,
+                title=title,  # type: ignore[attr-defined]
+                source_file=Path(args.input).name,
+            )
+        finally:
+            store.close()  # type: ignore[attr-defined]
+    else:
+        save_gpkg(result.incidents, args.out, title=title)
     if args.rejects:
         write_csv_atomic(neutralize_formulas(result.rejects), args.rejects)
     summary = result.summary()
-    summary["out"] = str(args.out)
+    summary["out"] = str(args.out) if args.out else f"{args.dataset or Path(args.input).stem} in the store"
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     return 0

@@ -1,0 +1,139 @@
+"""PostGIS store at scale, beside the GeoPackage store: load, a filtered query, the aggregated grid.
+
+Run ``python bench/bench_postgis.py [ROWS] [GPKG_ROWS]`` (default 1,000,000 and 200,000).
+It starts a throw-away PostgreSQL/PostGIS cluster (Unix socket only, like the tests),
+loads ROWS synthetic incidents (made-up values: random points in Syria, dates over
+2011–2025, one source and one figure each), and times:
+
+* the import (one transaction, audited);
+* a typical filtered query: one month, one governorate, rows with their sources;
+* the aggregated grid for the whole of Syria (5 km cells × category × days), in SQL;
+
+and, side by side, the same selection from a GeoPackage of GPKG_ROWS incidents (read
+the file, filter in pandas, group the cells in Python as the app does today). Targets:
+each PostGIS query ≤ 300 ms. Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from geo.admin import load_admin_areas, locate
+from geo.crs import TO_SYRIA_AEQD
+from layers.incidents import to_incident_frame
+from layers.pgstore import PostgisStore
+from layers.render.payload import day_bounds, drawable_rows
+from layers.store import load_gpkg, save_gpkg
+from layers.timeline import FilterSpec, filter_incidents
+from tests.pg_cluster import throwaway_cluster
+
+MONTH = FilterSpec(start=pd.Timestamp("2016-08-01", tz="UTC"), end=pd.Timestamp("2016-09-01", tz="UTC"))
+GOVERNORATE = "Idleb"
+
+
+def synthetic(n: int, seed: int = 3) -> pd.DataFrame:
+    """Return *n* made-up incidents inside Syria (rejection-sampled in the OCHA admin0 polygon)."""
+    rng = np.random.default_rng(seed)
+    lon = rng.uniform(35.6, 42.4, int(n * 2.5))
+    lat = rng.uniform(32.3, 37.4, int(n * 2.5))
+    gov = np.asarray(locate(lon, lat, level=1), dtype=object)
+    inside = gov != None  # noqa: E711 - elementwise
+    lon, lat, gov = lon[inside][:n], lat[inside][:n], gov[inside][:n]
+    names = load_admin_areas().table.set_index("pcode")["name_en"]
+    day = rng.integers(0, 15 * 365, n)
+    start = pd.to_datetime("2011-03-15", utc=True) + pd.to_timedelta(day, unit="D")
+    ids = np.char.add("s-", np.arange(n).astype(str))
+    return pd.DataFrame(
+        {
+            "id": ids,
+            "title": np.char.add("Synthetic incident ", np.arange(n).astype(str)),
+            "event_type": rng.choice(["massacre", "shelling/airstrike", "execution", "clash"], n),
+            "date_start": start,
+            "date_precision": "day",
+            "place_reported": "synthetic",
+            "lon": lon,
+            "lat": lat,
+            "admin1": names.reindex(gov).to_numpy(),
+            "deaths_best": rng.integers(0, 50, n),
+            "campaign": rng.choice(["Campaign A", "Campaign B", "Campaign C"], n),
+            "confidence": "weak",
+            "sources": [[{"publisher": "Test Wire", "url": "https://example.org/t"}]] * n,
+            "figures": [[{"measure": "deaths", "publisher": "Test Wire"}]] * n,
+        }
+    )
+
+
+def timed(label: str, fn, repeat: int = 5):
+    fn()  # warm (plans, caches)
+    best = float("inf")
+    result = None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t)
+    print(f"  {label:<58} {best * 1000:8.0f} ms")
+    return result
+
+
+def python_grid(frame: pd.DataFrame) -> pd.DataFrame:
+    rows, lon, lat, _ = drawable_rows(frame)
+    x, y = TO_SYRIA_AEQD.transform(lon, lat)
+    t0, t1 = day_bounds(rows)
+    return (
+        pd.DataFrame(
+            {
+                "ix": np.floor(np.asarray(x) / 5000),
+                "iy": np.floor(np.asarray(y) / 5000),
+                "c": rows["campaign"].to_numpy(),
+                "t0": t0,
+                "t1": t1,
+                "n": 1,
+            }
+        )
+        .groupby(["ix", "iy", "c", "t0", "t1"], as_index=False)["n"]
+        .sum()
+    )
+
+
+def main() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    gpkg_rows = int(sys.argv[2]) if len(sys.argv) > 2 else 200_000
+    t = time.perf_counter()
+    data = synthetic(max(rows, gpkg_rows))
+    print(f"synthetic incidents: {len(data):,} in {time.perf_counter() - t:.1f} s")
+    with throwaway_cluster() as url, PostgisStore(url, app_user="bench") as store:
+        print(f"PostGIS, {rows:,} incidents")
+        t = time.perf_counter()
+        store.save(data.iloc[:rows], "synthetic", source_file="synthetic.csv")
+        load_s = time.perf_counter() - t
+        print(f"  {'import (one transaction, audited)':<58} {load_s:8.1f} s")
+        store.conn.execute("ANALYZE")
+        store.conn.commit()
+        month = timed(
+            f"a month in {GOVERNORATE}, with sources (load)", lambda: store.load("synthetic", MONTH, admin1=GOVERNORATE)
+        )
+        grid = timed("aggregated grid, all of Syria (SQL)", lambda: store.grid_groups("synthetic"))
+        print(f"  -> {len(month):,} incidents; {len(grid):,} groups of {int(grid['n'].sum()):,} incidents")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "synthetic.gpkg"
+        save_gpkg(to_incident_frame(data.iloc[:gpkg_rows]), path)
+        print(f"GeoPackage, {gpkg_rows:,} incidents (the app's way today)")
+        frame = timed("read the whole file", lambda: load_gpkg(path), repeat=1)
+        sub = timed(
+            f"a month in {GOVERNORATE} (pandas filter of the loaded table)",
+            lambda: filter_incidents(frame, MONTH).query("admin1 == @GOVERNORATE"),
+        )
+        groups = timed("aggregated grid, all of Syria (Python)", lambda: python_grid(frame), repeat=2)
+        print(f"  -> {len(sub):,} incidents; {len(groups):,} groups")
+
+
+if __name__ == "__main__":
+    main()

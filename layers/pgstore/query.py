@@ -1,0 +1,125 @@
+"""The app's filters as one SQL query, and the aggregated grid computed in the database.
+
+:func:`filter_sql` gives the same rows as :func:`layers.timeline.filter_incidents`
+(tested side by side); the corridor distance is measured on the ellipsoid
+(``geography``) to the line through the corridor's cited vertices.
+:func:`grid_groups_sql` counts incidents per (5 km cell, category, first day, last
+day) in the Syria-centred AEQD (SRID 990035, the project's ``geo.crs.SYRIA_AEQD``),
+the groups the aggregated map sends to the browser (``layers.render.aggregate``).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from layers.timeline import FilterSpec
+
+__all__ = ["AEQD_SRID", "corridor_wkt", "filter_sql", "grid_groups_sql"]
+
+AEQD_SRID = 990035
+#: The open day bound of undated incidents, as in layers.render.payload (also in 0001_schema.sql).
+NO_DAY = 10**7
+_CATEGORY_COLUMNS = ("campaign", "dataset", "event_type", "confidence")
+
+
+@lru_cache(maxsize=8)
+def corridor_wkt(ref: str) -> str:
+    """Return the corridor's line through its cited vertices as WKT (lon lat)."""
+    from geo.corridors import load_corridors, resolve_corridor
+
+    corridors = load_corridors()
+    road = corridors[resolve_corridor(ref, corridors)]
+    return "LINESTRING(" + ", ".join(f"{v.lon!r} {v.lat!r}" for v in road.vertices) + ")"
+
+
+def filter_sql(
+    spec: FilterSpec,
+    datasets: list[str] | None = None,
+    ids: list[str] | None = None,
+    *,
+    bbox: tuple[float, float, float, float] | None = None,
+    admin1: str = "",
+) -> tuple[str, list]:
+    """Return ``(where, params)`` for ``incidents i JOIN datasets d`` implementing *spec*.
+
+    *bbox* ``(west, south, east, north)`` keeps the points in the map's extent (GiST
+    index); *admin1* the incidents of one governorate as recorded.
+
+    Examples
+    --------
+    >>> where, params = filter_sql(FilterSpec(min_deaths=10, event_types=("massacre",)), ["coast"])
+    >>> where
+    'd.name = ANY(%s) AND i.event_type = ANY(%s) AND i.deaths_best >= %s'
+    >>> params
+    [['coast'], ['massacre'], 10]
+    """
+    parts: list[str] = []
+    params: list[Any] = []
+    names = list(datasets or []) or list(spec.datasets)
+    if datasets and spec.datasets:
+        names = [n for n in datasets if n in spec.datasets]
+    if names or spec.datasets:
+        parts.append("d.name = ANY(%s)")
+        params.append(names)
+    if ids:
+        parts.append("i.id = ANY(%s)")
+        params.append(list(ids))
+    for column, values in (
+        ("campaign", spec.campaigns),
+        ("event_type", spec.event_types),
+        ("confidence", spec.confidence),
+    ):
+        if values:
+            parts.append(f"i.{column} = ANY(%s)")
+            params.append(list(values))
+    for column, text in (("perpetrator_reported", spec.perpetrator), ("victim_group_reported", spec.victim_group)):
+        if text.strip():
+            parts.append(f"strpos(lower(i.{column}), lower(%s)) > 0")
+            params.append(text.strip())
+    if spec.min_deaths is not None:
+        parts.append("i.deaths_best >= %s")
+        params.append(int(spec.min_deaths))
+    if spec.end is not None:
+        parts.append("(i.date_start IS NULL OR i.date_start < %s)")
+        params.append(spec.end.to_pydatetime())
+    if spec.start is not None:
+        parts.append("(i.date_start IS NULL OR COALESCE(i.date_end, i.date_start) + interval '1 day' > %s)")
+        params.append(spec.start.to_pydatetime())
+    if spec.corridor:
+        km = 5.0 if spec.max_km is None else float(spec.max_km)
+        parts.append("i.geom IS NOT NULL AND ST_DWithin(i.geom::geography, ST_GeogFromText(%s), %s)")
+        params.extend([corridor_wkt(spec.corridor), km * 1000.0])
+    if bbox is not None:
+        parts.append("i.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
+        params.extend(float(v) for v in bbox)
+    if admin1:
+        parts.append("i.admin1 = %s")
+        params.append(admin1)
+    return (" AND ".join(parts) or "true"), params
+
+
+def grid_groups_sql(where: str, colour_by: str = "campaign", cell_km: int = 5) -> str:
+    """Return SQL giving ``ix, iy, category, t0, t1, n, deaths, with_deaths, sum_lon, sum_lat`` groups.
+
+    ``ix, iy`` index the *cell_km* cells of the Syria AEQD (floor of metres / size,
+    as in Python; *cell_km* a multiple of 5, from the 5 km cell the database keeps
+    per row); ``t0``/``t1`` are the first and last day (days since 1970-01-01, UTC)
+    of each incident's span (±:data:`NO_DAY` when undated, as the browser layer
+    expects); ``sum_lon``/``sum_lat`` let the caller place a cell at the mean
+    position of its incidents.
+    """
+    if colour_by not in _CATEGORY_COLUMNS:
+        raise ValueError(f"colour_by must be one of {_CATEGORY_COLUMNS}")
+    if cell_km % 5:
+        raise ValueError("cell_km must be a multiple of 5 (the stored cell)")
+    category = "d.name" if colour_by == "dataset" else f"i.{colour_by}"
+    k = cell_km // 5
+    return (
+        f"SELECT floor(i.cell_x / {k}.0)::bigint AS ix, floor(i.cell_y / {k}.0)::bigint AS iy, "
+        f"{category} AS category, i.day0 AS t0, i.day1 AS t1, count(*) AS n, "
+        "COALESCE(sum(i.deaths_best), 0) AS deaths, count(i.deaths_best) AS with_deaths, "
+        "sum(i.lon) AS sum_lon, sum(i.lat) AS sum_lat "
+        f"FROM incidents i JOIN datasets d USING (dataset_id) WHERE i.geom IS NOT NULL AND {where} "
+        "GROUP BY 1, 2, 3, 4, 5"
+    )

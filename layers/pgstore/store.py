@@ -1,0 +1,329 @@
+"""The PostGIS store: one live database of datasets for a team.
+
+Every import is one transaction (a failure leaves the previous state); every
+change of an incident, source or figure is in the audit trail with the database
+role, the app's user name and the file it came from; edits are checked against
+the row's version so that two people never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.errors import EditConflictError, StoreError
+from layers.incidents import COLUMNS, DTYPES, to_incident_frame
+from layers.pgstore.query import filter_sql, grid_groups_sql
+from layers.pgstore.schema import connect, migrate, redact_url
+from layers.timeline import FilterSpec
+
+__all__ = ["EDITABLE", "PostgisStore"]
+
+_JSON = ("sources", "figures")
+#: Model columns stored as columns of ``incidents`` (the rest of the model is in related tables).
+_COLUMNS = tuple(c for c in COLUMNS if c not in (*_JSON, "dataset"))
+#: Fields a person may change with :meth:`PostgisStore.update`.
+EDITABLE = tuple(c for c in _COLUMNS if c != "id")
+
+
+def _value(value: Any) -> Any:
+    """Return a pandas/numpy cell as a plain Python value for the database (None for missing)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _clean_json(value: Any) -> Any:
+    """Make a cell JSON-ready (timestamps as ISO text, NaN as null)."""
+    value = _value(value)
+    if isinstance(value, dict):
+        return {str(k): _clean_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean_json(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _flags(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if str(v).strip()]
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return []
+
+
+class PostgisStore:
+    """Datasets in a PostGIS database (see ``docs/postgis.md`` for the schema and set-up)."""
+
+    def __init__(self, url: str, *, app_user: str = "", auto_migrate: bool = True) -> None:
+        self.url = url
+        self.app_user = app_user
+        self.conn = connect(url, app_user=app_user)
+        if auto_migrate:
+            migrate(self.conn)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> PostgisStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"PostgisStore({redact_url(self.url)!r})"
+
+    def _fail(self, what: str, err: Exception) -> StoreError:
+        self.conn.rollback()
+        return StoreError(f"{redact_url(self.url)}: {what} ({type(err).__name__}: {str(err).strip()})")
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def save(
+        self, gdf: pd.DataFrame, dataset: str, *, title: str = "", public_safe: bool = False, source_file: str = ""
+    ) -> int:
+        """Replace dataset *dataset* with *gdf* in one transaction; return the dataset's new version.
+
+        Extra columns are kept (``extra``); a ``flags`` column (a list, or text
+        separated by ``;``) fills the flags table.
+
+        Raises
+        ------
+        StoreError
+            Nothing was written (the previous state of the dataset is intact).
+        """
+        frame = to_incident_frame(gdf)
+        extra_cols = [c for c in frame.columns if c not in DTYPES and c not in ("geometry", "flags")]
+        try:
+            with self.conn.transaction(), self.conn.cursor() as cur:
+                cur.execute("SELECT set_config('syria_map.source_file', %s, true)", (source_file,))
+                cur.execute(
+                    "INSERT INTO datasets (name, title, public_safe) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (name) DO UPDATE SET title = EXCLUDED.title, public_safe = EXCLUDED.public_safe, "
+                    "updated = now(), version = datasets.version + 1 RETURNING dataset_id, version",
+                    (dataset, title or dataset, public_safe),
+                )
+                dataset_id, version = cur.fetchone()
+                cur.execute("DELETE FROM incidents WHERE dataset_id = %s", (dataset_id,))
+                self._copy_rows(cur, dataset_id, frame, extra_cols)
+        except StoreError:
+            raise
+        except Exception as err:
+            raise self._fail(f"could not import dataset {dataset!r}; nothing was changed", err) from err
+        return int(version)
+
+    def _copy_rows(self, cur: Any, dataset_id: int, frame: pd.DataFrame, extra_cols: list[str]) -> None:
+        from psycopg.types.json import Jsonb
+
+        columns = ("dataset_id", *_COLUMNS, "extra")
+        records = frame.to_dict(orient="records")
+        with cur.copy(f"COPY incidents ({', '.join(columns)}) FROM STDIN") as copy:
+            for rec in records:
+                extra = {c: _clean_json(rec.get(c)) for c in extra_cols}
+                copy.write_row([dataset_id, *(_value(rec[c]) for c in _COLUMNS), Jsonb(extra)])
+        for table, key in (("sources", "sources"), ("figures", "figures")):
+            cols = "dataset_id, incident_id, seq, publisher, " + ("url, data" if table == "sources" else "data")
+            with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                for rec in records:
+                    for seq, item in enumerate(rec.get(key) or []):
+                        item = _clean_json(item) if isinstance(item, Mapping) else {"text": str(item)}
+                        row = [dataset_id, rec["id"], seq, str(item.get("publisher") or "")]
+                        if table == "sources":
+                            row.append(str(item.get("url") or ""))
+                        copy.write_row([*row, Jsonb(item)])
+        if "flags" in frame.columns:
+            with cur.copy("COPY flags (dataset_id, incident_id, flag) FROM STDIN") as copy:
+                for rec in records:
+                    for flag in dict.fromkeys(_flags(rec.get("flags"))):
+                        copy.write_row([dataset_id, rec["id"], flag])
+
+    def update(self, dataset: str, incident_id: str, changes: Mapping[str, Any], expected_version: int) -> int:
+        """Change fields of one incident if nobody changed it since *expected_version*; return the new version.
+
+        Raises
+        ------
+        EditConflictError
+            The record's version is not *expected_version* any more; ``current``
+            holds its values now (the change was not made).
+        StoreError
+            An unknown field, a missing record, or a refused write (e.g. a read-only role).
+        """
+        unknown = sorted(set(changes) - set(EDITABLE))
+        if unknown:
+            raise StoreError(f"cannot edit {unknown}; editable fields: {', '.join(EDITABLE)}")
+        sets = ", ".join(f"{c} = %s" for c in changes)
+        params = [_value(v) for v in changes.values()]
+        try:
+            with self.conn.transaction(), self.conn.cursor() as cur:
+                cur.execute(
+                    f"UPDATE incidents i SET {sets}, row_version = row_version + 1 FROM datasets d "
+                    "WHERE d.dataset_id = i.dataset_id AND d.name = %s AND i.id = %s AND i.row_version = %s "
+                    "RETURNING i.row_version, d.dataset_id",
+                    (*params, dataset, incident_id, expected_version),
+                )
+                row = cur.fetchone()
+                if row is not None:
+                    cur.execute(
+                        "UPDATE datasets SET version = version + 1, updated = now() WHERE dataset_id = %s", (row[1],)
+                    )
+                    return int(row[0])
+        except Exception as err:
+            raise self._fail(f"could not edit {incident_id!r} in {dataset!r}", err) from err
+        current = self.get(dataset, incident_id)
+        if current is None:
+            raise StoreError(f"no incident {incident_id!r} in dataset {dataset!r}")
+        raise EditConflictError(
+            f"{incident_id!r} was changed by someone else (now version {current['row_version']}, you edited version "
+            f"{expected_version}); nothing was saved — here are its current values",
+            current,
+        )
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def datasets(self) -> pd.DataFrame:
+        """Return every dataset: name, title, version, updated, incidents."""
+        sql = (
+            "SELECT d.name, d.title, d.public_safe, d.version, d.updated, count(i.id) AS incidents "
+            "FROM datasets d LEFT JOIN incidents i USING (dataset_id) GROUP BY d.dataset_id ORDER BY d.name"
+        )
+        return self._frame(sql, ())
+
+    def get(self, dataset: str, incident_id: str) -> dict[str, Any] | None:
+        """Return one incident's stored values (with ``row_version``), or None."""
+        frame = self.load(dataset, ids=[incident_id])
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def load(
+        self,
+        datasets: str | Iterable[str] | None = None,
+        spec: FilterSpec | None = None,
+        *,
+        ids: Iterable[str] = (),
+        bbox: tuple[float, float, float, float] | None = None,
+        admin1: str = "",
+    ) -> gpd.GeoDataFrame:
+        """Return the incidents of *datasets* (all when None) that pass *spec*, filtered in the database.
+
+        *bbox* (west, south, east, north) and *admin1* narrow it to a map extent or a governorate.
+
+        The result is a typed incident table like :func:`layers.store.load_gpkg`'s,
+        with ``row_version`` and the dataset's ``version`` in ``attrs``.
+        """
+        names = [datasets] if isinstance(datasets, str) else list(datasets or [])
+        where, params = filter_sql(spec or FilterSpec(), names, list(ids), bbox=bbox, admin1=admin1)
+        cols = ", ".join(f"i.{c}" for c in _COLUMNS)
+        sql = (
+            f"SELECT d.name AS dataset, {cols}, i.extra, i.row_version, "
+            "COALESCE((SELECT jsonb_agg(s.data ORDER BY s.seq) FROM sources s "
+            "  WHERE s.dataset_id = i.dataset_id AND s.incident_id = i.id), '[]') AS sources, "
+            "COALESCE((SELECT jsonb_agg(f.data ORDER BY f.seq) FROM figures f "
+            "  WHERE f.dataset_id = i.dataset_id AND f.incident_id = i.id), '[]') AS figures, "
+            "(SELECT string_agg(g.flag, ';' ORDER BY g.flag) FROM flags g "
+            "  WHERE g.dataset_id = i.dataset_id AND g.incident_id = i.id) AS flags "
+            f"FROM incidents i JOIN datasets d USING (dataset_id) WHERE {where} ORDER BY d.name, i.id"
+        )
+        raw = self._frame(sql, params)
+        extra = pd.DataFrame(raw.pop("extra").tolist(), index=raw.index) if len(raw) else pd.DataFrame()
+        flags = raw.pop("flags")
+        versions = raw.pop("row_version")
+        frame = to_incident_frame(pd.concat([raw, extra], axis=1) if len(extra.columns) else raw)
+        if flags.notna().any():
+            frame["flags"] = flags.fillna("").to_numpy()
+        frame["row_version"] = versions.to_numpy()
+        frame.attrs["store"] = redact_url(self.url)
+        frame.attrs["versions"] = dict(zip(*self._versions(names), strict=True))
+        return frame
+
+    def grid_groups(
+        self,
+        datasets: str | Iterable[str] | None = None,
+        spec: FilterSpec | None = None,
+        *,
+        colour_by: str = "campaign",
+        cell_km: int = 5,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> pd.DataFrame:
+        """Count the selection per (cell, category, first day, last day) in the database.
+
+        The cells are those of the aggregated map (``layers.render.aggregate``): *cell_km*
+        squares of the Syria AEQD; only the groups leave the database, never the rows.
+        """
+        names = [datasets] if isinstance(datasets, str) else list(datasets or [])
+        where, params = filter_sql(spec or FilterSpec(), names, bbox=bbox)
+        return self._frame(grid_groups_sql(where, colour_by, cell_km), params)
+
+    def _versions(self, names: list[str]) -> tuple[list[str], list[int]]:
+        data = self.datasets()
+        if names:
+            data = data[data["name"].isin(names)]
+        return data["name"].tolist(), [int(v) for v in data["version"]]
+
+    def history(self, incident_id: str, dataset: str | None = None) -> pd.DataFrame:
+        """Return the audit trail of one incident (its row, sources and figures), oldest first."""
+        sql = (
+            "SELECT a.at, a.db_role, a.app_user, a.action, a.table_name, d.name AS dataset, a.source_file, "
+            "a.old, a.new FROM audit a LEFT JOIN datasets d USING (dataset_id) "
+            "WHERE a.incident_id = %s AND (%s::text IS NULL OR d.name = %s) ORDER BY a.audit_id"
+        )
+        return self._frame(sql, (incident_id, dataset, dataset))
+
+    def _frame(self, sql: str, params: Iterable[Any]) -> pd.DataFrame:
+        try:
+            with self.conn.cursor() as cur:
+                cur.execute(sql, tuple(params))
+                names = [c.name for c in cur.description]
+                rows = cur.fetchall()
+            self.conn.commit()
+        except Exception as err:
+            raise self._fail("query failed", err) from err
+        return pd.DataFrame(rows, columns=names)
+
+    # -- shared review choices -----------------------------------------------------------------
+
+    def add_alias(self, alias: str, place_id: str, note: str = "") -> None:
+        """Record a review choice (a spelling → a place) for the whole team."""
+        try:
+            with self.conn.transaction(), self.conn.cursor() as cur:
+                cur.execute(
+                    "INSERT INTO aliases (alias, place_id, note) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (alias) DO UPDATE SET place_id = EXCLUDED.place_id, note = EXCLUDED.note",
+                    (alias, place_id, note),
+                )
+        except Exception as err:
+            raise self._fail(f"could not save the alias {alias!r}", err) from err
+
+    def aliases(self) -> pd.DataFrame:
+        """Return the team's aliases as ``alias, place_id, note`` (the format of an aliases CSV)."""
+        return self._frame("SELECT alias, place_id, note FROM aliases ORDER BY alias", ())
+
+
+def describe_history(history: pd.DataFrame) -> list[str]:
+    """Return one line per change: when, who, what, from which file, and the fields changed."""
+    lines = []
+    for row in history.itertuples(index=False):
+        who = row.db_role + (f" ({row.app_user})" if row.app_user else "")
+        line = f"{row.at:%Y-%m-%d %H:%M:%S%z}  {who}  {row.action} {row.table_name}"
+        if row.source_file:
+            line += f"  from {row.source_file}"
+        if row.action == "UPDATE" and row.old and row.new:
+            changed = {k: (row.old.get(k), v) for k, v in row.new.items() if row.old.get(k) != v and k != "row_version"}
+            line += "  " + json.dumps(
+                {k: {"was": a, "now": b} for k, (a, b) in changed.items()}, ensure_ascii=False, default=str
+            )
+        lines.append(line)
+    return lines

@@ -1,0 +1,283 @@
+"""One store interface, two back ends: the same behaviour from the GeoPackage file and from PostGIS.
+
+The PostGIS tests run against a throw-away cluster (tests/pg_cluster.py) when Debian's
+PostgreSQL and PostGIS are installed — scripts/test.sh installs them — and skip with the
+reason otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from geo.errors import EditConflictError, StoreError
+from layers.incidents import COLUMNS
+from layers.store import GpkgStore
+from layers.timeline import FilterSpec, filter_incidents
+from tests import pg_cluster
+from tests.conftest import REPO
+from tests.test_store import sample
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    url = os.environ.get("SYRIA_MAP_TEST_PG")
+    if url:
+        yield url
+        return
+    if not pg_cluster.postgis_available():
+        pytest.skip("PostgreSQL/PostGIS server not installed (scripts/test.sh installs postgresql and postgis)")
+    with pg_cluster.throwaway_cluster() as server:
+        yield server
+
+
+def _database(server: str) -> str:
+    import psycopg
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, query = server.partition("?")
+    return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> str:
+    return _database(pg_server)
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    if request.param == "gpkg":
+        yield GpkgStore(tmp_path / "d.gpkg")
+        return
+    from layers.pgstore import PostgisStore
+
+    store = PostgisStore(request.getfixturevalue("pg_url"), app_user="ann")
+    yield store
+    store.close()
+
+
+def _same(got: object, want: object) -> bool:
+    if isinstance(want, list):
+        return got == want
+    if pd.isna(want):
+        return bool(pd.isna(got))
+    return got == want
+
+
+def test_round_trip_of_every_field(backend: Any) -> None:
+    gdf = sample().assign(dataset="mine", witness_note=["ملاحظة", "n2", "n3"])
+    backend.save(gdf, "mine", title="عنوان")
+    back = backend.load("mine").sort_values("id").reset_index(drop=True)
+    want = gdf.sort_values("id").reset_index(drop=True)
+    for column in (*COLUMNS, "witness_note"):
+        assert back[column].dtype == want[column].dtype, column
+        for got, exp in zip(back[column], want[column], strict=True):
+            assert _same(got, exp), (column, got, exp)
+    assert back.geometry.isna().tolist() == want.geometry.isna().tolist()
+
+
+def test_failed_import_leaves_the_previous_state(backend: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = sample().assign(dataset="mine")
+    backend.save(first, "mine", title="first")
+    if isinstance(backend, GpkgStore):
+        from layers import store as module
+
+        original = module._write
+
+        def broken(*args: Any) -> None:
+            original(*args)
+            raise OSError("disk full (simulated)")
+
+        monkeypatch.setattr(module, "_write", broken)
+    else:
+        from layers.pgstore.store import PostgisStore
+
+        original = PostgisStore._copy_rows
+
+        def broken(self: Any, *args: Any) -> None:
+            original(self, *args)  # every row written, then the import fails
+            raise OSError("connection lost (simulated)")
+
+        monkeypatch.setattr(PostgisStore, "_copy_rows", broken)
+    with pytest.raises(StoreError):
+        backend.save(first.iloc[:1].assign(title="second"), "mine", title="second")
+    back = backend.load("mine")
+    assert sorted(back["id"]) == sorted(first["id"])
+    assert "second" not in set(back["title"])
+
+
+def test_filters_in_sql_match_the_python_filter(pg_url: str) -> None:
+    from geo.gazetteer import load_gazetteer
+    from layers.curated import load_all_curated
+    from layers.pgstore import PostgisStore
+
+    incidents = load_all_curated(load_gazetteer(include_geonames=False))
+    with PostgisStore(pg_url) as store:
+        for name, part in incidents.groupby("dataset"):
+            store.save(part, str(name))
+        specs = [
+            FilterSpec(),
+            FilterSpec(datasets=("coast_march_2025",)),
+            FilterSpec(start=pd.Timestamp("2025-03-06", tz="UTC"), end=pd.Timestamp("2025-03-09", tz="UTC")),
+            FilterSpec(event_types=("massacre",), min_deaths=50),
+            FilterSpec(perpetrator="forces"),
+            FilterSpec(confidence=("fair", "contested")),
+            FilterSpec(corridor="M1", max_km=10),
+            FilterSpec(corridor="M5", max_km=3, start=pd.Timestamp("2012-01-01", tz="UTC")),
+        ]
+        for spec in specs:
+            expected = sorted(filter_incidents(incidents, spec)["id"])
+            assert sorted(store.load(spec=spec)["id"]) == expected, spec
+
+
+def test_concurrent_edit_is_refused_with_the_current_values(pg_url: str) -> None:
+    from layers.pgstore import PostgisStore
+
+    with PostgisStore(pg_url, app_user="ann") as ann, PostgisStore(pg_url, app_user="bob") as bob:
+        ann.save(sample(), "mine", source_file="mine.csv")
+        seen_by_ann = ann.get("mine", "a-1")
+        seen_by_bob = bob.get("mine", "a-1")
+        assert seen_by_ann["row_version"] == seen_by_bob["row_version"] == 1
+        assert ann.update("mine", "a-1", {"deaths_best": 100}, seen_by_ann["row_version"]) == 2
+        with pytest.raises(EditConflictError, match="changed by someone else") as caught:
+            bob.update("mine", "a-1", {"deaths_best": 120}, seen_by_bob["row_version"])
+        assert caught.value.current["deaths_best"] == 100
+        assert bob.get("mine", "a-1")["deaths_best"] == 100
+
+
+def test_audit_trail_records_who_when_what_and_from_which_file(pg_url: str) -> None:
+    from layers.pgstore import PostgisStore, describe_history
+
+    with PostgisStore(pg_url, app_user="ann") as store:
+        store.save(sample(), "mine", source_file="ohchr_2012.csv")
+        store.update("mine", "a-1", {"deaths_best": 100, "title": "مجزرة"}, 1)
+        history = store.history("a-1", "mine")
+        assert history["action"].tolist()[:2] == ["INSERT", "INSERT"]  # the incident, its source...
+        assert set(history["table_name"]) == {"incidents", "sources", "figures"}
+        assert (history["app_user"] == "ann").all()
+        assert (history.loc[history["action"] == "INSERT", "source_file"] == "ohchr_2012.csv").all()
+        update = history[history["action"] == "UPDATE"].iloc[-1]
+        assert update["old"]["deaths_best"] == 108
+        assert update["new"]["deaths_best"] == 100
+        lines = describe_history(history)
+        assert any('"deaths_best": {"was": 108, "now": 100}' in line for line in lines)
+        versions = store.load("mine").attrs["versions"]
+        assert versions == {"mine": 1}  # one import (version 0) and one edit
+
+
+def test_read_only_role_cannot_change_anything(pg_url: str) -> None:
+    import psycopg
+
+    from layers.pgstore import PostgisStore
+
+    with PostgisStore(pg_url) as owner:
+        owner.save(sample(), "mine")
+        owner.conn.execute("CREATE ROLE reader_ann LOGIN IN ROLE syria_map_reader")
+        owner.conn.execute("CREATE ROLE editor_bob LOGIN IN ROLE syria_map_editor")
+        owner.conn.commit()
+    reader_url = pg_url.replace("postgres@", "reader_ann@")
+    with PostgisStore(reader_url, auto_migrate=False) as reader:
+        assert len(reader.load("mine")) == 3  # can view (and so export)
+        with pytest.raises(StoreError, match="permission denied"):
+            reader.save(sample(), "mine")
+        with pytest.raises(StoreError, match="permission denied"):
+            reader.update("mine", "a-1", {"deaths_best": 1}, 1)
+        with pytest.raises(StoreError, match="permission denied"):
+            reader.add_alias("Houla", "houla")
+        for sql in (
+            "DELETE FROM incidents",
+            "DELETE FROM audit",
+            "UPDATE datasets SET title = 'x'",
+            "INSERT INTO flags VALUES (1, 'a-1', 'x')",
+            "DROP TABLE incidents",
+        ):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                reader.conn.execute(sql)
+            reader.conn.rollback()
+    with PostgisStore(pg_url.replace("postgres@", "editor_bob@"), auto_migrate=False) as editor:
+        assert editor.update("mine", "a-1", {"deaths_best": 100}, 1) == 2
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            editor.conn.execute("DELETE FROM audit")
+
+
+def test_import_and_history_commands(pg_url: str, tmp_path: Path) -> None:
+    src = REPO / "tests" / "fixtures" / "acled.csv"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    imp = subprocess.run(
+        [sys.executable, "-m", "layers", "import", str(src), "--store", pg_url, "--dataset", "acled"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert imp.returncode == 0, imp.stderr
+    from layers.pgstore import PostgisStore
+
+    with PostgisStore(pg_url) as store:
+        first = store.load("acled")["id"].iloc[0]
+    hist = subprocess.run(
+        [sys.executable, "-m", "layers", "history", first, "--store", pg_url],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert hist.returncode == 0, hist.stderr
+    assert "INSERT incidents" in hist.stdout
+    assert "from acled.csv" in hist.stdout
+    assert "postgres" in hist.stdout
+
+
+def test_grid_groups_in_sql_are_the_map_cells(pg_url: str) -> None:
+    """The database counts the same (5 km cell, category, first day, last day) groups as the Python grid."""
+    import numpy as np
+
+    from geo.crs import TO_SYRIA_AEQD
+    from layers.pgstore import PostgisStore
+    from layers.render.payload import day_bounds, drawable_rows
+    from tests.export_fixtures import synthetic_incidents
+
+    incidents = synthetic_incidents(3000).assign(dataset="synth")
+    with PostgisStore(pg_url) as store:
+        store.save(incidents, "synth")
+        sql = store.grid_groups("synth").sort_values(["ix", "iy", "category", "t0", "t1"]).reset_index(drop=True)
+    rows, lon, lat, _ = drawable_rows(incidents)
+    x, y = TO_SYRIA_AEQD.transform(lon, lat)
+    t0, t1 = day_bounds(rows)
+    py = (
+        pd.DataFrame(
+            {
+                "ix": np.floor(np.asarray(x) / 5000).astype("int64"),
+                "iy": np.floor(np.asarray(y) / 5000).astype("int64"),
+                "category": rows["campaign"].to_numpy(),
+                "t0": t0,
+                "t1": t1,
+                "n": 1,
+            }
+        )
+        .groupby(["ix", "iy", "category", "t0", "t1"], as_index=False)["n"]
+        .sum()
+        .sort_values(["ix", "iy", "category", "t0", "t1"])
+        .reset_index(drop=True)
+    )
+    assert sql["n"].sum() == len(rows)
+    pd.testing.assert_frame_equal(
+        sql[["ix", "iy", "category", "t0", "t1", "n"]].astype(
+            {"ix": "int64", "iy": "int64", "t0": "int64", "t1": "int64", "n": "int64", "category": "object"}
+        ),
+        py.astype({"category": "object"}),
+    )
