@@ -110,7 +110,10 @@ def near_corridor(gdf: pd.DataFrame, corridor: str, max_km: float) -> pd.Series:
         return pd.Series(False, index=gdf.index)
     road = _corridors()[resolve_corridor(corridor)]
     located = locate_on(road, gdf["lon"].to_numpy(dtype=float), gdf["lat"].to_numpy(dtype=float))
-    return pd.Series((located["offset_km"] <= max_km).fillna(False).to_numpy(dtype=bool), index=gdf.index)
+    near = (located["offset_km"] <= max_km).fillna(False).to_numpy(dtype=bool, copy=True)
+    if "aggregate" in gdf.columns:  # a regional total has no point of its own, even when it carries one
+        near &= ~gdf["aggregate"].fillna(False).astype(bool).to_numpy()
+    return pd.Series(near, index=gdf.index)
 
 
 def filter_incidents(gdf: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
