@@ -600,7 +600,7 @@ class Gazetteer:
                 if not scored:
                     continue
             preferred = self._prefer_settlements(scored, hint)
-            return self._decide(query, base, method, preferred, near, listed=scored, via=via)
+            return self._decide(query, base, method, preferred, near, listed=scored, via=via, in_context=bool(tests))
         if whole_only:
             return None  # type: ignore[return-value]
         key = normalize_name(base)
@@ -633,6 +633,7 @@ class Gazetteer:
         near: tuple[float, float] | None,
         listed: dict[int, float] | None = None,
         via: dict[int, str] | None = None,
+        in_context: bool = False,
     ) -> Match:
         """Choose among *scored* and give the match its status; *listed* (a superset) is what it lists."""
         ranked = sorted(scored.items(), key=lambda kv: (-kv[1], self._ids[kv[0]]))
@@ -680,8 +681,8 @@ class Gazetteer:
             close = [p for p, s in rest if s >= score - policy.CLOSE_RUNNER_UP and p in scored]
             if policy.letters(base) <= policy.SHORT_NAME_LETTERS:
                 status, why = "review", f"a name of {policy.letters(base)} letters found by spelling similarity only"
-            elif score < policy.RESOLVE_MIN[method]:
-                status, why = "review", f"{method} similarity {score:.2f} is below {policy.RESOLVE_MIN[method]:.2f}"
+            elif score < (floor := (policy.RESOLVE_MIN_IN_CONTEXT if in_context else policy.RESOLVE_MIN)[method]):
+                status, why = "review", f"{method} similarity {score:.2f} is below {floor:.2f}"
             elif close and reason is None:
                 status, why = (
                     "review",

@@ -3,7 +3,8 @@
 Every match is one of :data:`geo.types.MATCH_STATUSES`. Names found as
 written (``alias``, ``exact``, ``normalized``) resolve when one place fits.
 Names found only by spelling similarity (``phonetic``, ``fuzzy``) resolve only
-at a score at or above :data:`RESOLVE_MIN` and when they have more than
+at a score at or above :data:`RESOLVE_MIN` (:data:`RESOLVE_MIN_IN_CONTEXT` when a
+context holds the candidates) and when they have more than
 :data:`SHORT_NAME_LETTERS` letters; between :data:`REVIEW_MIN` and the
 resolve threshold they are ``review`` (a best guess, not placed); below it
 they are ``unresolved`` with suggestions.
@@ -23,6 +24,7 @@ __all__ = [
     "APPROXIMATE_METHODS",
     "CLOSE_RUNNER_UP",
     "RESOLVE_MIN",
+    "RESOLVE_MIN_IN_CONTEXT",
     "REVIEW_MIN",
     "SHORT_NAME_LETTERS",
     "letters",
@@ -30,10 +32,13 @@ __all__ = [
 
 #: Methods that match by spelling similarity rather than by the name as written.
 APPROXIMATE_METHODS = frozenset({"phonetic", "fuzzy"})
-#: The lowest score at which an approximate match is placed (``resolved``).
-RESOLVE_MIN = {"phonetic": 0.85, "fuzzy": 0.83}
+#: The lowest score at which an approximate match of a bare name is placed (``resolved``);
+#: 1.0: never (no score band of the method reached the target precision).
+RESOLVE_MIN = {"phonetic": 1.0, "fuzzy": 0.79}
+#: The same within a context (a governorate, district or place that holds the candidates).
+RESOLVE_MIN_IN_CONTEXT = {"phonetic": 1.0, "fuzzy": 0.79}
 #: Below this score an approximate match is not even offered for review.
-REVIEW_MIN = {"phonetic": 0.60, "fuzzy": 0.72}
+REVIEW_MIN = {"phonetic": 0.70, "fuzzy": 0.70}
 #: A name of at most this many letters never resolves by spelling similarity alone.
 SHORT_NAME_LETTERS = 5
 #: An approximate match whose runner-up (another place) scores within this of it goes to review.
