@@ -65,6 +65,8 @@ _RELATION_RE = re.compile(
 _KIND_OF_RE = re.compile(r"^(?:the\s+)?(?:city|town|village|neighbourhood|neighborhood|area|camp)\s+of\s+(.+)$", re.I)
 _BETWEEN_RE = re.compile(r"^\s*between\s+(.+?)\s+and\s+(.+?)\s*$", re.IGNORECASE)
 _CITY_PART_RE = re.compile(r"^(.+?)\s+[-–—]\s+(.+)$")
+# Anything parse_location cuts at; a plain name has none of it.
+_SPECIAL_RE = re.compile(r"[,،()–—]|\s-\s|\b(?:of|in|near|around|outside|between)\b", re.IGNORECASE)
 _IN_RE = re.compile(r"\s+in\s+(?=(?:the\s+)?\w)", re.IGNORECASE)
 
 
@@ -109,6 +111,8 @@ def parse_location(text: str) -> LocationParts:
     (('Obin', 'name'), ('Al Younisiya', 'name'))
     """
     value = clean_text(text)
+    if not _SPECIAL_RE.search(value):
+        return LocationParts(parts=((value, "name"),))
     between = _BETWEEN_RE.match(value)
     if between:
         return LocationParts(parts=(), between=(between.group(1).strip(), between.group(2).strip()))

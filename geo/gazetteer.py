@@ -76,6 +76,7 @@ _FUZZY_POOL = 40
 _OCHA_AREA_RE = re.compile(r"ocha:(SY\d{2}(?:\d{2}(?:\d{2})?)?)\b")
 _DIRECTIONS = ("eastern", "western", "northern", "southern")
 _COAST_DEG = 0.06
+_MAX_LISTED = 12
 _COMPOUND_RE = re.compile(r"[,،()]|\s[-–—]\s|^between\s", re.IGNORECASE)
 #: A context test: ("area", level, P-code) or ("place", position).
 ContextTest = tuple[Any, ...]
@@ -151,6 +152,10 @@ class Gazetteer:
             if f"adm{level}_pcode" in self._places
         }
         self._in_area: dict[tuple[int, str], bool] = {}
+        self._located: dict[int, list[str | None]] = {}
+        self._fuzzy_memo: dict[str, list[tuple[int, float]]] = {}
+        self._cand_base: dict[int, tuple[str, str, str, str, float, float]] = {}
+        self._memo: dict[tuple[str, tuple[str, ...], tuple[float, float] | None], Match] = {}
         # Tuples, not sets: fewer objects for the garbage collector to walk in a large index.
         self._norm = {k: tuple(sorted(v)) for k, v in self._norm.items()}
         self._exact = {k: tuple(sorted(v)) for k, v in self._exact.items()}
@@ -202,6 +207,7 @@ class Gazetteer:
             *place_id* is not in the gazetteer.
         """
         pos = self._position(place_id)
+        self._memo.clear()
         for key in {clean_text(alias).casefold(), normalize_name(alias)}:
             if key:
                 self._alias.setdefault(key, set()).add(pos)
@@ -241,7 +247,15 @@ class Gazetteer:
 
     # -- matching ---------------------------------------------------------
     def _fuzzy(self, key: str, limit: int) -> list[tuple[int, float]]:
-        """Return (key index, ratio 0–100) of the keys most similar to *key*."""
+        """Return (key index, ratio 0–100) of the keys most similar to *key* (memoised per key)."""
+        found = self._fuzzy_memo.get(key)
+        if found is None:
+            if len(self._fuzzy_memo) > 50_000:
+                self._fuzzy_memo.clear()
+            found = self._fuzzy_memo[key] = self._fuzzy_search(key, 15)
+        return found[:limit]
+
+    def _fuzzy_search(self, key: str, limit: int) -> list[tuple[int, float]]:
         lists = [self._grams[g] for g in trigrams(key) if g in self._grams]
         if not lists:
             return []
@@ -340,6 +354,14 @@ class Gazetteer:
         column = self._pcode_cols.get(level)
         if column is not None and column[pos]:
             return bool(column[pos] == pcode)
+        located = self._located_at(level)[pos]
+        if located is not None:
+            return located == pcode
+        # A coast or border point just outside every simplified polygon: the governorate is the
+        # place's own admin1 when the gazetteer knows it, else the nearest area within ~6 km.
+        gov = self._gov_admin1.get(pcode)
+        if level == 1 and gov and self._admin1[pos]:
+            return bool(self._admin1[pos] == gov)
         key = (pos, pcode)
         inside = self._in_area.get(key)
         if inside is None:
@@ -348,20 +370,20 @@ class Gazetteer:
             from geo.admin import load_admin_areas
 
             areas = load_admin_areas()
-            inside = areas.contains(pcode, float(self._lon[pos]), float(self._lat[pos]))
-            if not inside and areas.locate([self._lon[pos]], [self._lat[pos]], level)[0] is None:
-                # A coast or border point just outside every simplified polygon: the nearest area, within ~6 km.
-                # A governorate is then the place's own admin1 when the gazetteer knows it.
-                gov = self._gov_admin1.get(pcode)
-                if level == 1 and gov and self._admin1[pos]:
-                    inside = bool(self._admin1[pos] == gov)
-                else:
-                    idx, tree = areas._levels[level]
-                    point = shapely.Point(self._lon[pos], self._lat[pos])
-                    nearest = tree.query_nearest(point, max_distance=_COAST_DEG)
-                    inside = bool(len(nearest) and str(areas.table["pcode"].iloc[idx[nearest[0]]]) == pcode)
+            idx, tree = areas._levels[level]
+            nearest = tree.query_nearest(shapely.Point(self._lon[pos], self._lat[pos]), max_distance=_COAST_DEG)
+            inside = bool(len(nearest) and str(areas.table["pcode"].iloc[idx[nearest[0]]]) == pcode)
             self._in_area[key] = inside
         return inside
+
+    def _located_at(self, level: int) -> list[str | None]:
+        """Return the P-code of the admin area of *level* holding each place's point (computed once)."""
+        found = self._located.get(level)
+        if found is None:
+            from geo.admin import load_admin_areas
+
+            found = self._located[level] = load_admin_areas().locate(self._lon, self._lat, level)
+        return found
 
     def _passes(self, pos: int, tests: list[ContextTest]) -> bool:
         for test in tests:
@@ -417,16 +439,18 @@ class Gazetteer:
         return keep
 
     def _candidate(self, pos: int, score: float) -> Candidate:
-        row = self._rows[pos]
-        return Candidate(
-            place_id=str(row["id"]),
-            name=str(row["name_en"]),
-            admin1=str(row["admin1"]),
-            kind=str(row["kind"]),
-            lon=float(row["lon"]),
-            lat=float(row["lat"]),
-            score=score,
-        )
+        base = self._cand_base.get(pos)
+        if base is None:
+            row = self._rows[pos]
+            base = self._cand_base[pos] = (
+                str(row["id"]),
+                str(row["name_en"]),
+                str(row["admin1"]),
+                str(row["kind"]),
+                float(row["lon"]),
+                float(row["lat"]),
+            )
+        return Candidate(*base, score)
 
     def suggest(self, name: str, limit: int = 5) -> list[str]:
         """Return up to *limit* "did you mean" labels for *name*, most similar first."""
@@ -486,6 +510,16 @@ class Gazetteer:
         ('damascus', 'gov_rif_dimashq')
         """
         raw = "" if name is None else str(name)
+        memo_key = (raw, (within,) if isinstance(within, str) else tuple(within or ()), near)
+        found = self._memo.get(memo_key)
+        if found is None:
+            found = self._resolve(raw, within, near)
+            if len(self._memo) > 100_000:
+                self._memo.clear()
+            self._memo[memo_key] = found
+        return found
+
+    def _resolve(self, raw: str, within: str | Sequence[str] | None, near: tuple[float, float] | None) -> Match:
         query = clean_text(raw)
         if not query:
             return Match(query=raw, reason="empty name")
@@ -653,13 +687,14 @@ class Gazetteer:
         if len(tied) > 1:
             candidates = tuple(self._candidate(p, scored[p]) for p in tied)
             labels = ", ".join(c.label() for c in candidates)
-            weaker = f"; {len(others)} weaker candidates also listed" if others else ""
+            shown = min(len(others), _MAX_LISTED)
+            weaker = f"; {shown} weaker candidates also listed" if shown else ""
             return Match(
                 query=query,
                 score=best,
                 method=method,
                 ambiguous=True,
-                candidates=candidates + tuple(self._candidate(p, s) for p, s in others),
+                candidates=candidates + tuple(self._candidate(p, s) for p, s in others[:_MAX_LISTED]),
                 reason=f"{_short(query)!r} matches {len(tied)} places equally well: {labels}{weaker}; "
                 f'add a context ("{_short(query)}, <governorate or city>") or near=',
             )
@@ -668,7 +703,7 @@ class Gazetteer:
         if method == "normalized" and score >= SCORES["exact"]:
             method = "exact"
         rest = [(p, s) for p, s in ranked if p != pos] + [(p, s) for p, s in others if p not in scored]
-        candidates = (self._candidate(pos, score), *(self._candidate(p, s) for p, s in rest))
+        candidates = (self._candidate(pos, score), *(self._candidate(p, s) for p, s in rest[:_MAX_LISTED]))
         status, why = "resolved", None
         if method in policy.APPROXIMATE_METHODS:
             if score < policy.REVIEW_MIN[method]:
