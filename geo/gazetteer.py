@@ -707,17 +707,22 @@ class Gazetteer:
         status, why = "resolved", None
         if method in policy.APPROXIMATE_METHODS:
             if score < policy.REVIEW_MIN[method]:
-                labels = tuple(c.label() for c in candidates[:5])
+                closest = tuple(c.label() for c in candidates[:5])
                 return Match(
                     query=query,
-                    reason=f"{_short(base)!r} is not in the gazetteer; closest: {', '.join(labels)}",
-                    suggestions=labels,
+                    reason=f"{_short(base)!r} is not in the gazetteer; closest: {', '.join(closest)}",
+                    suggestions=closest,
                 )
             close = [p for p, s in rest if s >= score - policy.CLOSE_RUNNER_UP and p in scored]
             if policy.letters(base) <= policy.SHORT_NAME_LETTERS:
                 status, why = "review", f"a name of {policy.letters(base)} letters found by spelling similarity only"
             elif score < (floor := (policy.RESOLVE_MIN_IN_CONTEXT if in_context else policy.RESOLVE_MIN)[method]):
-                status, why = "review", f"{method} similarity {score:.2f} is below {floor:.2f}"
+                status = "review"
+                why = (
+                    f"{method} matches are never placed on their own (calibrated)"
+                    if floor >= 1.0
+                    else f"{method} similarity {score:.2f} is below {floor:.2f}"
+                )
             elif close and reason is None:
                 status, why = (
                     "review",
