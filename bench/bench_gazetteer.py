@@ -1,6 +1,6 @@
 """Resolutions per second: exact, variant and fuzzy queries, against the naive way.
 
-Run: python bench/bench_gazetteer.py [--synthetic 50000] [--queries 2000] [--start-runs 5]
+Run: python bench/bench_gazetteer.py [--synthetic 50000] [--queries 2000] [--start-runs 5] [--rows 100000]
 
 Start first (``start_times``): ``python -m geo resolve NAME`` as a new process, cold
 (empty cache folder: every source merged and indexed) and warm (the disk cache of
@@ -12,7 +12,11 @@ of --synthetic entries. For each: exact queries (names as stored), variant
 queries (the same names respelled the way reporters do: case, article forms,
 vowel spellings, type words) and fuzzy queries (one-letter typos). The naive
 way is rapidfuzz ``process.extractOne`` over every normalized name; it is
-timed on a subsample and compared for the same top answer.
+timed on a subsample and compared for the same top answer. Last, a mixed
+real-spelling workload (the development set's IOM, GeoNames, OCHA and
+reference spellings, bare and with their governorate) against the embedded
+gazetteer plus the HOTOSM/IOM communities of ../shared, distinct and as a
+file with repeated names (see :func:`mixed_workload`).
 """
 
 from __future__ import annotations
@@ -29,8 +33,14 @@ from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from geo.errors import PlaceNotFoundError
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.names import normalize_name, phonetic_key
+from geo.place_sources import read_place_file
+from geo.places import merge_places
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_OSM = REPO.parent / "shared" / "data" / "hotosm_iom_matched_communities" / "iom_hotosm_validated_locations.csv"
 
 SYLLABLES = [
     "bar",
@@ -140,6 +150,8 @@ def rate(gaz: Gazetteer, queries: list[str]) -> tuple[float, list[object]]:
     """Return resolutions per second (cold key caches) and the matches."""
     normalize_name.cache_clear()
     phonetic_key.cache_clear()
+    gaz._memo.clear()
+    gaz._fuzzy_memo.clear()
     start = time.perf_counter()
     matches = [gaz.resolve(q) for q in queries]
     elapsed = time.perf_counter() - start
@@ -242,6 +254,58 @@ def start_times(runs: int = 5) -> None:
         cpu = statistics.median(t[1] for t in times)
         print(f"  {label:<19} {wall:6.2f} s wall  {cpu:6.2f} s CPU   ({len(times)} runs; {note})")
     print(f"  load_gazetteer() in-process: built {t1 - t0:.2f} s, from cache {t2 - t1:.3f} s\n")
+def mixed_workload(gaz: Gazetteer, rows: int, naive_sample: int, rng: random.Random) -> None:
+    """Real spellings (the development set, bare and with their governorate) against the naive way.
+
+    Distinct: every (name, context) pair once, caches cleared. File: *rows* rows
+    drawn from those pairs with Zipf weights (a few places make most rows, as in
+    event files) through ``resolve_many``; the naive way (``extractOne`` over
+    every normalized name) gets the same per-pair cache.
+    """
+    devset_path = REPO / "data" / "dev" / "gazetteer_devset.csv"
+    devset = pd.read_csv(devset_path, dtype=str, keep_default_na=False)
+    pairs = [(q, "") for q in devset["query"]] + list(zip(devset["query"], devset["context"], strict=True))
+    rng.shuffle(pairs)
+    keys = list(gaz._keys)  # every normalized name the gazetteer indexes (alternates included)
+    print(f"\n== mixed real-spelling workload: {len(gaz):,} places, {len(pairs):,} distinct (name, context) pairs")
+
+    def fresh() -> None:
+        gaz._memo.clear()
+        gaz._fuzzy_memo.clear()
+        normalize_name.cache_clear()
+        phonetic_key.cache_clear()
+
+    fresh()
+    start = time.perf_counter()
+    for name, ctx in pairs:
+        try:
+            gaz.resolve(name, within=ctx or None)
+        except PlaceNotFoundError:
+            pass
+    ours_distinct = len(pairs) / (time.perf_counter() - start)
+    sub = pairs[:naive_sample]
+    start = time.perf_counter()
+    for name, _ in sub:
+        process.extractOne(normalize_name(name), keys, scorer=fuzz.ratio)
+    naive_distinct = len(sub) / (time.perf_counter() - start)
+    print(f"distinct  ours {ours_distinct:10,.0f} names/s   naive {naive_distinct:8,.0f} names/s ({len(sub)} sampled)")
+    print(f"          ratio {ours_distinct / naive_distinct:6.1f}x")
+    weights = np.asarray([1.0 / (i + 1) ** 1.1 for i in range(len(pairs))])
+    picks = np.random.default_rng(7).choice(len(pairs), size=rows, p=weights / weights.sum())
+    names = [pairs[i][0] for i in picks]
+    contexts = [pairs[i][1] for i in picks]
+    fresh()
+    start = time.perf_counter()
+    gaz.resolve_many(names, contexts)
+    ours_rows = rows / (time.perf_counter() - start)
+    distinct_in_file = len(set(picks.tolist()))
+    naive_per_name = 1.0 / naive_distinct
+    naive_rows = rows / (distinct_in_file * naive_per_name)
+    print(
+        f"file      ours {ours_rows:10,.0f} rows/s    naive {naive_rows:8,.0f} rows/s "
+        f"({rows:,} rows, {distinct_in_file:,} distinct; naive timed per distinct name above, same cache)"
+    )
+    print(f"          ratio {ours_rows / naive_rows:6.1f}x")
 
 
 def main() -> None:
@@ -249,6 +313,7 @@ def main() -> None:
     parser.add_argument("--synthetic", type=int, default=50_000)
     parser.add_argument("--queries", type=int, default=2_000)
     parser.add_argument("--start-runs", type=int, default=5, help="runs of the start benchmark (0: skip it)")
+    parser.add_argument("--rows", type=int, default=100_000, help="rows of the mixed real-spelling file workload")
     args = parser.parse_args()
     if args.start_runs:
         start_times(args.start_runs)
@@ -261,6 +326,11 @@ def main() -> None:
     synthetic = Gazetteer(synthetic_places(args.synthetic))
     print(f"\nsynthetic gazetteer built in {time.perf_counter() - start:.2f} s")
     run(f"synthetic {args.synthetic:,}", synthetic, args.queries, rng)
+    if SHARED_OSM.is_file():
+        osm = read_place_file(SHARED_OSM).places.drop_duplicates("id")
+        mixed_workload(Gazetteer(merge_places(embedded.places, osm)), args.rows, 300, rng)
+    else:
+        print(f"\n(mixed real-spelling workload skipped: {SHARED_OSM} is absent)")
     np.random.seed(0)
 
 

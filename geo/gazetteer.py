@@ -11,13 +11,19 @@ Resolution is a cascade; the first stage that finds a place decides:
 
 Several places at the best score make the result *ambiguous*: no point, every
 candidate listed, until a context (``within=``, ``near=`` or "name, context")
-decides.
+decides. Every match has a status (:data:`geo.types.MATCH_STATUSES`): an
+approximate match is ``resolved`` only above the calibrated thresholds of
+:mod:`geo.match_policy`, otherwise ``review``. A context that names an admin
+area is tested by the area's polygon (:mod:`geo.context`, :mod:`geo.admin`);
+free text ("city of Ariha, south of Idlib", "Damascus - Jobar", "between A
+and B") is cut into parts by :func:`geo.context.parse_location`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +31,17 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from geo import match_policy as policy
+from geo.context import lookup_area, parse_location
 from geo.errors import PlaceNotFoundError
+from geo.match_table import MATCH_COLUMNS, match_table
 from geo.names import (
     MAX_NAME_LENGTH,
     admin_kind_hint,
     clean_text,
+    has_arabic,
     normalize_name,
     phonetic_key,
-    split_context,
     trigrams,
 )
 from geo.places import (
@@ -46,19 +55,6 @@ from geo.types import Candidate, Match
 
 __all__ = ["MATCH_COLUMNS", "Gazetteer", "load_gazetteer"]
 
-#: The columns :meth:`Gazetteer.resolve_many` (and ``python -m geo geocode``) add to a table.
-MATCH_COLUMNS = (
-    "lat",
-    "lon",
-    "place_id",
-    "match_name",
-    "match_score",
-    "match_method",
-    "geo_precision",
-    "ambiguous",
-    "candidates",
-    "reason",
-)
 SCORES = {"alias": 1.0, "exact": 1.0, "normalized": 0.95}
 #: Radius (km) within which a place counts as "within" a context place of this kind.
 CONTEXT_RADIUS_KM = {
@@ -74,6 +70,22 @@ CONTEXT_RADIUS_KM = {
 _TIE = 0.02
 _LETTER_RE = re.compile(r"[^\W\d_]")
 _FUZZY_POOL = 40
+_OCHA_AREA_RE = re.compile(r"ocha:(SY\d{2}(?:\d{2}(?:\d{2})?)?)\b")
+_DIRECTIONS = ("eastern", "western", "northern", "southern")
+_COAST_DEG = 0.06
+_MAX_LISTED = 12
+_COMPOUND_RE = re.compile(r"[,،()]|\s[-–—]\s|^between\s", re.IGNORECASE)
+#: A context test: ("area", level, P-code) or ("place", position).
+ContextTest = tuple[Any, ...]
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _join(*notes: str | None) -> str | None:
+    kept = [n for n in notes if n]
+    return "; ".join(kept) if kept else None
 
 
 class Gazetteer:
@@ -113,10 +125,34 @@ class Gazetteer:
         self._norm: dict[str, Any] = {}
         self._phon: dict[str, Any] = {}
         self._alias: dict[str, set[int]] = {}
-        names = zip(self._places["name_en"], self._places["name_ar"], self._places["alt_names"], strict=True)
-        for pos, (name_en, name_ar, alt) in enumerate(names):
+        origins = self._places["origin"] if "origin" in self._places else pd.Series("curated", index=self._places.index)
+        #: (position, key) of alternate names unlike the place's own names (a neighbour's, a former name).
+        self._foreign: set[tuple[int, str]] = set()
+        names = zip(self._places["name_en"], self._places["name_ar"], self._places["alt_names"], origins, strict=True)
+        for pos, (name_en, name_ar, alt, origin) in enumerate(names):
             for name in (name_en, name_ar, *str(alt).split(";")):
                 self._index_name(name, pos)
+            if origin != "curated":
+                self._mark_foreign_alternates(pos, str(name_en), str(name_ar), str(alt).split(";"))
+        # Place rows that stand for an OCHA admin area (their id or source cites its P-code).
+        self._area_of: dict[int, tuple[int, str]] = {}
+        for pos, row in enumerate(self._rows):
+            if row["kind"] in ADMIN_KINDS:
+                found = _OCHA_AREA_RE.search(f"{row['id']} {row['source']}")
+                if found:
+                    pcode = found.group(1)
+                    self._area_of[pos] = ((len(pcode) - 2) // 2, pcode)
+        self._gov_admin1 = {pc: str(self._admin1[p]) for p, (lvl, pc) in self._area_of.items() if lvl == 1}
+        self._pcode_cols = {
+            level: self._places[f"adm{level}_pcode"].fillna("").astype(str).to_numpy()
+            for level in (1, 2, 3)
+            if f"adm{level}_pcode" in self._places
+        }
+        self._in_area: dict[tuple[int, str], bool] = {}
+        self._located: dict[int, list[str | None]] = {}
+        self._fuzzy_memo: dict[str, list[tuple[int, float]]] = {}
+        self._cand_base: dict[int, tuple[str, str, str, str, float, float]] = {}
+        self._memo: dict[tuple[str, tuple[str, ...], tuple[float, float] | None], Match] = {}
         # Tuples, not sets: fewer objects for the garbage collector to walk in a large index.
         self._norm = {k: tuple(sorted(v)) for k, v in self._norm.items()}
         self._exact = {k: tuple(sorted(v)) for k, v in self._exact.items()}
@@ -145,6 +181,20 @@ class Gazetteer:
             self._norm.setdefault(key, set()).add(pos)
             self._phon.setdefault(phonetic_key(name), set()).add(pos)
 
+    def _mark_foreign_alternates(self, pos: int, name_en: str, name_ar: str, alternates: list[str]) -> None:
+        """Mark alternate names that resemble none of the place's own names in the same script."""
+        own = [normalize_name(n) for n in (name_en, name_ar) if clean_text(n)]
+        for alt in alternates:
+            key = normalize_name(alt)
+            if not key or key in own:
+                continue
+            same_script = [k for k in own if has_arabic(k) == has_arabic(key)]
+            if same_script and max(fuzz.ratio(key, k) for k in same_script) < 60:
+                self._foreign.add((pos, key))
+        # A key that is also one of the place's own names is never foreign.
+        for key in own:
+            self._foreign.discard((pos, key))
+
     def add_alias(self, alias: str, place_id: str) -> None:
         """Make *alias* resolve to *place_id* (a user's own spelling).
 
@@ -154,6 +204,7 @@ class Gazetteer:
             *place_id* is not in the gazetteer.
         """
         pos = self._position(place_id)
+        self._memo.clear()
         for key in {clean_text(alias).casefold(), normalize_name(alias)}:
             if key:
                 self._alias.setdefault(key, set()).add(pos)
@@ -193,7 +244,15 @@ class Gazetteer:
 
     # -- matching ---------------------------------------------------------
     def _fuzzy(self, key: str, limit: int) -> list[tuple[int, float]]:
-        """Return (key index, ratio 0–100) of the keys most similar to *key*."""
+        """Return (key index, ratio 0–100) of the keys most similar to *key* (memoised per key)."""
+        found = self._fuzzy_memo.get(key)
+        if found is None:
+            if len(self._fuzzy_memo) > 50_000:
+                self._fuzzy_memo.clear()
+            found = self._fuzzy_memo[key] = self._fuzzy_search(key, 15)
+        return found[:limit]
+
+    def _fuzzy_search(self, key: str, limit: int) -> list[tuple[int, float]]:
         lists = [self._grams[g] for g in trigrams(key) if g in self._grams]
         if not lists:
             return []
@@ -206,56 +265,131 @@ class Gazetteer:
         found = [(s, int(pool[j])) for _, s, j in process.extract(key, choices, scorer=fuzz.ratio, limit=limit)]
         return [(i, float(score)) for score, i in found]
 
-    def _stages(self, name: str) -> Iterable[tuple[str, dict[int, float]]]:
-        """Yield (method, {place position: score}) for each stage that finds something."""
+    def _stages(self, name: str) -> Iterable[tuple[str, dict[int, float], dict[int, str]]]:
+        """Yield (method, {place position: score}, {position: the key it matched by}) per stage that finds something."""
         folded, key = name.casefold(), normalize_name(name)
         hits = self._alias.get(folded) or self._alias.get(key)
         if hits:
-            yield "alias", dict.fromkeys(hits, 1.0)
+            yield "alias", dict.fromkeys(hits, 1.0), {}
         # Spellings that differ only in what normalization folds carry no
         # information: every place sharing the key is a candidate, and the
         # one written exactly so scores 1.0 but does not hide the others.
         same = dict.fromkeys(self._norm.get(key, ()), SCORES["normalized"])
         same.update(dict.fromkeys(self._exact.get(folded, ()), SCORES["exact"]))
         if same:
-            yield "normalized", same
+            yield "normalized", same, dict.fromkeys(same, key)
         # Approximate matches: same consonant skeleton (phonetic) or a close spelling
         # (fuzzy), ranked together by similarity so a skeleton never hides a closer name.
         phonetic: dict[int, float] = {}
+        via: dict[int, str] = {}
         for pos in self._phon.get(phonetic_key(name), ()):
-            ratio = max(fuzz.ratio(key, k) for k in self._pos_keys[pos])
+            ratio, best = max((fuzz.ratio(key, k), k) for k in self._pos_keys[pos])
             if ratio >= 60:
                 phonetic[pos] = ratio
+                via[pos] = best
         fuzzy: dict[int, float] = {}
         if not phonetic or max(phonetic.values()) < 95:
             threshold = 90.0 if len(key) <= 5 else 85.0
             for i, ratio in self._fuzzy(key, limit=10):
                 if ratio >= threshold:
                     for pos in self._key_places[i]:
-                        fuzzy[pos] = max(fuzzy.get(pos, 0.0), ratio)
+                        if ratio > fuzzy.get(pos, 0.0):
+                            fuzzy[pos] = ratio
+                            if pos not in phonetic or ratio > phonetic[pos]:
+                                via[pos] = self._keys[i]
         scored = {p: round(0.85 * r / 100, 3) for p, r in fuzzy.items()}
         for pos, ratio in phonetic.items():
             scored[pos] = max(scored.get(pos, 0.0), round(0.85 * ratio / 100 + 0.05, 3))
         if scored:
             best = max(scored, key=lambda p: scored[p])
-            yield ("phonetic" if best in phonetic else "fuzzy"), scored
+            yield ("phonetic" if best in phonetic else "fuzzy"), scored, via
 
-    def _context_positions(self, context: str | Sequence[str]) -> list[set[int]]:
-        contexts = [context] if isinstance(context, str) else list(context)
-        out = []
-        for ctx in contexts:
-            ctx = clean_text(ctx)
-            if ctx in self._pos:
-                out.append({self._pos[ctx]})
-                continue
-            found: set[int] = set()
-            for _, hits in self._stages(ctx):
-                found = set(hits)
+    # -- contexts ---------------------------------------------------------
+    def _context_tests(self, ctx: str, prefer_place: bool = False) -> list[ContextTest] | None:
+        """Return the tests a context stands for (an area's polygon, or a place), None when unknown.
+
+        A context naming an admin area is that area ("Hama" = Hama governorate);
+        with *prefer_place* (ACLED's "City - Neighbourhood") a settlement of the
+        name comes first.
+        """
+        ctx = clean_text(ctx)
+        if not ctx:
+            return None
+        if ctx in self._pos:
+            pos = self._pos[ctx]
+            return [("area", *self._area_of[pos])] if pos in self._area_of else [("place", pos)]
+        areas = [("area", level, pcode) for level, pcode in lookup_area(ctx)]
+        if areas and not prefer_place:
+            return areas
+        found: list[ContextTest] = []
+        for method, hits, _ in self._stages(ctx):
+            best = max(hits.values())
+            if method in policy.APPROXIMATE_METHODS and best < policy.RESOLVE_MIN[method]:
                 break
-            if not found:
-                raise PlaceNotFoundError(f"context {ctx!r} is not in the gazetteer")
-            out.append(found)
-        return out
+            tied = [p for p, s in hits.items() if s >= best - 0.06]
+            if prefer_place:
+                settled = [p for p in tied if self._kind[p] in ("city", "town")]
+                tied = settled or tied
+            for pos in tied:
+                found.append(("area", *self._area_of[pos]) if pos in self._area_of else ("place", pos))
+            break
+        if prefer_place and not any(t[0] == "place" for t in found) and areas:
+            return areas
+        return found or (areas or None)
+
+    def _in_admin_area(self, pos: int, level: int, pcode: str) -> bool:
+        """Return True when place *pos* lies in the admin area (its P-code column, else the polygon)."""
+        anc = self._parent[pos]
+        while anc is not None:
+            if self._area_of.get(anc) == (level, pcode):
+                return True
+            anc = self._parent[anc]
+        if str(self._rows[pos]["source"]).startswith("parent:"):
+            # An unsourced place sits at its parent's point: its parents say where it is, not the point.
+            gov = self._gov_admin1.get(pcode)
+            return bool(level == 1 and gov and self._admin1[pos] == gov)
+        column = self._pcode_cols.get(level)
+        if column is not None and column[pos]:
+            return bool(column[pos] == pcode)
+        located = self._located_at(level)[pos]
+        if located is not None:
+            return located == pcode
+        # A coast or border point just outside every simplified polygon: the governorate is the
+        # place's own admin1 when the gazetteer knows it, else the nearest area within ~6 km.
+        gov = self._gov_admin1.get(pcode)
+        if level == 1 and gov and self._admin1[pos]:
+            return bool(self._admin1[pos] == gov)
+        key = (pos, pcode)
+        inside = self._in_area.get(key)
+        if inside is None:
+            import shapely
+
+            from geo.admin import load_admin_areas
+
+            areas = load_admin_areas()
+            idx, tree = areas._levels[level]
+            nearest = tree.query_nearest(shapely.Point(self._lon[pos], self._lat[pos]), max_distance=_COAST_DEG)
+            inside = bool(len(nearest) and str(areas.table["pcode"].iloc[idx[nearest[0]]]) == pcode)
+            self._in_area[key] = inside
+        return inside
+
+    def _located_at(self, level: int) -> list[str | None]:
+        """Return the P-code of the admin area of *level* holding each place's point (computed once)."""
+        found = self._located.get(level)
+        if found is None:
+            from geo.admin import load_admin_areas
+
+            found = self._located[level] = load_admin_areas().locate(self._lon, self._lat, level)
+        return found
+
+    def _passes(self, pos: int, tests: list[ContextTest]) -> bool:
+        for test in tests:
+            if test[0] == "area":
+                if self._in_admin_area(pos, test[1], test[2]):
+                    return True
+            elif self._is_within(pos, test[1]):
+                return True
+        return False
 
     def _is_within(self, pos: int, ctx: int) -> bool:
         if pos == ctx:
@@ -283,7 +417,17 @@ class Gazetteer:
             if wanted:
                 return wanted
         settlements = [p for p in scored if self._kind[p] not in ADMIN_KINDS]
-        if not settlements or len(settlements) == len(scored):
+        if not settlements:
+            # Only areas: a governorate and its same-named centre district ("Rural Damascus") are the governorate.
+            areas = [p for p in scored if p in self._area_of]
+            inner = {
+                b
+                for b in areas
+                for a in areas
+                if a != b and self._area_of[b][1].startswith(self._area_of[a][1]) and scored[a] >= scored[b] - 0.06
+            }
+            return {p: s for p, s in scored.items() if p not in inner} or scored
+        if len(settlements) == len(scored):
             return scored
         keep = dict(scored)
         for area in [p for p in scored if self._kind[p] in ADMIN_KINDS]:
@@ -292,16 +436,18 @@ class Gazetteer:
         return keep
 
     def _candidate(self, pos: int, score: float) -> Candidate:
-        row = self._rows[pos]
-        return Candidate(
-            place_id=str(row["id"]),
-            name=str(row["name_en"]),
-            admin1=str(row["admin1"]),
-            kind=str(row["kind"]),
-            lon=float(row["lon"]),
-            lat=float(row["lat"]),
-            score=score,
-        )
+        base = self._cand_base.get(pos)
+        if base is None:
+            row = self._rows[pos]
+            base = self._cand_base[pos] = (
+                str(row["id"]),
+                str(row["name_en"]),
+                str(row["admin1"]),
+                str(row["kind"]),
+                float(row["lon"]),
+                float(row["lat"]),
+            )
+        return Candidate(*base, score)
 
     def suggest(self, name: str, limit: int = 5) -> list[str]:
         """Return up to *limit* "did you mean" labels for *name*, most similar first."""
@@ -327,17 +473,21 @@ class Gazetteer:
         Parameters
         ----------
         name : str
-            A place name in any usual spelling or in Arabic script; a context
-            may follow after a comma or in brackets: "al-Qusour, Baniyas".
+            A place name in any usual spelling or in Arabic script, or a
+            location as real files write it: "al-Qusour, Baniyas", "Obin (Al
+            Younisiya)", "city of Ariha, south of Idlib", "Damascus - Jobar",
+            "between Saraqib and Ariha".
         within : str or sequence of str, optional
-            A governorate, district, city or place id that holds the place.
+            A governorate, district, sub-district (tested by its polygon), or a
+            city or place id (tested by a distance sized by its kind).
         near : (lon, lat), optional
             A point; the candidate nearest to it is chosen.
 
         Returns
         -------
         Match
-            Never raises for bad names: an unresolved match says why.
+            Never raises for bad names: an unresolved match says why. Its
+            ``status`` says whether it may be placed (see :mod:`geo.match_policy`).
 
         Raises
         ------
@@ -353,90 +503,239 @@ class Gazetteer:
         'Baniyas'
         >>> gaz.resolve("Springfield").resolved
         False
+        >>> gaz.resolve("Damascus").place_id, gaz.resolve("Damascus countryside").place_id
+        ('damascus', 'gov_rif_dimashq')
         """
         raw = "" if name is None else str(name)
+        memo_key = (raw, (within,) if isinstance(within, str) else tuple(within or ()), near)
+        found = self._memo.get(memo_key)
+        if found is None:
+            found = self._resolve(raw, within, near)
+            if len(self._memo) > 100_000:
+                self._memo.clear()
+            self._memo[memo_key] = found
+        return found
+
+    def _resolve(self, raw: str, within: str | Sequence[str] | None, near: tuple[float, float] | None) -> Match:
         query = clean_text(raw)
-        short = query if len(query) <= 80 else query[:77] + "..."
         if not query:
             return Match(query=raw, reason="empty name")
         if len(query) > MAX_NAME_LENGTH:
             return Match(
-                query=short, reason=f"name is {len(query)} characters long; place names are at most {MAX_NAME_LENGTH}"
+                query=_short(query),
+                reason=f"name is {len(query)} characters long; place names are at most {MAX_NAME_LENGTH}",
             )
-        base, inline = split_context(query)
-        if inline and within is None:
-            # A name that itself holds a comma or brackets ("Deir Baalbeh (South)").
-            whole = next(iter(self._stages(query)), None)
-            if whole is not None and whole[0] in ("alias", "normalized"):
-                return self._decide(query, whole[0], whole[1], near)
+        tests: list[list[ContextTest]] = []
+        for ctx in [within] if isinstance(within, str) else list(within or []):
+            found = self._context_tests(ctx)
+            if found is None:
+                raise PlaceNotFoundError(f"context {clean_text(ctx)!r} is not in the gazetteer")
+            tests.append(found)
+        if _COMPOUND_RE.search(query):
+            # A name that itself holds a comma, brackets or a dash ("Deir Baalbeh (South)").
+            whole = self._match(query, query, tests, near, whole_only=True)
+            if whole is not None:
+                return whole
+        form = parse_location(query)
+        if form.between:
+            return self._between(query, form.between, tests, near)
+        if form.city_part:
+            return self._city_part(query, form.city_part, tests, near)
+        within_names = [clean_text(w) for w in ([within] if isinstance(within, str) else list(within or []))]
+        return self._parts(query, form.parts, tests, near, within_names)
+
+    def _parts(
+        self,
+        query: str,
+        parts: tuple[tuple[str, str], ...],
+        tests: list[list[ContextTest]],
+        near: Any,
+        within_names: list[str],
+    ) -> Match:
+        """Try the name parts in order within every known context part; keep the first that finds a place."""
+        if not parts:
+            return Match(query=query, reason=f"{_short(query)!r} holds no place name")
+        known = {i: self._context_tests(text) for i, (text, _) in enumerate(parts) if i > 0}
+        order = [0] + [i for i, t in known.items() if t is None and parts[i][1] == "name"]
+        first: Match | None = None
+        for i in order:
+            ctx = [t for j, t in known.items() if j != i and t is not None]
+            named = [parts[j][0] for j, t in known.items() if j != i and t is not None]
+            match = self._match(parts[i][0], query, tests + ctx, near, within_text=", ".join(named + within_names))
+            if match.status != "unresolved":
+                ignored = [parts[j][0] for j, t in known.items() if j != i and t is None]
+                notes = []
+                if i > 0:
+                    notes.append(f"found as {parts[i][0]!r} (the part {parts[0][0]!r} is not in the gazetteer)")
+                if ignored:
+                    notes.append(f"not a known place, ignored as context: {', '.join(map(repr, ignored))}")
+                return replace(match, reason=_join(match.reason, "; ".join(notes))) if notes else match
+            first = first or match
+        return first if first is not None else Match(query=query, reason="no place name")
+
+    def _between(self, query: str, pair: tuple[str, str], tests: list[list[ContextTest]], near: Any) -> Match:
+        """Resolve "between A and B": a review match with both places, the first found as the guess."""
+        found = [m for m in (self._match(p, p, tests, near) for p in pair) if m.place_id is not None]
+        if not found:
+            return Match(
+                query=query, reason=f"{_short(query)!r}: neither {pair[0]!r} nor {pair[1]!r} is in the gazetteer"
+            )
+        guess = found[0]
+        cands = tuple(self._candidate(self._pos[m.place_id], m.score) for m in found if m.place_id is not None)
+        return replace(
+            guess,
+            query=query,
+            status="review",
+            candidates=cands,
+            reason=f"{_short(query)!r} lies between two places ({', '.join(c.label() for c in cands)}): "
+            "not placed; choose one or place it by hand",
+        )
+
+    def _city_part(self, query: str, pair: tuple[str, str], tests: list[list[ContextTest]], near: Any) -> Match:
+        """ACLED's "City - Neighbourhood": the neighbourhood within the city, else the city at geo_precision 3."""
+        city, part = pair
+        ctx = self._context_tests(city, prefer_place=True)
+        if ctx is None:
+            return self._match(part, query, tests, near)
+        match = self._match(part, query, [*tests, ctx], near)
+        if match.status != "unresolved":
+            return match
+        town = self._match(city, city, tests, near)
+        if town.status != "resolved":
+            return match
+        return replace(
+            town,
+            query=query,
+            geo_precision=3,
+            reason=f"{part!r} is not in the gazetteer within {city}; placed at {town.name} (geo_precision 3)",
+        )
+
+    def _match(
+        self,
+        base: str,
+        query: str,
+        tests: list[list[ContextTest]],
+        near: Any,
+        whole_only: bool = False,
+        within_text: str = "",
+    ) -> Match:
+        """Resolve one name part within the context tests (all must pass)."""
         if not _LETTER_RE.search(base):
-            return Match(query=query, reason=f"{short!r} has no letters; a place name is expected")
-        explicit = [within] if isinstance(within, str) else list(within or [])
-        try:
-            ctx_sets = self._context_positions(inline) if inline else []
-        except PlaceNotFoundError as err:
-            return Match(query=query, reason=f"{err}; write the context as a governorate, district or city")
-        ctx_sets += self._context_positions(explicit) if explicit else []
-        contexts = [*inline, *explicit]
-        for method, scored in self._stages(base):
-            if ctx_sets:
-                scored = {
-                    p: s for p, s in scored.items() if all(any(self._is_within(p, c) for c in cs) for cs in ctx_sets)
-                }
+            return Match(query=query, reason=f"{_short(base)!r} has no letters; a place name is expected")
+        hint = admin_kind_hint(base)
+        for method, scored, via in self._stages(base):
+            if whole_only and method not in ("alias", "normalized"):
+                return None  # type: ignore[return-value]
+            if tests:
+                scored = {p: s for p, s in scored.items() if all(self._passes(p, t) for t in tests)}
                 if not scored:
                     continue
-            preferred = self._prefer_settlements(scored, admin_kind_hint(base))
-            return self._decide(query, method, preferred, near, listed=scored)
+            preferred = self._prefer_settlements(scored, hint)
+            return self._decide(query, base, method, preferred, near, listed=scored, via=via, in_context=bool(tests))
+        if whole_only:
+            return None  # type: ignore[return-value]
+        key = normalize_name(base)
+        if key.startswith("rif ") and len(key) > 4:
+            # "Idlib countryside": no place is named so; the governorate is meant.
+            gov = self._match(f"{key[4:]} governorate", query, tests, near)
+            if gov.status != "unresolved" and gov.kind == "governorate":
+                return replace(gov, reason=_join(gov.reason, f"{base!r} read as the governorate {gov.name}"))
+        directed = [p for d in _DIRECTIONS for p in self._norm.get(normalize_name(f"{d} {base}"), ())]
+        directed = [p for p in directed if all(self._passes(p, t) for t in tests)]
+        if directed:
+            # "Ghouta" is written for Eastern Ghouta; a person decides.
+            match = self._decide(query, base, "normalized", dict.fromkeys(directed, 0.8), near)
+            if match.place_id is not None:
+                return replace(match, status="review", reason=f"did you mean {match.name}?")
+            return match
         suggestions = tuple(self.suggest(base))
-        if ctx_sets:
-            reason = f"{short!r} is not in the gazetteer within {', '.join(contexts)}"
-        else:
-            reason = f"{short!r} is not in the gazetteer"
-        hint = f"; closest: {', '.join(suggestions)}" if suggestions else "; no similar name"
-        return Match(query=query, reason=reason + hint, suggestions=suggestions)
+        reason = f"{_short(base)!r} is not in the gazetteer"
+        if tests:
+            reason += f" within {within_text or 'the context given'}"
+        hint_text = f"; closest: {', '.join(suggestions)}" if suggestions else "; no similar name"
+        return Match(query=query, reason=reason + hint_text, suggestions=suggestions)
 
     def _decide(
         self,
         query: str,
+        base: str,
         method: str,
         scored: dict[int, float],
         near: tuple[float, float] | None,
         listed: dict[int, float] | None = None,
+        via: dict[int, str] | None = None,
+        in_context: bool = False,
     ) -> Match:
-        """Choose among *scored*; *listed* (a superset) is what the match lists as candidates."""
+        """Choose among *scored* and give the match its status; *listed* (a superset) is what it lists."""
         ranked = sorted(scored.items(), key=lambda kv: (-kv[1], self._ids[kv[0]]))
-        shown = sorted((listed or scored).items(), key=lambda kv: (-kv[1], self._ids[kv[0]]))
-        candidates = tuple(self._candidate(p, s) for p, s in shown)
         best = ranked[0][1]
         tie = 0.06 if method in ("alias", "normalized") else _TIE
         tied = [p for p, s in ranked if s >= best - tie]
+        others = sorted(
+            ((p, s) for p, s in (listed or scored).items() if p not in tied),
+            key=lambda kv: (-kv[1], self._ids[kv[0]]),
+        )
         reason = None
         if len(tied) > 1 and near is not None:
             dist = geodesic_km(near[0], near[1], self._lon[tied], self._lat[tied])
             order = np.argsort(dist)
             tied = [tied[int(order[0])]]
-            reason = f"chosen as nearest to ({near[0]}, {near[1]}): {float(dist[order[0]]):.1f} km"
+            reason = f"chosen as nearest to ({near[1]}, {near[0]}) LAT,LON: {float(dist[order[0]]):.1f} km"
         if len(tied) > 1:
-            labels = ", ".join(self._candidate(p, 0.0).label() for p in tied)
+            candidates = tuple(self._candidate(p, scored[p]) for p in tied)
+            labels = ", ".join(c.label() for c in candidates)
+            shown = min(len(others), _MAX_LISTED)
+            weaker = f"; {shown} weaker candidates also listed" if shown else ""
             return Match(
                 query=query,
                 score=best,
                 method=method,
                 ambiguous=True,
-                candidates=candidates,
-                reason=f"{query!r} matches {len(tied)} places: {labels}; add a context "
-                f'("{query}, <governorate or city>") or near=',
+                candidates=candidates + tuple(self._candidate(p, s) for p, s in others[:_MAX_LISTED]),
+                reason=f"{_short(query)!r} matches {len(tied)} places equally well: {labels}{weaker}; "
+                f'add a context ("{_short(query)}, <governorate or city>") or near=',
             )
-        row = self._rows[tied[0]]
-        if method == "normalized" and scored[tied[0]] >= SCORES["exact"]:
+        pos = tied[0]
+        score = float(scored[pos])
+        if method == "normalized" and score >= SCORES["exact"]:
             method = "exact"
+        rest = [(p, s) for p, s in ranked if p != pos] + [(p, s) for p, s in others if p not in scored]
+        candidates = (self._candidate(pos, score), *(self._candidate(p, s) for p, s in rest[:_MAX_LISTED]))
+        status, why = "resolved", None
+        if method in policy.APPROXIMATE_METHODS:
+            if score < policy.REVIEW_MIN[method]:
+                closest = tuple(c.label() for c in candidates[:5])
+                return Match(
+                    query=query,
+                    reason=f"{_short(base)!r} is not in the gazetteer; closest: {', '.join(closest)}",
+                    suggestions=closest,
+                )
+            close = [p for p, s in rest if s >= score - policy.CLOSE_RUNNER_UP and p in scored]
+            if policy.letters(base) <= policy.SHORT_NAME_LETTERS:
+                status, why = "review", f"a name of {policy.letters(base)} letters found by spelling similarity only"
+            elif score < (floor := (policy.RESOLVE_MIN_IN_CONTEXT if in_context else policy.RESOLVE_MIN)[method]):
+                status = "review"
+                why = (
+                    f"{method} matches are never placed on their own (calibrated)"
+                    if floor >= 1.0
+                    else f"{method} similarity {score:.2f} is below {floor:.2f}"
+                )
+            elif close and reason is None:
+                status, why = (
+                    "review",
+                    f"another place is spelled almost as close: {self._candidate(close[0], 0).label()}",
+                )
+        key = (via or {}).get(pos)
+        if status == "resolved" and key is not None and (pos, key) in self._foreign:
+            status, why = "review", f"found only through an alternate name ({key!r}) of {self._rows[pos]['name_en']}"
+        row = self._rows[pos]
         return Match(
             query=query,
             place_id=str(row["id"]),
             name=str(row["name_en"]),
             lon=float(row["lon"]),
             lat=float(row["lat"]),
-            score=float(scored[tied[0]]),
+            score=score,
             method=method,
             geo_precision=geo_precision_of(row["kind"], float(row["coord_precision_m"]), row["source"]),
             coord_precision_m=int(row["coord_precision_m"]),
@@ -444,7 +743,8 @@ class Gazetteer:
             admin1=str(row["admin1"]),
             kind=str(row["kind"]),
             candidates=candidates,
-            reason=reason,
+            reason=_join(reason, f"review: {why}" if why else None),
+            status=status,
         )
 
     def resolve_corridor(self, name: str) -> str:
@@ -464,49 +764,25 @@ class Gazetteer:
 
         return resolve_corridor(name)
 
-    def resolve_many(self, names: Iterable[object], contexts: Iterable[object] | None = None) -> pd.DataFrame:
+    def resolve_many(
+        self, names: Iterable[object], contexts: Iterable[object] | None = None, min_status: str = "resolved"
+    ) -> pd.DataFrame:
         """Resolve a column of names (and optional contexts); repeated pairs are resolved once.
+
+        Parameters
+        ----------
+        min_status : {"resolved", "review"}
+            What gets lat, lon, place_id and geo_precision: resolved matches
+            only (the default), or review best guesses too.
 
         Returns
         -------
         pandas.DataFrame
-            One row per input, in order, with columns lat, lon, place_id,
-            match_name, match_score, match_method, geo_precision, ambiguous,
-            candidates, reason.
+            One row per input, in order, with the columns of
+            :data:`geo.match_table.MATCH_COLUMNS` (``status`` among them;
+            ``candidates`` lists review and ambiguous candidates, best first).
         """
-        texts = ["" if n is None or (isinstance(n, float) and np.isnan(n)) else str(n) for n in names]
-        ctxs = (
-            [""] * len(texts)
-            if contexts is None
-            else ["" if c is None or (isinstance(c, float) and np.isnan(c)) else str(c) for c in contexts]
-        )
-        cache: dict[tuple[str, str], dict[str, object]] = {}
-        rows = []
-        for name, ctx in zip(texts, ctxs, strict=True):
-            if (name, ctx) not in cache:
-                try:
-                    match = self.resolve(name, within=ctx or None)
-                except PlaceNotFoundError as err:
-                    match = Match(query=name, reason=str(err))
-                cache[name, ctx] = {
-                    "lat": match.lat,
-                    "lon": match.lon,
-                    "place_id": match.place_id,
-                    "match_name": match.name,
-                    "match_score": match.score,
-                    "match_method": match.method,
-                    "geo_precision": match.geo_precision,
-                    "ambiguous": match.ambiguous,
-                    "candidates": "; ".join(f"{c.place_id}: {c.label()}" for c in match.candidates)
-                    if match.ambiguous
-                    else "",
-                    "reason": match.reason or "",
-                }
-            rows.append(cache[name, ctx])
-        out = pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
-        out["geo_precision"] = out["geo_precision"].astype("Int64")
-        out["ambiguous"] = out["ambiguous"].astype(bool)
-        return out
+        return match_table(lambda n, c: self.resolve(n, within=c), names, contexts, min_status)
 
 
 def load_gazetteer(

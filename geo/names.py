@@ -48,9 +48,9 @@ _SPACES_RE = re.compile(r"\s+")
 _ARTICLES = frozenset("al el il ul ad ed ash esh as es az ez at et ath adh an en ar er l".split())
 # Type words that reporters and conflict datasets put around a name.
 _TYPE_WORDS = frozenset(
-    """town village city suburb suburbs neighbourhood neighborhood neighbourhoods district
+    """town village city suburb neighbourhood neighborhood neighbourhoods district
     districts subdistrict sub-district camp area quarter governorate province muhafazah
-    mohafaza nahiya nahiyah mintaqa municipality hamlet farm farms countryside region
+    mohafaza nahiya nahiyah mintaqa municipality hamlet farm farms region
     hay hai hayy qaryat""".split()
 )
 # Type words that only count in front of a name ("Hai al-Qusour").
@@ -169,6 +169,20 @@ def _fold_arabic_word(word: str) -> str:
     return _DOUBLE_RE.sub(r"\1", word)
 
 
+# "Damascus countryside", "Damascus suburbs", "Rural Damascus", "Reef Damascus" all name
+# Rif Dimashq, not Damascus: these words are kept, as one leading "rif".
+_RIF_TRAILING = frozenset({"countryside", "suburbs"})
+_RIF_LEADING = frozenset({"rural", "reef", "rif", "rief"})
+
+
+def _rif_form(words: list[str]) -> list[str]:
+    if len(words) > 1 and words[-1] in _RIF_TRAILING:
+        return ["rif", *words[:-1]]
+    if len(words) > 1 and words[0] in _RIF_LEADING:
+        return ["rif", *words[1:]]
+    return words
+
+
 def _drop_type_words(words: list[str]) -> list[str]:
     kept = list(words)
     while len(kept) > 1 and (kept[0] in _LEADING_ONLY or kept[0] in _ARABIC_TYPE_WORDS):
@@ -203,13 +217,15 @@ def normalize_name(text: str) -> str:
     ('duma', 'mukhtariya')
     >>> normalize_name("حي الدعتور")
     'دعتور'
+    >>> normalize_name("Damascus countryside") == normalize_name("Rural Damascus") == "rif damascus"
+    True
     """
     value = clean_text(text).casefold()
     value = _MARKS_RE.sub("", value)
     value = _strip_marks(value)
     value = _SEPARATORS_RE.sub(" ", value)
     words = [w for w in value.split() if not w.isdigit()]
-    words = _drop_type_words(words)
+    words = _rif_form(_drop_type_words(words))
     words = [w for w in words if w not in ("the",)] or words
     if len(words) > 1:
         words = [w for w in words if w not in _ARTICLES] or words[-1:]

@@ -1,4 +1,10 @@
-"""``python -m geo geocode IN.csv --column COL --out OUT.csv``: geocode a table."""
+"""``python -m geo geocode IN.csv --column COL --out OUT.csv``: geocode a table.
+
+The added columns carry a prefix (``match_`` by default: ``match_lat``,
+``match_lon``, ``match_place_id``, ``match_name``, ``match_status``, ...), so a
+file with its own ``latitude``/``longitude``/``geo_precision`` (an ACLED
+export) geocodes as it is; no input column is ever overwritten.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,9 @@ import pandas as pd
 
 from geo.cli.common import add_gazetteer_options, gazetteer_from_args
 from geo.errors import DataSchemaError, InputFileError
+from geo.match_table import MIN_STATUSES, output_columns
 from geo.tables import neutralize_formulas, read_text_table, write_csv_atomic
+from geo.types import MATCH_STATUSES
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -20,6 +28,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--column", required=True, help="the column holding place names")
     parser.add_argument("--context-column", help="a column holding a governorate/city for each row")
     parser.add_argument("--out", type=Path, required=True, help="output CSV")
+    parser.add_argument(
+        "--prefix",
+        default="match_",
+        help="prefix of the added columns (default match_: match_lat, match_lon, match_status, ...)",
+    )
+    parser.add_argument(
+        "--min-status",
+        choices=MIN_STATUSES,
+        default="resolved",
+        help="which matches get coordinates: resolved only (default), or review best guesses too",
+    )
     add_gazetteer_options(parser)
     parser.set_defaults(run=run)
 
@@ -34,20 +53,20 @@ def run(args: argparse.Namespace) -> int:
             )
     gaz = gazetteer_from_args(args)
     contexts = table[args.context_column] if args.context_column else None
-    result = gaz.resolve_many(table[args.column], contexts)
-    clash = [c for c in result.columns if c in table.columns]
+    names = output_columns(args.prefix)
+    clash = [c for c in names.values() if c in table.columns]
     if clash:
-        raise DataSchemaError(f"{args.input}: columns {', '.join(clash)} would be overwritten; rename them")
+        raise DataSchemaError(f"{args.input}: columns {', '.join(clash)} would be overwritten; choose another --prefix")
+    result = gaz.resolve_many(table[args.column], contexts, min_status=args.min_status).rename(columns=names)
     # Matched names can come from a user's place file too: every text cell is neutralised.
     out = neutralize_formulas(pd.concat([table, result], axis=1))
     if args.out.resolve() == args.input.resolve():
         raise InputFileError(f"{args.out}: refusing to overwrite the input file")
     write_csv_atomic(out, args.out)
-    resolved = int(result["place_id"].notna().sum())
-    ambiguous = int(result["ambiguous"].sum())
+    counts = result[names["status"]].value_counts()
+    placed = int(result[names["lat"]].notna().sum())
+    per_status = ", ".join(f"{status}: {int(counts.get(status, 0))}" for status in MATCH_STATUSES)
     print(
-        f"rows: {len(out)}, resolved: {resolved}, ambiguous: {ambiguous}, "
-        f"unresolved: {len(out) - resolved - ambiguous}",
-        file=sys.stderr,
+        f"rows: {len(out)}, {per_status}; with coordinates: {placed} (--min-status {args.min_status})", file=sys.stderr
     )
     return 0

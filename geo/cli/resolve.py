@@ -25,13 +25,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Print the match; exit 0 when resolved, 1 when ambiguous or unresolved."""
+    """Print the match and its status; exit 0 when resolved, 1 otherwise (review, ambiguous, unresolved)."""
     gaz = gazetteer_from_args(args)
     match = gaz.resolve(args.name, within=args.within, near=args.near)
     if args.json:
         print(json.dumps(match.to_dict(), ensure_ascii=False, indent=2))
-    elif match.resolved:
-        print(f"{match.name} ({match.admin1}) [{match.place_id}]")
+    elif match.place_id is not None:
+        label = "resolved" if match.resolved else "review (best guess, not placed until accepted)"
+        print(f"{label}: {match.name} ({match.admin1}) [{match.place_id}]")
         print(
             f"  lat {match.lat:.6f}  lon {match.lon:.6f}  ±{match.coord_precision_m} m  "
             f"geo_precision {match.geo_precision}"
@@ -39,8 +40,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"  score {match.score:.2f} by {match.method}; source: {match.source}")
         if match.reason:
             print(f"  {match.reason}")
+        for cand in match.candidates[1:] if not match.resolved else ():
+            print(f"  or {cand.place_id}: {cand.label()}  lat {cand.lat:.5f} lon {cand.lon:.5f}")
     else:
-        print(("ambiguous: " if match.ambiguous else "unresolved: ") + str(match.reason))
+        print(f"{match.status}: {match.reason}")
         for cand in match.candidates if match.ambiguous else ():
             print(f"  {cand.place_id}: {cand.label()}  lat {cand.lat:.5f} lon {cand.lon:.5f}")
     return 0 if match.resolved else 1
