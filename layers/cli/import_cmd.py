@@ -1,7 +1,10 @@
 """``python -m layers import IN --out OUT.gpkg``: import a file into a GeoPackage.
 
-Prints a JSON summary (rows_in, imported, rejected, flagged, by_reason) and
-exits 0 whenever the file was read, even if every row was rejected.
+Prints a JSON summary (rows_in, imported, rejected, flagged, by_reason, by_flag,
+the column mapping used and the day/month order) and exits 0 whenever the file
+was read, even if every row was rejected. ``--columns date=incident_date,…``
+says which column is which; ``--dayfirst`` / ``--monthfirst`` give the order of
+numeric dates when no value settles it; ``--flags`` writes the flagged rows.
 """
 
 from __future__ import annotations
@@ -26,6 +29,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=FORMATS, default="auto", help="input format (default: detect)")
     parser.add_argument("--out", required=True, metavar="OUT.gpkg", help="GeoPackage to write (replaced)")
     parser.add_argument("--rejects", metavar="REJECTS.csv", help="write rejected rows here (UTF-8 CSV)")
+    parser.add_argument("--flags", metavar="FLAGS.csv", help="write imported rows with warnings here, with the reasons")
+    parser.add_argument(
+        "--columns",
+        metavar="FIELD=COLUMN,…",
+        help="which column is which, e.g. date=incident_date,place=location_name,lat=geo_latitude,lon=geo_longitude",
+    )
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True, help="03/04/2025 is 3 April")
+    order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False, help="03/04/2025 is 4 March")
     parser.add_argument("--title", default="", help="dataset title stored in the GeoPackage")
     add_gazetteer_options(parser)
     parser.set_defaults(run=run)
@@ -35,10 +47,12 @@ def run(args: argparse.Namespace) -> int:
     """Import, save, print the summary; return 0."""
     fmt = detect_format(args.input) if args.format == "auto" else args.format
     gazetteer = None if fmt in _NO_GEOCODING else gazetteer_from_args(args)
-    result = import_file(args.input, format=fmt, gazetteer=gazetteer)
+    result = import_file(args.input, format=fmt, gazetteer=gazetteer, columns=args.columns, dayfirst=args.dayfirst)
     save_gpkg(result.incidents, args.out, title=args.title or Path(args.input).stem)
     if args.rejects:
         write_csv_atomic(neutralize_formulas(result.rejects), args.rejects)
+    if args.flags:
+        write_csv_atomic(neutralize_formulas(result.flagged), args.flags)
     summary = result.summary()
     summary["out"] = str(args.out)
     print(json.dumps(summary, ensure_ascii=False, indent=2))
