@@ -187,6 +187,20 @@ def parse_partial_dates(
     >>> parse_partial_dates(pd.Series(["2025-02-30"]))["error"].iloc[0]
     "impossible date: '2025-02-30'"
     """
+    key = _text(start) + "\x1f" + (_text(end) if end is not None else "") + "\x1f"
+    key = key + (_text(precision) if precision is not None else "")
+    codes, uniques = pd.factorize(key, sort=False)
+    if len(uniques) < 0.5 * len(key):  # each distinct (start, end, precision) once
+        first = pd.Series(np.arange(len(key))).groupby(codes).first().to_numpy()
+        pick = start.iloc[first].reset_index(drop=True)
+        part = parse_partial_dates(
+            pick,
+            end.iloc[first].reset_index(drop=True) if end is not None else None,
+            precision.iloc[first].reset_index(drop=True) if precision is not None else None,
+            dayfirst=dayfirst,
+        )
+        out = part.iloc[codes].set_axis(start.index)
+        return out
     s0, written, p_err = _parse_unique(_text(start), dayfirst)
     index = start.index
     if precision is not None:

@@ -86,6 +86,8 @@ DTYPES: dict[str, str] = {
 }
 COLUMNS = tuple(DTYPES)
 _JSON_COLUMNS = ("sources", "figures")
+
+
 def empty_incidents() -> gpd.GeoDataFrame:
     """Return an incident table with no rows and every column typed.
 
@@ -137,7 +139,8 @@ def _as_dtype(values: pd.Series, dtype: str) -> pd.Series:
         return values.astype(bool) if pd.api.types.is_bool_dtype(values) else values.map(_as_bool).astype(bool)
     if dtype.startswith("datetime"):
         return pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601").astype(dtype)
-    return values.map(lambda v: list(v) if isinstance(v, (list, tuple)) else []).astype(object)
+    lists = [v if isinstance(v, list) else list(v) if isinstance(v, tuple) else [] for v in values.tolist()]
+    return pd.Series(lists, index=values.index, dtype=object)
 
 
 def _as_bool(value: object) -> bool:

@@ -195,7 +195,8 @@ def check_toll_order(df: pd.DataFrame, file: str, *, severity: str = "flag") -> 
         bad = (a > b).fillna(False)
         if name_a == "deaths_low" and name_b == "deaths_high":
             bad = bad & best.isna()
-        text = _fmt(a, ".0f") + " > " + _fmt(b, ".0f")
+        text = pd.Series("", index=df.index, dtype=object)
+        text[bad] = _fmt(a[bad], ".0f") + " > " + _fmt(b[bad], ".0f")
         parts.append(
             _issues(bad, df, name_b, text, f"{kind}: {name_a} > {name_b} (" + text + ")" + tail, severity, file)
         )
@@ -271,7 +272,10 @@ def parse_coordinates(raw: pd.DataFrame, file: str) -> tuple[pd.Series, pd.Serie
     inside = both & is_in_syria(lon, lat)
     swapped = both & ~inside & is_in_syria(lat, lon)
     outside = both & ~inside & ~swapped
-    lat_s, lon_s = _fmt(lat, ".5f"), _fmt(lon, ".5f")
+    odd = swapped | outside  # only those rows' coordinates are written into a reason
+    lat_s = pd.Series("", index=raw.index, dtype=object)
+    lon_s = pd.Series("", index=raw.index, dtype=object)
+    lat_s[odd], lon_s[odd] = _fmt(lat[odd], ".5f"), _fmt(lon[odd], ".5f")
     pair = lat_s + "," + lon_s
     parts.append(
         _issues(

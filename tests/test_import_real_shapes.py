@@ -201,3 +201,26 @@ def test_cli_prints_mapping_and_writes_flags(tmp_path: Path) -> None:
     summary = json.loads(run.stdout)
     assert summary["date_order"] == "month/day (given)"
     assert summary["columns"]["deaths_best"] == "killed"
+
+
+def test_acled_actors_are_perpetrator_and_victim_only_where_acled_codes_a_direction() -> None:
+    gdf = import_file(FIXTURES / "acled.csv").incidents.set_index("id")
+    attack = gdf.loc["acled-syr1001"]  # Violence against civilians
+    assert attack["perpetrator_reported"] == "Unidentified Armed Group (Syria) (as coded by ACLED)"
+    assert attack["victim_group_reported"].startswith("Civilians (Syria)")
+    strike = gdf.loc["acled-syr1002"]  # Explosions/Remote violence, no civilian targeting
+    assert strike["perpetrator_reported"] == "" and strike["victim_group_reported"] == ""
+    assert strike["actor1"] == "Military Forces of Syria (2024-) (as coded by ACLED)"
+    battle = gdf.loc["acled-syr1003"]  # Battles: actor2 "B" is the other side, not a victim
+    assert battle["victim_group_reported"] == ""
+    assert battle["actor2"] == "B (as coded by ACLED)"
+
+
+def test_ucdp_sides_are_perpetrator_and_victim_only_for_one_sided_violence() -> None:
+    gdf = import_file(FIXTURES / "ucdp.csv").incidents.set_index("id")
+    one_sided = gdf.loc["ucdp-150001"]  # type_of_violence 3
+    assert one_sided["perpetrator_reported"] == "Government of Syria (as coded by UCDP GED)"
+    assert one_sided["victim_group_reported"] == "Civilians (as coded by UCDP GED)"
+    fight = gdf.loc["ucdp-150002"]  # state-based: FSA is a party, not a victim
+    assert fight["victim_group_reported"] == ""
+    assert fight["actor2"] == "FSA (as coded by UCDP GED)"

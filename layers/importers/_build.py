@@ -118,15 +118,22 @@ def _col(raw: pd.DataFrame, name: str) -> pd.Series:
 def row_digests(df: pd.DataFrame) -> pd.Series:
     """Return a SHA-1 (hex) of every field of each row (columns not starting with ``_``, in order).
 
+    A ``_hash`` column already in *df* (digests computed while reading) is returned as is.
+
     Two rows get the same digest only when they are identical in every field.
     """
+    if "_hash" in df.columns:  # computed while reading (see tabular._frame)
+        return df["_hash"].astype(object)
     columns = [c for c in df.columns if not str(c).startswith("_")]
     if not len(df):
         return pd.Series([], index=df.index, dtype=object)
-    key = pd.Series("", index=df.index, dtype=object)
-    for column in columns:
-        key = key + str(column) + "\x1f" + _text(df[column]).astype(object) + "\x1e"
-    return key.map(lambda k: hashlib.sha1(k.encode("utf-8"), usedforsecurity=False).hexdigest())
+    head = "\x1e".join(map(str, columns)) + "\x1d"
+    values = df[columns].astype(object).where(df[columns].notna(), "").to_numpy().tolist()
+    digests = [
+        hashlib.sha1((head + "\x1e".join(map(str, row))).encode("utf-8"), usedforsecurity=False).hexdigest()
+        for row in values
+    ]
+    return pd.Series(digests, index=df.index, dtype=object)
 
 
 def _issue_frame(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 from pathlib import Path
@@ -81,9 +82,8 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[list[str]], pd.Data
     header = [h.strip().lstrip("\ufeff") for h in records[0]]
     rows, bad = [], []
     for number, record in enumerate(records[1:], 1):
-        if not any(cell.strip() for cell in record):
-            if len(record) <= 1:
-                continue
+        if len(record) <= 1 and not (record and record[0].strip()):
+            continue
         if len(record) != len(header):
             bad.append(
                 (
@@ -98,6 +98,10 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[list[str]], pd.Data
     return header, rows, rejects
 
 
+def _digest(row: list[str]) -> str:
+    return hashlib.sha1("\x1e".join(row[1:]).encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
 def _frame(header: list[str], rows: list[list[str]], path: Path) -> pd.DataFrame:
     names = [normalise_header(h) for h in header]
     seen: set[str] = set()
@@ -108,6 +112,7 @@ def _frame(header: list[str], rows: list[list[str]], path: Path) -> pd.DataFrame
     columns = ["_row", *[n or f"_blank{i}" for i, n in enumerate(names)]]
     df = pd.DataFrame(rows, columns=columns, dtype=object)
     df["_row"] = df["_row"].astype(int)
+    df["_hash"] = [_digest(r) for r in rows]  # every field of the row, as read
     pairs = enumerate(zip(names, header, strict=True))
     df.attrs["headers"] = {n or f"_blank{i}": h.strip().lstrip("\ufeff") for i, (n, h) in pairs}
     return df
@@ -126,7 +131,7 @@ def stage_table(
     UnmappedColumnsError
         There is no date column, or neither a place column nor lat and lon.
     """
-    original = dict(df.attrs.get("headers") or {c: c for c in df.columns if c != "_row"})
+    original = dict(df.attrs.get("headers") or {c: c for c in df.columns if not c.startswith("_")})
     back = {v: k for k, v in original.items()}
     mapping = guess_mapping(list(original.values()), parse_columns(columns))
     if not mapping.complete():
@@ -138,7 +143,7 @@ def stage_table(
             list(original.values()),
             mapping,
         )
-    out = pd.DataFrame({"_row": df["_row"], "_hash": row_digests(df)})
+    out = pd.DataFrame({"_row": df["_row"], "_hash": row_digests(df)})  # the digest of _frame when there is one
     for name, header in mapping.fields.items():
         out[name] = df[back[header]]
     if "place_reported_ar" in out.columns:
