@@ -363,6 +363,8 @@ def details_panel(shown: pd.DataFrame, per_page: int = 10) -> None:
     page = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
     for record in app_state.detail_records(shown, limit=per_page, offset=(int(page) - 1) * per_page):
         st.markdown(f"**{md(record['title'])}** — {md(record['when'])} — {md(record['where'])}")
+        if record.get("flags"):
+            st.caption(f"Flags (data as published): {md(record['flags'])}")
         st.dataframe(record["figures"], hide_index=True)
         st.dataframe(record["sources"], hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
 

@@ -224,3 +224,15 @@ def test_ucdp_sides_are_perpetrator_and_victim_only_for_one_sided_violence() -> 
     fight = gdf.loc["ucdp-150002"]  # state-based: FSA is a party, not a victim
     assert fight["victim_group_reported"] == ""
     assert fight["actor2"] == "FSA (as coded by UCDP GED)"
+
+
+def test_flags_reach_the_map_popup_and_the_details() -> None:
+    from layers.app_state import detail_records
+    from layers.render.payload import to_payload
+
+    gdf = import_file(FIXTURES / "ucdp_published.csv").incidents
+    payload = to_payload(gdf)
+    flags = [payload["S"][k] for k in payload["info"]["flags"]]
+    assert flags.count("toll order as published") == 2
+    records = {r["id"]: r for r in detail_records(gdf)}
+    assert records["ucdp-160001"]["flags"] == "toll order as published"
