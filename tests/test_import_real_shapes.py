@@ -209,7 +209,8 @@ def test_acled_actors_are_perpetrator_and_victim_only_where_acled_codes_a_direct
     assert attack["perpetrator_reported"] == "Unidentified Armed Group (Syria) (as coded by ACLED)"
     assert attack["victim_group_reported"].startswith("Civilians (Syria)")
     strike = gdf.loc["acled-syr1002"]  # Explosions/Remote violence, no civilian targeting
-    assert strike["perpetrator_reported"] == "" and strike["victim_group_reported"] == ""
+    assert strike["perpetrator_reported"] == ""
+    assert strike["victim_group_reported"] == ""
     assert strike["actor1"] == "Military Forces of Syria (2024-) (as coded by ACLED)"
     battle = gdf.loc["acled-syr1003"]  # Battles: actor2 "B" is the other side, not a victim
     assert battle["victim_group_reported"] == ""
