@@ -43,6 +43,7 @@ from layers.importers.ucdp import import_ucdp
 
 __all__ = [
     "FORMATS",
+    "MAPPED",
     "AmbiguousDateOrderError",
     "ImportResult",
     "UnmappedColumnsError",

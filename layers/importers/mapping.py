@@ -34,6 +34,7 @@ __all__ = [
     "normalise_header",
     "parse_columns",
     "remember_mapping",
+    "remembered_dayfirst",
     "remembered_mapping",
 ]
 
@@ -314,20 +315,36 @@ def _store(directory: Path) -> Path:
     return Path(directory) / "mappings.json"
 
 
-def remembered_mapping(headers: Iterable[str], directory: Path) -> dict[str, str] | None:
-    """Return the mapping saved for files with these headers (field → column), or None."""
+def _entry(headers: Iterable[str], directory: Path) -> dict[str, object] | None:
     try:
         data = json.loads(_store(directory).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     entry = data.get(header_key(headers)) if isinstance(data, dict) else None
-    if not isinstance(entry, dict):
+    return entry if isinstance(entry, dict) and isinstance(entry.get("columns"), dict) else None
+
+
+def remembered_mapping(headers: Iterable[str], directory: Path) -> dict[str, str] | None:
+    """Return the mapping saved for files with these headers (field → column), or None."""
+    entry = _entry(headers, directory)
+    if entry is None:
         return None
-    return {str(k): str(v) for k, v in entry.items() if str(k) in FIELDS}
+    columns = entry["columns"]
+    return {str(k): str(v) for k, v in columns.items() if str(k) in FIELDS}  # type: ignore[union-attr]
 
 
-def remember_mapping(headers: Iterable[str], mapping: Mapping[str, str], directory: Path) -> None:
-    """Save *mapping* for files with these headers (replacing an earlier one)."""
+def remembered_dayfirst(headers: Iterable[str], directory: Path) -> bool | None:
+    """Return the day/month order saved with the mapping (None: decided from the values)."""
+    entry = _entry(headers, directory)
+    value = entry.get("dayfirst") if entry else None
+    return value if isinstance(value, bool) else None
+
+
+def remember_mapping(
+    headers: Iterable[str], mapping: Mapping[str, str], directory: Path, *, dayfirst: bool | None = None
+) -> None:
+    """Save *mapping* (and the day/month order) for files with these headers, replacing an earlier one."""
+    headers = list(headers)
     path = _store(directory)
     try:
         data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
@@ -335,7 +352,8 @@ def remember_mapping(headers: Iterable[str], mapping: Mapping[str, str], directo
         data = {}
     if not isinstance(data, dict):
         data = {}
-    data[header_key(headers)] = {k: v for k, v in mapping.items() if k in FIELDS and v}
+    columns = {k: v for k, v in mapping.items() if k in FIELDS and v}
+    data[header_key(headers)] = {"headers": headers, "columns": columns, "dayfirst": dayfirst}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -17,7 +17,7 @@ from geo.gazetteer import Gazetteer
 from layers.importers._build import ImportResult, build_result, reject_rows
 from layers.importers.tabular import _frame, stage_table
 
-__all__ = ["MAX_BYTES", "import_json_records", "read_json"]
+__all__ = ["MAX_BYTES", "import_json_records", "json_rows", "read_json"]
 
 MAX_BYTES = 200 * 1024 * 1024
 
@@ -54,6 +54,28 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def json_rows(path: Path, data: Any = None) -> tuple[list[str], list[list[str]], Any, int]:
+    """Read a JSON array of records into header, rows (number prepended), rejects and the item count."""
+    data = read_json(path) if data is None else data
+    if not isinstance(data, list):
+        raise DataSchemaError(f"{path}: not a JSON array of records (the top level is a {type(data).__name__})")
+    header: dict[str, None] = {}
+    for item in data:
+        if isinstance(item, dict):
+            header.update(dict.fromkeys(str(k) for k in item))
+    names = list(header)
+    rows, bad = [], []
+    for number, item in enumerate(data, 1):
+        if not isinstance(item, dict):
+            kind = "number" if isinstance(item, (int, float)) else type(item).__name__
+            bad.append((number, f"not a record: item {number} is a {kind}, not an object with fields"))
+            continue
+        values = {str(k): v for k, v in item.items()}
+        rows.append([str(number), *(_cell(values.get(n)) for n in names)])
+    rejects = reject_rows(str(path), [b[0] for b in bad], "", "", [b[1] for b in bad])
+    return names, rows, rejects, len(data)
+
+
 def import_json_records(
     path: str | Path,
     gazetteer: Gazetteer | None = None,
@@ -79,29 +101,13 @@ def import_json_records(
     (2, 1, ['not a record: item 2 is a number, not an object with fields'])
     """
     path = Path(path)
-    data = read_json(path) if data is None else data
-    if not isinstance(data, list):
-        raise DataSchemaError(f"{path}: not a JSON array of records (the top level is a {type(data).__name__})")
-    header: dict[str, None] = {}
-    for item in data:
-        if isinstance(item, dict):
-            header.update(dict.fromkeys(str(k) for k in item))
-    names = list(header)
-    rows, bad = [], []
-    for number, item in enumerate(data, 1):
-        if not isinstance(item, dict):
-            kind = "number" if isinstance(item, (int, float)) else type(item).__name__
-            bad.append((number, f"not a record: item {number} is a {kind}, not an object with fields"))
-            continue
-        values = {str(k): v for k, v in item.items()}
-        rows.append([str(number), *(_cell(values.get(n)) for n in names)])
-    rejects = reject_rows(str(path), [b[0] for b in bad], "", "", [b[1] for b in bad])
+    names, rows, rejects, count = json_rows(path, data)
     raw, mapping = stage_table(_frame(names, rows, path), path, columns)
     return build_result(
         raw,
         file=str(path),
         fmt="json",
-        rows_in=len(data),
+        rows_in=count,
         gazetteer=gazetteer,
         pre_rejects=rejects,
         dayfirst=dayfirst,

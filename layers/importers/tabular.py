@@ -285,19 +285,8 @@ def import_excel(
     InputFileError, DataSchemaError
         The workbook cannot be opened, or lacks the required columns.
     """
-    from openpyxl import load_workbook
-
     path = Path(path)
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises many kinds for a broken zip/XML
-        raise InputFileError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err})") from err
-    try:
-        sheet = book.worksheets[0]
-        records = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-    header, rows, rejects = sheet_rows(records, path)
+    header, rows, rejects = excel_rows(path)
     raw, mapping = stage_table(_frame(header, rows, path), path, columns)
     return build_result(
         raw,
@@ -309,6 +298,22 @@ def import_excel(
         dayfirst=dayfirst,
         mapping=mapping,
     )
+
+
+def excel_rows(path: Path) -> tuple[list[str], list[list[str]], pd.DataFrame]:
+    """Read the first sheet of a workbook into header, rows and rejects (see :func:`sheet_rows`)."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds for a broken zip/XML
+        raise InputFileError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err})") from err
+    try:
+        sheet = book.worksheets[0]
+        records = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return sheet_rows(records, path)
 
 
 def sheet_rows(records: list[list[str]], path: Path) -> tuple[list[str], list[list[str]], pd.DataFrame]:
