@@ -226,7 +226,7 @@ def build_result(
             frame[column] = ""
     for column in ("sources", "figures"):
         if column not in frame.columns:
-            frame[column] = [[] for _ in range(len(frame))]
+            frame[column] = pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype=object)
     if "_hash" not in frame.columns:
         frame["_hash"] = row_digests(frame)
     frame["id"] = _col(frame, "id")
@@ -370,9 +370,14 @@ def _flag_text(flagged: pd.DataFrame, rows: pd.Series) -> pd.Series:
     """Return each row's flag kinds joined with "; " (what the map and the details show)."""
     if not len(flagged):
         return pd.Series("", index=rows.index)
-    kinds = flagged.assign(kind=flagged["reason"].astype(str).str.split(":").str[0]).drop_duplicates(["row", "kind"])
-    joined = kinds.groupby("row", sort=False)["kind"].agg("; ".join)
-    return rows.map(joined).fillna("").astype(str)
+    kinds: dict[object, list[str]] = {}
+    for row, reason in zip(flagged["row"].tolist(), flagged["reason"].astype(str).tolist(), strict=True):
+        kind = reason.split(":", 1)[0]
+        seen = kinds.setdefault(row, [])
+        if kind not in seen:
+            seen.append(kind)
+    joined = {row: "; ".join(k) for row, k in kinds.items()}
+    return pd.Series([joined.get(r, "") for r in rows.tolist()], index=rows.index, dtype=object)
 
 
 def _one_per_row(rejected: pd.DataFrame) -> pd.DataFrame:

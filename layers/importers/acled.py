@@ -172,7 +172,9 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
             "actor1": coded1,
             "actor2": coded2,
             "summary": notes,
-            "sources": _sources_column(col("source"), notes, col("event_date"), ids),
+            "sources": pd.Series(
+                _sources_column(col("source"), notes, col("event_date"), ids), index=df.index, dtype=object
+            ),
         }
     )
     bad_tp = (tp != "") & ~tp.isin(TIME_PRECISION)

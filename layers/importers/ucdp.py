@@ -128,17 +128,21 @@ def import_ucdp(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportR
             "actor1": coded_a,
             "actor2": coded_b,
             "summary": col("where_description"),
-            "sources": [
-                _sources(*v)
-                for v in zip(
-                    col("source_article"),
-                    col("source_office"),
-                    col("source_date"),
-                    col("source_headline"),
-                    ids,
-                    strict=True,
-                )
-            ],
+            "sources": pd.Series(
+                [
+                    _sources(*v)
+                    for v in zip(
+                        col("source_article"),
+                        col("source_office"),
+                        col("source_date"),
+                        col("source_headline"),
+                        ids,
+                        strict=True,
+                    )
+                ],
+                index=df.index,
+                dtype=object,
+            ),
             "_offmap": offmap,
             "_flag": offmap.map(
                 {True: "off the map: where_prec 6/7 (country or sea); imported without a point", False: ""}
