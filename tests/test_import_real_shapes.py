@@ -237,3 +237,29 @@ def test_flags_reach_the_map_popup_and_the_details() -> None:
     assert flags.count("toll order as published") == 2
     records = {r["id"]: r for r in detail_records(gdf)}
     assert records["ucdp-160001"]["flags"] == "toll order as published"
+
+
+def test_deeply_nested_sources_in_geojson_are_one_reject(tmp_path: Path) -> None:
+    nested: object = "deep"
+    for _ in range(60):
+        nested = [nested]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [36.3, 33.5]},
+            "properties": {"date": "2025-03-07", "sources": [{"publisher": "x", "quote": nested}] if i else []},
+        }
+        for i in range(2)
+    ]
+    path = tmp_path / "deep.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    result = import_file(path)
+    assert (result.imported, result.rejected) == (1, 1)
+    assert result.rejects["reason"].iloc[0].startswith("nested too deeply")
+
+
+def test_acled_and_ucdp_summaries_print_their_mapping() -> None:
+    acled = import_file(FIXTURES / "acled.csv").summary()
+    assert acled["columns"]["date_start"] == "event_date"
+    assert acled["columns"]["actor2"] == "actor2"
+    assert import_file(FIXTURES / "ucdp.csv").summary()["columns"]["deaths_best"] == "best"

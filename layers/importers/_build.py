@@ -188,6 +188,7 @@ def build_result(
     id_prefix: str | None = None,
     mapping: dict[str, str] | None = None,
     date_order: str | None = None,
+    prefix_file_ids: bool = False,
 ) -> ImportResult:
     """Parse, geocode and check a staging table; split it into incidents and rejects.
 
@@ -212,8 +213,10 @@ def build_result(
     id_prefix : str, optional
         Prefix of generated ids and of ids from a file's own id column (default: the format).
     mapping : dict, optional
-        Field → file column used to stage *raw* (reported in the summary). An id column other
-        than the model's own ``id`` gets the prefix.
+        Field → file column used to stage *raw* (reported in the summary).
+    prefix_file_ids : bool
+        Prefix ids from the file's own id column with the format, unless that column is the
+        model's own ``id`` (plain tables; ACLED and UCDP build their ids themselves).
     date_order : str, optional
         Text for the summary when the importer knows the order (e.g. ACLED's month names).
     """
@@ -230,7 +233,7 @@ def build_result(
     if "_hash" not in frame.columns:
         frame["_hash"] = row_digests(frame)
     frame["id"] = _col(frame, "id")
-    if mapping.get("id") and normalise_header(mapping["id"]) != "id":
+    if prefix_file_ids and mapping.get("id") and normalise_header(mapping["id"]) != "id":
         frame["id"] = (prefix + "-" + frame["id"]).where(frame["id"] != "", "")
     no_id = frame["id"] == ""
     if bool(no_id.any()):

@@ -83,6 +83,23 @@ ACLED_COLUMNS = (
 )
 REQUIRED = ("event_id_cnty", "event_date", "latitude", "longitude", "fatalities")
 TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
+#: The fixed mapping (field → ACLED column), printed in the summary.
+MAPPING = {
+    "id": "event_id_cnty",
+    "date_start": "event_date",
+    "date_precision": "time_precision",
+    "event_type": "sub_event_type",
+    "place_reported": "location",
+    "admin1": "admin1",
+    "lat": "latitude",
+    "lon": "longitude",
+    "geo_precision": "geo_precision",
+    "deaths_best": "fatalities",
+    "actor1": "actor1",
+    "actor2": "actor2",
+    "summary": "notes",
+    "source": "source",
+}
 SUB_EVENT_TYPES = {
     "abduction/forced disappearance": "abduction/disappearance",
     "air/drone strike": "shelling/airstrike",
@@ -188,6 +205,7 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
         pre_rejects=rejects,
         dayfirst=True,
         date_order="day/month (ACLED writes dates as 02 June 2023 or ISO)",
+        mapping=MAPPING,
     )
 
 

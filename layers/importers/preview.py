@@ -59,7 +59,14 @@ def preview_import(
     try:
         raw, mapping = stage_table(_frame(header, first, path), path, columns)
         result = build_result(
-            raw, file=path.name, fmt=fmt, rows_in=len(first), gazetteer=gazetteer, dayfirst=dayfirst, mapping=mapping
+            raw,
+            file=path.name,
+            fmt=fmt,
+            rows_in=len(first),
+            gazetteer=gazetteer,
+            dayfirst=dayfirst,
+            mapping=mapping,
+            prefix_file_ids=True,
         )
     except IncidentMapError as err:
         return pd.DataFrame(), str(err).replace(str(path), path.name)

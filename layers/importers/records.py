@@ -112,4 +112,5 @@ def import_json_records(
         pre_rejects=rejects,
         dayfirst=dayfirst,
         mapping=mapping,
+        prefix_file_ids=True,
     )

@@ -184,6 +184,19 @@ def _json_cell(value: object) -> tuple[list[object], str]:
     return _json_list(text), ""
 
 
+def json_depth(value: object, limit: int = MAX_JSON_DEPTH) -> int:
+    """Return how deeply lists and dicts nest in *value* (counting stops past *limit*), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 def _json_list(value: object) -> list[object]:
     try:
         data = json.loads(str(value)) if value not in (None, "") else []
@@ -256,6 +269,7 @@ def import_csv(
         pre_rejects=rejects,
         dayfirst=dayfirst,
         mapping=mapping,
+        prefix_file_ids=True,
     )
 
 
@@ -297,6 +311,7 @@ def import_excel(
         pre_rejects=rejects,
         dayfirst=dayfirst,
         mapping=mapping,
+        prefix_file_ids=True,
     )
 
 

@@ -65,6 +65,27 @@ DATE_PREC = {"1": "day", "2": "week", "3": "month", "4": "year", "5": "year"}
 WHERE_PREC = {"1": 1, "2": 2, "3": 3, "4": 3, "5": 3}
 OFF_MAP = ("6", "7")
 VIOLENCE = {"1": "clash", "2": "clash", "3": "other"}
+#: The fixed mapping (field → GED column), printed in the summary.
+MAPPING = {
+    "id": "id",
+    "title": "dyad_name",
+    "event_type": "type_of_violence",
+    "date_start": "date_start",
+    "date_end": "date_end",
+    "date_precision": "date_prec",
+    "place_reported": "where_coordinates",
+    "admin1": "adm_1",
+    "lat": "latitude",
+    "lon": "longitude",
+    "geo_precision": "where_prec",
+    "deaths_low": "low",
+    "deaths_best": "best",
+    "deaths_high": "high",
+    "actor1": "side_a",
+    "actor2": "side_b",
+    "summary": "where_description",
+    "source": "source_office",
+}
 
 
 def import_ucdp(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportResult:
@@ -152,7 +173,9 @@ def import_ucdp(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportR
     bad = (date_prec != "") & ~date_prec.isin(DATE_PREC)
     raw.loc[bad, "date_precision"] = "date_prec " + date_prec[bad]
     raw["_hash"] = row_digests(df)
-    return build_result(raw, file=str(path), fmt="ucdp", rows_in=len(rows) + len(rejects), pre_rejects=rejects)
+    return build_result(
+        raw, file=str(path), fmt="ucdp", rows_in=len(rows) + len(rejects), pre_rejects=rejects, mapping=MAPPING
+    )
 
 
 def _admin1(text: str) -> str:
