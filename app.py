@@ -90,17 +90,23 @@ def _store_upload(name: str, key: tuple, result: object) -> None:
     st.session_state["new_upload"] = name
 
 
-def _import_upload(path: Path, gaz: Gazetteer, key: tuple, name: str) -> None:
-    """Import with a remembered mapping when the headers are known; open the mapping form when needed."""
-    fmt = detect_format(path)
+def _import_upload(path: Path, gaz: Gazetteer, key: tuple, name: str) -> bool:
+    """Import with a remembered mapping when the headers are known; open the mapping form when needed.
+
+    Returns False (after showing why) when the file cannot be imported and no form can help.
+    """
     columns = dayfirst = None
-    if fmt in MAPPED:
-        headers, _ = table_headers(path, fmt)
-        columns = remembered_mapping(headers, app_state.user_data_dir())
-        dayfirst = remembered_dayfirst(headers, app_state.user_data_dir()) if columns else None
     try:
+        fmt = detect_format(path)
+        if fmt in MAPPED:
+            headers, _ = table_headers(path, fmt)
+            columns = remembered_mapping(headers, app_state.user_data_dir())
+            dayfirst = remembered_dayfirst(headers, app_state.user_data_dir()) if columns else None
         result = import_file(path, gazetteer=gaz, columns=columns, dayfirst=dayfirst)
     except (UnmappedColumnsError, AmbiguousDateOrderError) as err:
+        if fmt not in MAPPED:
+            st.error(md(str(err).replace(str(path), name)))
+            return False
         st.session_state["pending_upload"] = {
             "key": key,
             "name": name,
@@ -112,9 +118,13 @@ def _import_upload(path: Path, gaz: Gazetteer, key: tuple, name: str) -> None:
                 else str(err).replace(str(path), name).replace("with --dayfirst or --monthfirst", "below")
             ),
         }
-        return
+        return True
+    except IncidentMapError as err:
+        st.error(md(str(err).replace(str(path), name)))
+        return False
     st.session_state.setdefault("remembered", {})[key] = bool(columns)
     _store_upload(name, key, result)
+    return True
 
 
 def mapping_form(gaz: Gazetteer, pending: dict) -> None:
@@ -174,7 +184,8 @@ def upload_panel(gaz: Gazetteer) -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / app_state.safe_filename(upload.name)
                 path.write_bytes(upload.getvalue())
-                _import_upload(path, gaz, key, upload.name)
+                if not _import_upload(path, gaz, key, upload.name):
+                    return
         pending = st.session_state.get("pending_upload")
         if pending and pending["key"] == key:
             mapping_form(gaz, pending)

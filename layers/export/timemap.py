@@ -111,7 +111,9 @@ def _source_id(src: dict[str, Any]) -> str:
 
 
 def _events(gdf: pd.DataFrame) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]], list[dict[str, Any]]]:
-    events, sources, associations = [], {}, {}
+    events: list[dict[str, Any]] = []
+    sources: dict[str, dict[str, Any]] = {}
+    associations: dict[str, dict[str, Any]] = {}
     for rec in gdf.to_dict("records"):
         start = rec.get("date_start")
         located = rec.get("geometry") is not None and not rec.get("aggregate")

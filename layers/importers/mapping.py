@@ -274,7 +274,7 @@ def guess_mapping(headers: Iterable[str], given: Mapping[str, str] | None = None
     [('date_start', 'incident_date'), ('id', 'unique_event_ID'), ('lat', 'geo_latitude')]
     """
     headers = [h for h in headers if h is not None]
-    by_norm = {}
+    by_norm: dict[str, str] = {}
     for h in headers:
         by_norm.setdefault(normalise_header(h), h)
     fields: dict[str, str] = {}
@@ -330,7 +330,8 @@ def remembered_mapping(headers: Iterable[str], directory: Path) -> dict[str, str
     if entry is None:
         return None
     columns = entry["columns"]
-    return {str(k): str(v) for k, v in columns.items() if str(k) in FIELDS}  # type: ignore[union-attr]
+    assert isinstance(columns, dict)  # checked by _entry
+    return {str(k): str(v) for k, v in columns.items() if str(k) in FIELDS}
 
 
 def remembered_dayfirst(headers: Iterable[str], directory: Path) -> bool | None:

@@ -53,9 +53,9 @@ def preview_import(
     path = Path(path)
     header, data = _rows(path, fmt)
     first = data[:rows]
-    mapping = guess_mapping([h.strip().lstrip("\ufeff") for h in header], columns)
-    if not mapping.complete():
-        return pd.DataFrame(), f"still needed: {', '.join(mapping.missing())}"
+    guess = guess_mapping([h.strip().lstrip("\ufeff") for h in header], columns)
+    if not guess.complete():
+        return pd.DataFrame(), f"still needed: {', '.join(guess.missing())}"
     try:
         raw, mapping = stage_table(_frame(header, first, path), path, columns)
         result = build_result(

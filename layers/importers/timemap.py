@@ -53,7 +53,7 @@ def is_timemap(path: str | Path) -> bool:
     except Exception:
         return False
     first = next((d for d in data if isinstance(d, dict)), None) if isinstance(data, list) else None
-    return bool(first) and "associations" in first and "description" in first
+    return first is not None and "associations" in first and "description" in first
 
 
 def _sibling(path: Path, name: str, kind: type) -> Any:
