@@ -81,10 +81,15 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[list[str]], pd.Data
         raise InputFileError(f"{path}: not a readable table ({err}); check the quoting") from err
     header = [h.strip().lstrip("\ufeff") for h in records[0]]
     rows, bad = [], []
+    width = len(header)
     for number, record in enumerate(records[1:], 1):
-        if len(record) <= 1 and not (record and record[0].strip()):
+        size = len(record)
+        if size == width and (size > 1 or record[0].strip()):
+            rows.append([str(number), *record])
             continue
-        if len(record) != len(header):
+        if size <= 1 and not (record and record[0].strip()):
+            continue
+        if size != width:
             bad.append(
                 (
                     number,
