@@ -23,7 +23,16 @@ from layers import app_state
 from layers.curated import list_curated, load_curated
 from layers.export.story import load_story
 from layers.folium_map import AGGREGATE_THRESHOLD, add_raster_overlay, incident_map
-from layers.importers import import_file, review_table
+from layers.importers import (
+    MAPPED,
+    AmbiguousDateOrderError,
+    UnmappedColumnsError,
+    detect_format,
+    import_file,
+    review_table,
+)
+from layers.importers.mapping import FIELDS, remember_mapping, remembered_dayfirst, remembered_mapping
+from layers.importers.preview import preview_import, table_headers
 from layers.raster import add_raster_column, density_raster, prepare_overlay, terrain_overlay, write_geotiff
 from layers.spread import KILLING_KINDS, analyse_spread, to_road_chart, to_spacetime_chart
 from layers.standalone import map_steps, story_steps, to_standalone_html
@@ -65,9 +74,102 @@ def cached_corridors() -> dict:
     return dict(load_corridors())
 
 
+ORDER_CHOICES = {"Decide from the values": None, "Day/month (31/12/2013)": True, "Month/day (12/31/2013)": False}
+
+
+def _store_upload(name: str, key: tuple, result: object) -> None:
+    """Keep an import's result and add its dataset to the chosen ones."""
+    if "file" in result.rejects:  # type: ignore[attr-defined] # the name the person knows, not the server's path
+        result.rejects["file"] = name  # type: ignore[attr-defined]
+    if "file" in result.flagged:  # type: ignore[attr-defined]
+        result.flagged["file"] = name  # type: ignore[attr-defined]
+    st.session_state.setdefault("import_results", {})[key] = result
+    st.session_state.setdefault("uploads", {})[name] = result.incidents  # type: ignore[attr-defined]
+    chosen = list(st.session_state.get("datasets", []))
+    st.session_state["datasets"] = [*chosen, name] if name not in chosen else chosen
+    st.session_state["new_upload"] = name
+
+
+def _import_upload(path: Path, gaz: Gazetteer, key: tuple, name: str) -> bool:
+    """Import with a remembered mapping when the headers are known; open the mapping form when needed.
+
+    Returns False (after showing why) when the file cannot be imported and no form can help.
+    """
+    columns = dayfirst = None
+    try:
+        fmt = detect_format(path)
+        if fmt in MAPPED:
+            headers, _ = table_headers(path, fmt)
+            columns = remembered_mapping(headers, app_state.user_data_dir())
+            dayfirst = remembered_dayfirst(headers, app_state.user_data_dir()) if columns else None
+        result = import_file(path, gazetteer=gaz, columns=columns, dayfirst=dayfirst)
+    except (UnmappedColumnsError, AmbiguousDateOrderError) as err:
+        if fmt not in MAPPED:
+            st.error(md(str(err).replace(str(path), name)))
+            return False
+        st.session_state["pending_upload"] = {
+            "key": key,
+            "name": name,
+            "data": path.read_bytes(),
+            "fmt": fmt,
+            "message": (
+                f"{name}: the columns were not recognised (found: {', '.join(err.headers)})."
+                if isinstance(err, UnmappedColumnsError)
+                else str(err).replace(str(path), name).replace("with --dayfirst or --monthfirst", "below")
+            ),
+        }
+        return True
+    except IncidentMapError as err:
+        st.error(md(str(err).replace(str(path), name)))
+        return False
+    st.session_state.setdefault("remembered", {})[key] = bool(columns)
+    _store_upload(name, key, result)
+    return True
+
+
+def mapping_form(gaz: Gazetteer, pending: dict) -> None:
+    """Show a select per model field (best guesses first), the day/month order and a preview; import on demand."""
+    st.warning(md(pending["message"]))
+    st.caption("Say which column is which; the mapping is remembered for files with the same headers.")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / app_state.safe_filename(pending["name"])
+        path.write_bytes(pending["data"])
+        headers, guess = table_headers(path, pending["fmt"])
+        options = ["(none)", *headers]
+        chosen: dict[str, str] = {}
+        for field, meaning in FIELDS.items():
+            default = guess.fields.get(field)
+            pick = st.selectbox(
+                f"{field} — {meaning}",
+                options,
+                index=options.index(default) if default in options else 0,
+                key=f"map_{pending['key'][2]}_{field}",
+            )
+            if pick != "(none)":
+                chosen[field] = pick
+        order = st.radio("Day and month in numeric dates", list(ORDER_CHOICES), key=f"order_{pending['key'][2]}")
+        dayfirst = ORDER_CHOICES[order]
+        shown, note = preview_import(path, pending["fmt"], chosen, dayfirst=dayfirst, gazetteer=gaz)
+        st.caption("The first rows as they would import:")
+        if len(shown):
+            st.dataframe(neutralize_formulas(shown), hide_index=True)
+        if note:
+            st.caption(md(note))
+        if st.button("Import with this mapping", key=f"import_{pending['key'][2]}"):
+            try:
+                result = import_file(path, gazetteer=gaz, columns=chosen, dayfirst=dayfirst)
+            except IncidentMapError as err:
+                st.error(md(str(err).replace(str(path), pending["name"])))
+                return
+            remember_mapping(headers, chosen, app_state.user_data_dir(), dayfirst=dayfirst)
+            del st.session_state["pending_upload"]
+            _store_upload(pending["name"], pending["key"], result)
+            st.rerun()
+
+
 def upload_panel(gaz: Gazetteer) -> None:
-    """Import an uploaded file; ambiguous or unresolved places go to a review table."""
-    with st.sidebar.expander("Add your data (CSV, Excel, ACLED, UCDP, GeoJSON, KML/KMZ)"):
+    """Import an uploaded file; unknown headers open a mapping form; places to review go to a review table."""
+    with st.sidebar.expander("Add your data (CSV, Excel, JSON, ACLED, UCDP, GeoJSON, KML/KMZ, TimeMap)"):
         upload = st.file_uploader("File", type=["csv", "xlsx", "xls", "geojson", "json", "kml", "kmz"], key="upload")
         if upload is None:
             return
@@ -76,21 +178,25 @@ def upload_panel(gaz: Gazetteer) -> None:
             return
         results = st.session_state.setdefault("import_results", {})
         key = (upload.name, upload.size, upload.file_id)
-        if key not in results:
+        pending = st.session_state.get("pending_upload")
+        if key not in results and not (pending and pending["key"] == key):
+            st.session_state.pop("pending_upload", None)
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / app_state.safe_filename(upload.name)
                 path.write_bytes(upload.getvalue())
-                results[key] = import_file(path, gazetteer=gaz)
-            if "file" in results[key].rejects:  # the name the person knows, not the server's temporary path
-                results[key].rejects["file"] = path.name
-            st.session_state.setdefault("uploads", {})[upload.name] = results[key].incidents
-            chosen = list(st.session_state.get("datasets", []))
-            st.session_state["datasets"] = [*chosen, upload.name] if upload.name not in chosen else chosen
-            st.session_state["new_upload"] = upload.name
+                if not _import_upload(path, gaz, key, upload.name):
+                    return
+        pending = st.session_state.get("pending_upload")
+        if pending and pending["key"] == key:
+            mapping_form(gaz, pending)
+            return
         result = results[key]
         st.success(
             f"{md(upload.name)}: {result.imported} imported, {result.rejected} not imported (of {result.rows_in} rows)"
         )
+        if st.session_state.get("remembered", {}).get(key):
+            st.caption("Columns recognised from the mapping you chose for files with these headers.")
+        st.caption(md(f"Day and month: {result.date_order}"))
         review = review_table(result)
         if len(result.rejects):
             st.caption("Rows not imported, with the reason:")
@@ -101,9 +207,20 @@ def upload_panel(gaz: Gazetteer) -> None:
                 file_name=f"{Path(app_state.safe_filename(upload.name)).stem}.rejects.csv",
                 mime="text/csv",
             )
+        if len(result.flagged):
+            st.caption("Rows imported with a flag (data kept as published), with the reason:")
+            st.dataframe(result.flagged, hide_index=True)
+            st.download_button(
+                "Download the flagged rows (CSV)",
+                neutralize_formulas(result.flagged).to_csv(index=False).encode("utf-8"),
+                file_name=f"{Path(app_state.safe_filename(upload.name)).stem}.flags.csv",
+                mime="text/csv",
+            )
         if len(review):
             st.caption("Places to review: pick a candidate id (kept as your alias) or type lat/lon.")
-            edited = st.data_editor(app_state.review_editor_frame(review), hide_index=True, key="review")
+            frame = app_state.review_editor_frame(review)
+            frame["place_id"] = review["best_guess"].to_numpy()  # a review match's best guess, preselected
+            edited = st.data_editor(frame, hide_index=True, key="review")
             if st.button("Apply my choices"):
                 added = app_state.apply_review(edited, gaz)
                 cached_gazetteer.clear()
@@ -413,6 +530,8 @@ def details_panel(shown: pd.DataFrame, per_page: int = 10) -> None:
     page = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
     for record in app_state.detail_records(shown, limit=per_page, offset=(int(page) - 1) * per_page):
         st.markdown(f"**{md(record['title'])}** — {md(record['when'])} — {md(record['where'])}")
+        if record.get("flags"):
+            st.caption(f"Flags (data as published): {md(record['flags'])}")
         st.dataframe(record["figures"], hide_index=True)
         st.dataframe(record["sources"], hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
 

@@ -1,13 +1,16 @@
-"""Time and peak memory of importing 100,000 synthetic ACLED rows.
+"""Time and peak memory of importing 100,000 synthetic ACLED rows, dates written as ACLED writes them.
 
 Run ``python bench/bench_import.py [ROWS]``. The rows are generated in a
-temporary directory (random points in Syria, dates in 2025, a few sources);
-the target is < 10 s and < 1 GB peak resident memory for 100,000 rows.
+temporary directory (random points in Syria, dates in 2025 as ``02 June 2023``,
+a few sources, every ACLED column); the import is timed after start-up (modules
+loaded), with the column mapping, date detection, row digests and checks in
+place. Target (issue 13): ≤ 3 s and ≤ 1 GB peak resident memory for 100,000 rows.
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import resource
 import sys
 import tempfile
@@ -15,6 +18,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -29,7 +33,7 @@ def write_acled(path: Path, rows: int, seed: int = 1) -> None:
     lon = rng.uniform(35.8, 42.2, rows).round(4)
     lat = rng.uniform(32.4, 37.2, rows).round(4)
     day = rng.integers(0, 365, rows)
-    dates = (np.datetime64("2025-01-01") + day).astype(str)
+    dates = pd.to_datetime(np.datetime64("2025-01-01") + day).strftime("%d %B %Y").to_numpy()
     subs = np.array(
         [
             "Attack",
@@ -74,9 +78,9 @@ def main(rows: int = 100_000) -> None:
         path = Path(tmp) / "acled.csv"
         write_acled(path, rows)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         result = import_file(path)
-        import_s = time.perf_counter() - start
+        import_s, import_cpu = time.perf_counter() - start, time.process_time() - cpu
         start = time.perf_counter()
         save_gpkg(result.incidents, Path(tmp) / "out.gpkg")
         save_s = time.perf_counter() - start
@@ -86,10 +90,12 @@ def main(rows: int = 100_000) -> None:
         f"flagged rows: {result.summary()['flagged']:,}"
     )
     print(
-        f"import: {import_s:.2f} s  save_gpkg: {save_s:.2f} s  "
+        f"import: {import_s:.2f} s (CPU {import_cpu:.2f} s; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+        f"  save_gpkg: {save_s:.2f} s  "
         f"peak RSS: {peak_mb:.0f} MB (before import {rss_before:.0f} MB)"
     )
-    print(f"target: < 10 s import, < 1024 MB peak -> {'OK' if import_s < 10 and peak_mb < 1024 else 'MISSED'}")
+    print(f"target: <= 3 s import, <= 1024 MB peak -> {'OK' if import_s <= 3 and peak_mb <= 1024 else 'MISSED'}")
 
 
 if __name__ == "__main__":

@@ -340,6 +340,7 @@ def detail_records(table: pd.DataFrame, limit: int = 100, offset: int = 0) -> li
                 "where": where,
                 "figures": figures,
                 "sources": sources,
+                "flags": str(row.get("flags") or "") if not pd.isna(row.get("flags") or "") else "",
             }
         )
     return out

@@ -29,6 +29,7 @@ __all__ = [
     "SYRIA_BBOX_MARGIN",
     "check_curated_sources",
     "check_duplicate_ids",
+    "check_duplicate_rows",
     "check_sources",
     "check_toll_order",
     "check_vocabulary",
@@ -164,16 +165,27 @@ def parse_tolls(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFram
     return out, concat_issues(issues)
 
 
-def check_toll_order(df: pd.DataFrame, file: str) -> pd.DataFrame:
-    """Reject rows where deaths_low <= deaths_best <= deaths_high does not hold.
+def check_toll_order(df: pd.DataFrame, file: str, *, severity: str = "flag") -> pd.DataFrame:
+    """Find rows where deaths_low <= deaths_best <= deaths_high does not hold.
+
+    Published datasets (UCDP GED has rows with best > high) are imported as published:
+    the issue is a ``flag`` "toll order as published" and the figures stay as given.
+    With ``severity="reject"`` the rows are rejected instead ("toll order").
 
     Examples
     --------
     >>> df = pd.DataFrame({"_row": [1], "id": ["a"], "deaths_low": [10], "deaths_best": [5], "deaths_high": [20]})
-    >>> check_toll_order(df, "x.csv")["field"].tolist()
-    ['deaths_best']
+    >>> issues = check_toll_order(df, "x.csv")
+    >>> issues["field"].tolist(), issues["severity"].tolist(), issues["reason"].str.split(":").str[0].tolist()
+    (['deaths_best'], ['flag'], ['toll order as published'])
     """
     low, best, high = (pd.to_numeric(df[c], errors="coerce").astype(float) for c in TOLL_COLUMNS[:3])
+    kind = "toll order as published" if severity == "flag" else "toll order"
+    tail = (
+        "; imported with the figures as given"
+        if severity == "flag"
+        else "; expected deaths_low <= deaths_best <= deaths_high"
+    )
     parts = []
     for name_a, a, name_b, b in (
         ("deaths_low", low, "deaths_best", best),
@@ -183,17 +195,10 @@ def check_toll_order(df: pd.DataFrame, file: str) -> pd.DataFrame:
         bad = (a > b).fillna(False)
         if name_a == "deaths_low" and name_b == "deaths_high":
             bad = bad & best.isna()
-        text = _fmt(a, ".0f") + " > " + _fmt(b, ".0f")
+        text = pd.Series("", index=df.index, dtype=object)
+        text[bad] = _fmt(a[bad], ".0f") + " > " + _fmt(b[bad], ".0f")
         parts.append(
-            _issues(
-                bad,
-                df,
-                name_b,
-                text,
-                f"toll order: {name_a} > {name_b} (" + text + "); expected deaths_low <= deaths_best <= deaths_high",
-                "reject",
-                file,
-            )
+            _issues(bad, df, name_b, text, f"{kind}: {name_a} > {name_b} (" + text + ")" + tail, severity, file)
         )
     return concat_issues(parts)
 
@@ -267,7 +272,10 @@ def parse_coordinates(raw: pd.DataFrame, file: str) -> tuple[pd.Series, pd.Serie
     inside = both & is_in_syria(lon, lat)
     swapped = both & ~inside & is_in_syria(lat, lon)
     outside = both & ~inside & ~swapped
-    lat_s, lon_s = _fmt(lat, ".5f"), _fmt(lon, ".5f")
+    odd = swapped | outside  # only those rows' coordinates are written into a reason
+    lat_s = pd.Series("", index=raw.index, dtype=object)
+    lon_s = pd.Series("", index=raw.index, dtype=object)
+    lat_s[odd], lon_s[odd] = _fmt(lat[odd], ".5f"), _fmt(lon[odd], ".5f")
     pair = lat_s + "," + lon_s
     parts.append(
         _issues(
@@ -317,15 +325,46 @@ def is_in_syria(lon: object, lat: object) -> pd.Series | np.ndarray:
     return pd.Series(inside, index=lon.index) if isinstance(lon, pd.Series) else inside
 
 
-def check_duplicate_ids(df: pd.DataFrame, file: str) -> pd.DataFrame:
-    """Reject every row whose id repeats an earlier row's id."""
-    dup = df["id"].duplicated() & (_text(df["id"]) != "")
+def check_duplicate_rows(df: pd.DataFrame, file: str, key: str = "_hash") -> pd.DataFrame:
+    """Reject rows identical in every field (same *key* digest) to an earlier row, naming that row.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"_row": [1, 2, 3], "id": ["a", "b", "a"], "_hash": ["x", "y", "x"]})
+    >>> check_duplicate_rows(df, "f.csv")["reason"].tolist()
+    ['duplicate row: identical in every field to row 1, which is imported']
+    """
+    dup = df[key].duplicated() & (_text(df[key]) != "")
+    first = df.drop_duplicates(key).set_index(key)["_row"]
+    earlier = df[key].map(first)
     return _issues(
         dup,
         df,
+        "",
+        "",
+        "duplicate row: identical in every field to row " + earlier.astype(str) + ", which is imported",
+        "reject",
+        file,
+    )
+
+
+def check_duplicate_ids(df: pd.DataFrame, file: str, skip: pd.Series | None = None) -> pd.DataFrame:
+    """Reject every row whose id repeats an earlier row's id (rows in *skip* are left out)."""
+    rows = df if skip is None else df[~skip.fillna(False).astype(bool)]
+    ids = _text(rows["id"])
+    dup = ids.duplicated() & (ids != "")
+    first = rows.assign(_id=ids).drop_duplicates("_id").set_index("_id")["_row"]
+    earlier = ids.map(first)
+    return _issues(
+        dup,
+        rows,
         "id",
-        df["id"],
-        "duplicate id: " + df["id"].astype(str) + " is used by an earlier row; ids must be unique",
+        rows["id"],
+        "duplicate id: "
+        + rows["id"].astype(str)
+        + " is also the id of row "
+        + earlier.astype(str)
+        + ", which differs in other fields; ids must be unique",
         "reject",
         file,
     )

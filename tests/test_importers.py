@@ -28,10 +28,10 @@ CASES = [
     ("plain_utf16.csv", "csv", 11, 4),
     ("plain.xlsx", "excel", 11, 4),  # the same rows: the row with a cell past the header is rejected, as in CSV
     ("acled.csv", "acled", 7, 4),
-    ("ucdp.csv", "ucdp", 5, 3),
-    ("incidents.geojson", "geojson", 7, 3),
-    ("incidents.kml", "kml", 4, 2),
-    ("incidents.kmz", "kml", 4, 2),
+    ("ucdp.csv", "ucdp", 5, 5),  # best > high and an end before the start: imported as published, flagged
+    ("incidents.geojson", "geojson", 7, 4),  # low > best: flagged, not rejected
+    ("incidents.kml", "kml", 4, 3),  # end before start: flagged, the start kept
+    ("incidents.kmz", "kml", 4, 3),
 ]
 
 
@@ -185,7 +185,7 @@ def test_detect_kmz_without_extension(tmp_path: Path) -> None:
     ("content", "error"),
     [
         (b"", "empty"),
-        (b"foo,bar\n1,2\n", "needs a date column"),
+        (b"foo,bar\n1,2\n", "needs date and place"),
         (b"\x00\x01\x02binary", "binary"),
         (b"date,date\n1,2\n", "appears twice"),
     ],

@@ -52,7 +52,9 @@
     var deaths = "low " + num(I.dl[i]) + " / best " + num(I.db[i]) + " / high " + num(I.dh[i]);
     box.appendChild(el("h4", I.title[i]));
     [["Date", dates], ["Place", place], ["Deaths", deaths], ["Perpetrator (as reported)", S[I.perp[i]]],
-     ["Victims (as reported)", S[I.victim[i]]], ["Type", S[I.type[i]]], ["Confidence", S[I.conf[i]]]].forEach(function (row) {
+     ["Victims (as reported)", S[I.victim[i]]], ["Actors (as coded, no direction)", I.actors ? S[I.actors[i]] : ""],
+     ["Type", S[I.type[i]]], ["Confidence", S[I.conf[i]]],
+     ["Flags (data as published)", I.flags ? S[I.flags[i]] : ""]].forEach(function (row) {
       if (!row[1]) { return; }
       var tr = el("tr");
       tr.appendChild(el("th", row[0]));

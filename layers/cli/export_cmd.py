@@ -16,7 +16,7 @@ import geopandas as gpd
 
 from geo.errors import InputFileError, InvalidOptionError
 
-FORMATS = ("png", "svg", "pdf", "gif", "mp4", "html", "csv", "geojson", "kml", "gpkg")
+FORMATS = ("png", "svg", "pdf", "gif", "mp4", "html", "csv", "geojson", "kml", "gpkg", "timemap")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -26,7 +26,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("export", help="export a dataset as a map, animation, story PDF or data file")
     parser.add_argument("dataset", metavar="DATASET", help="curated dataset name, 'all', or a .gpkg/.csv/… file")
     parser.add_argument("--to", required=True, choices=FORMATS, help="output format")
-    parser.add_argument("--out", required=True, metavar="FILE", help="file to write (replaced)")
+    parser.add_argument(
+        "--out", required=True, metavar="FILE", help="file to write (replaced); a folder for --to timemap"
+    )
     parser.add_argument("--start", help="first day (YYYY-MM-DD) of incidents to include")
     parser.add_argument("--end", help="last day (YYYY-MM-DD) of incidents to include")
     parser.add_argument("--title", default="", help="map or file title")
@@ -177,6 +179,12 @@ def run(args: argparse.Namespace) -> int:
 
         to_standalone_html(filter_incidents(gdf, args.start, args.end), args.out, title=title, public_safe=args.public)
         result = ExportResult(Path(args.out), {"public_safe": args.public})
+    elif fmt == "timemap":
+        from layers.export.timemap import export_timemap
+
+        result = export_timemap(
+            gdf, args.out, start=args.start, end=args.end, title=title, allowlist=_allowlist(places), **common
+        )
     else:
         from layers.export.data import export_data
 
@@ -202,6 +210,11 @@ def run(args: argparse.Namespace) -> int:
     }
     print(json.dumps(summary, ensure_ascii=False, indent=2))
     return 0
+
+
+def _allowlist(places: Any) -> list[str]:
+    """Place names that are not personal names (kept by the public-safe quote check)."""
+    return list(places["name_en"].astype(str)) + [a for v in places["alt_names"].fillna("") for a in v.split(";")]
 
 
 def _check_suffix(out: str, fmt: str) -> None:

@@ -8,8 +8,14 @@ excel     :mod:`.tabular`        .xlsx, laid out like the plain CSV
 acled     :mod:`.acled`          ACLED export CSV
 ucdp      :mod:`.ucdp`           UCDP GED CSV
 geojson   :mod:`.geojson`        GeoJSON Feature(Collection)
+json      :mod:`.records`        a JSON array of records, read like a CSV
 kml       :mod:`.kml`            KML or KMZ placemarks
+timemap   :mod:`.timemap`        Forensic Architecture TimeMap events JSON
 ========  =====================  =======================================
+
+Tables (csv, excel, json) take a column mapping (``columns=``, see
+:mod:`.mapping`) and a day/month order (``dayfirst=``; None decides it from the
+values and raises :class:`AmbiguousDateOrderError` when no value settles it).
 
 For every importer ``imported + rejected == rows_in``. Whole-file failures
 (unreadable, wrong schema) raise :class:`geo.errors.IncidentMapError`
@@ -25,14 +31,26 @@ import pandas as pd
 
 from geo.errors import InputFileError, InvalidOptionError
 from geo.gazetteer import Gazetteer
-from layers.importers._build import ImportResult
+from layers.importers._build import AmbiguousDateOrderError, ImportResult
 from layers.importers.acled import import_acled
 from layers.importers.geojson import import_geojson
 from layers.importers.kml import import_kml
+from layers.importers.mapping import UnmappedColumnsError
+from layers.importers.records import import_json_records
 from layers.importers.tabular import import_csv, import_excel
+from layers.importers.timemap import import_timemap, is_timemap
 from layers.importers.ucdp import import_ucdp
 
-__all__ = ["FORMATS", "ImportResult", "detect_format", "import_file", "review_table"]
+__all__ = [
+    "FORMATS",
+    "MAPPED",
+    "AmbiguousDateOrderError",
+    "ImportResult",
+    "UnmappedColumnsError",
+    "detect_format",
+    "import_file",
+    "review_table",
+]
 
 IMPORTERS: dict[str, Callable[..., ImportResult]] = {
     "csv": import_csv,
@@ -40,14 +58,17 @@ IMPORTERS: dict[str, Callable[..., ImportResult]] = {
     "acled": import_acled,
     "ucdp": import_ucdp,
     "geojson": import_geojson,
+    "json": import_json_records,
     "kml": import_kml,
+    "timemap": import_timemap,
 }
+#: Formats that take a column mapping and a day/month order.
+MAPPED = ("csv", "excel", "json")
 FORMATS = ("auto", *IMPORTERS)
 _EXTENSIONS = {
     ".xlsx": "excel",
     ".xlsm": "excel",
     ".geojson": "geojson",
-    ".json": "geojson",
     ".kml": "kml",
     ".kmz": "kml",
 }
@@ -86,6 +107,8 @@ def detect_format(path: str | Path) -> str:
     if head.startswith(b"PK"):
         return "kml" if b".kml" in head else "excel"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"["):
+        return "timemap" if is_timemap(path) else "json"
     if stripped.startswith(b"{"):
         return "geojson"
     if stripped.startswith(b"<"):
@@ -104,7 +127,14 @@ def detect_format(path: str | Path) -> str:
     return "csv"
 
 
-def import_file(path: str | Path, format: str = "auto", gazetteer: Gazetteer | None = None) -> ImportResult:
+def import_file(
+    path: str | Path,
+    format: str = "auto",
+    gazetteer: Gazetteer | None = None,
+    *,
+    columns: str | dict[str, str] | None = None,
+    dayfirst: bool | None = None,
+) -> ImportResult:
     """Import *path* with the importer for *format* (detected when "auto").
 
     Parameters
@@ -115,6 +145,11 @@ def import_file(path: str | Path, format: str = "auto", gazetteer: Gazetteer | N
         One of :data:`FORMATS`.
     gazetteer : Gazetteer, optional
         Geocodes rows that have a place name but no coordinates.
+    columns : str or dict, optional
+        Field → column mapping (``"date=incident_date,place=location_name"``) for csv, excel
+        and json tables.
+    dayfirst : bool or None
+        Day/month order of numeric dates (None: from the values).
 
     Raises
     ------
@@ -128,15 +163,27 @@ def import_file(path: str | Path, format: str = "auto", gazetteer: Gazetteer | N
     if not Path(path).is_file():
         raise InputFileError(f"{path}: no such file")
     fmt = detect_format(path) if format == "auto" else format
+    if fmt in MAPPED:
+        return IMPORTERS[fmt](path, gazetteer, columns=columns, dayfirst=dayfirst)
+    if columns:
+        raise InvalidOptionError(
+            f"{path}: a column mapping applies to plain tables (csv, excel, json), not to {fmt}; "
+            f"give --format csv to map the columns of this file yourself"
+        )
     return IMPORTERS[fmt](path, gazetteer)
 
 
 def review_table(result: ImportResult) -> pd.DataFrame:
-    """Return the rows a person must place by hand: ambiguous or unresolved places.
+    """Return the rows a person must place by hand: places to review, ambiguous or unresolved.
 
     Columns: file, row, value (the place name), reason, candidates
-    ("place_id: Name (Governorate); …" for ambiguous names).
+    ("place_id: Name (Governorate); …"), best_guess (the place_id to preselect: a
+    ``review`` match's best guess, else empty).
     """
     rejects = result.rejects
-    mask = rejects["reason"].astype(str).str.match(r"(ambiguous|unresolved) place")
-    return rejects.loc[mask, ["file", "row", "value", "reason", "candidates"]].reset_index(drop=True)
+    mask = rejects["reason"].astype(str).str.match(r"(ambiguous place|unresolved place|place to review)")
+    out = rejects.loc[mask, ["file", "row", "value", "reason", "candidates"]].reset_index(drop=True)
+    review = out["reason"].astype(str).str.startswith("place to review")
+    guess = out["candidates"].astype(str).str.split(":").str[0]
+    out["best_guess"] = guess.where(review, "")
+    return out

@@ -18,10 +18,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.errors import DataSchemaError
 from geo.gazetteer import Gazetteer
+from layers.dates import detect_day_order
+from layers.importers._geocode import geocode_rows
+from layers.importers.mapping import normalise_header
 from layers.incidents import DTYPES, empty_incidents, parse_partial_dates, to_incident_frame
 from layers.validation import (
     check_duplicate_ids,
+    check_duplicate_rows,
     check_sources,
     check_toll_order,
     check_vocabulary,
@@ -30,7 +35,12 @@ from layers.validation import (
     parse_tolls,
 )
 
-__all__ = ["REJECT_COLUMNS", "ImportResult", "build_result", "reject_rows"]
+__all__ = ["REJECT_COLUMNS", "AmbiguousDateOrderError", "ImportResult", "build_result", "reject_rows", "row_digests"]
+
+
+class AmbiguousDateOrderError(DataSchemaError):
+    """A date column reads as day/month and as month/day; the person must say which."""
+
 
 REJECT_COLUMNS = ("file", "row", "field", "value", "reason", "candidates")
 FLAG_COLUMNS = ("file", "row", "id", "field", "value", "reason")
@@ -52,6 +62,8 @@ class ImportResult:
     format: str
     file: str = ""
     by_reason: dict[str, int] = field(default_factory=dict)
+    mapping: dict[str, str] = field(default_factory=dict)
+    date_order: str = ""
 
     @property
     def imported(self) -> int:
@@ -73,7 +85,19 @@ class ImportResult:
             "rejected": self.rejected,
             "flagged": int(self.flagged["row"].nunique()) if len(self.flagged) else 0,
             "by_reason": dict(self.by_reason),
+            "by_flag": self.by_flag,
+            "columns": dict(self.mapping),
+            "date_order": self.date_order,
         }
+
+    @property
+    def by_flag(self) -> dict[str, int]:
+        """Number of imported rows carrying each kind of flag."""
+        if not len(self.flagged):
+            return {}
+        kinds = self.flagged.assign(kind=self.flagged["reason"].astype(str).str.split(":").str[0])
+        counts = kinds.drop_duplicates(["row", "kind"])["kind"].value_counts()
+        return {str(k): int(v) for k, v in counts.items()}
 
 
 def reject_rows(file: str, rows: object, field: str, value: object, reason: object) -> pd.DataFrame:
@@ -91,72 +115,65 @@ def _col(raw: pd.DataFrame, name: str) -> pd.Series:
     return _text(raw[name]) if name in raw.columns else pd.Series("", index=raw.index)
 
 
-def stable_ids(raw: pd.DataFrame, prefix: str) -> pd.Series:
-    """Return ids derived from each row's content (same row, same id on every import)."""
-    key = (
-        _col(raw, "date_start")
-        + "|"
-        + _col(raw, "date_end")
-        + "|"
-        + _col(raw, "place_reported")
-        + "|"
-        + _col(raw, "lat")
-        + "|"
-        + _col(raw, "lon")
-        + "|"
-        + _col(raw, "title")
-        + "|"
-        + _col(raw, "event_type")
-    )
-    digest = key.map(lambda k: hashlib.sha1(k.encode("utf-8"), usedforsecurity=False).hexdigest()[:12])
-    return prefix + "-" + digest
+def row_digests(df: pd.DataFrame) -> pd.Series:
+    """Return a SHA-1 (hex) of every field of each row (columns not starting with ``_``, in order).
+
+    A ``_hash`` column already in *df* (digests computed while reading) is returned as is.
+
+    Two rows get the same digest only when they are identical in every field.
+    """
+    if "_hash" in df.columns:  # computed while reading (see tabular._frame)
+        return df["_hash"].astype(object)
+    columns = [c for c in df.columns if not str(c).startswith("_")]
+    if not len(df):
+        return pd.Series([], index=df.index, dtype=object)
+    head = "\x1e".join(map(str, columns)) + "\x1d"
+    values = df[columns].astype(object).where(df[columns].notna(), "").to_numpy().tolist()
+    digests = [
+        hashlib.sha1((head + "\x1e".join(map(str, row))).encode("utf-8"), usedforsecurity=False).hexdigest()
+        for row in values
+    ]
+    return pd.Series(digests, index=df.index, dtype=object)
 
 
-def _geocode(frame: pd.DataFrame, need: pd.Series, gazetteer: Gazetteer | None, file: str) -> pd.DataFrame:
-    """Fill lon/lat/place_id/geo_precision/admin1 of the *need* rows; return place issues."""
-    if not bool(need.any()):
-        return concat_issues([])
-    names, ctx = _col(frame, "place_reported")[need], _col(frame, "place_context")[need]
-    sub = frame.loc[need]
-    if gazetteer is None:
-        issues = pd.DataFrame(
-            {
-                "file": file,
-                "row": sub["_row"].to_numpy(),
-                "id": sub["id"].to_numpy(),
-                "field": "place_reported",
-                "value": names.to_numpy(),
-                "reason": "unresolved place: no gazetteer was given to geocode " + names.map(repr).to_numpy(),
-                "severity": "reject",
-            }
-        )
-        issues["candidates"] = ""
-        return issues
-    found = gazetteer.resolve_many(names.tolist(), ctx.tolist())
-    found.index = names.index
-    ok = found["place_id"].notna()
-    for column in ("lon", "lat", "place_id", "geo_precision"):
-        frame.loc[ok[ok].index, column] = found.loc[ok, column]
-    admin = frame["admin1"].astype(object).where(frame["admin1"].notna(), "") if "admin1" in frame else None
-    if admin is not None:
-        fill = ok & (admin.loc[names.index] == "")
-        frame.loc[fill[fill].index, "admin1"] = [gazetteer.get(p)["admin1"] for p in found.loc[fill, "place_id"]]
-    bad = ~ok
-    kind = np.where(found["ambiguous"], "ambiguous place", "unresolved place")
-    reason = pd.Series(kind, index=names.index) + ": " + found["reason"].astype(str)
-    issues = pd.DataFrame(
+def _issue_frame(
+    frame: pd.DataFrame, mask: pd.Series, field: object, value: object, reason: object, severity: str, file: str
+) -> pd.DataFrame:
+    def pick(x: object) -> object:
+        return x[mask].to_numpy() if isinstance(x, pd.Series) else x
+
+    return pd.DataFrame(
         {
             "file": file,
-            "row": sub["_row"].to_numpy(),
-            "id": sub["id"].astype(str).to_numpy(),
-            "field": "place_reported",
-            "value": names.to_numpy(),
-            "reason": reason.to_numpy(),
-            "severity": "reject",
-            "candidates": found["candidates"].astype(str).to_numpy(),
+            "row": frame.loc[mask, "_row"].to_numpy(),
+            "id": frame.loc[mask, "id"].astype(str).to_numpy(),
+            "field": pick(field),
+            "value": pick(value),
+            "reason": pick(reason),
+            "severity": severity,
         }
     )
-    return issues[bad.to_numpy()]
+
+
+DAY_ORDER_TEXT = {"dayfirst": "day/month", "monthfirst": "month/day"}
+
+
+def _day_order(
+    frame: pd.DataFrame, dayfirst: bool | None, file: str, mapping: dict[str, str]
+) -> tuple[bool | None, str]:
+    """Decide the day/month order of the date columns; return (dayfirst, text for the summary)."""
+    if dayfirst is not None:
+        return dayfirst, ("day/month" if dayfirst else "month/day") + " (given)"
+    order, example = detect_day_order(_col(frame, "date_start"), _col(frame, "date_end"))
+    if order == "ambiguous":
+        column = mapping.get("date_start", "date_start")
+        raise AmbiguousDateOrderError(
+            f"{file}: the dates in column {column!r} (e.g. {example!r}) read as day/month or as month/day and "
+            "no value settles it (none has a number above 12); say which with --dayfirst or --monthfirst"
+        )
+    if not order:
+        return None, "not needed (no numeric day/month dates)"
+    return order == "dayfirst", f"{DAY_ORDER_TEXT[order]} (decided by values such as {example!r})"
 
 
 def build_result(
@@ -169,6 +186,9 @@ def build_result(
     pre_rejects: pd.DataFrame | None = None,
     dayfirst: bool | None = None,
     id_prefix: str | None = None,
+    mapping: dict[str, str] | None = None,
+    date_order: str | None = None,
+    prefix_file_ids: bool = False,
 ) -> ImportResult:
     """Parse, geocode and check a staging table; split it into incidents and rejects.
 
@@ -177,7 +197,8 @@ def build_result(
     raw : DataFrame
         The staging table (see the module docstring).
     file, fmt : str
-        Named in every reject and flag; the format goes into the result.
+        Named in every reject and flag; the format goes into the result. For ``fmt="curated"``
+        a toll order or an end before the start rejects the row; for imports both are flagged.
     rows_in : int
         Number of data rows in the input (staged plus *pre_rejects*).
     gazetteer : Gazetteer, optional
@@ -186,21 +207,37 @@ def build_result(
     pre_rejects : DataFrame, optional
         Rows that failed before staging (malformed lines, broken features).
     dayfirst : bool or None
-        Passed to :func:`layers.incidents.parse_partial_dates`.
+        The day/month order of numeric dates; None: decided from the values
+        (:func:`layers.dates.detect_day_order`), and a column no value settles raises
+        :class:`AmbiguousDateOrderError`.
     id_prefix : str, optional
-        Prefix of generated ids (default: the format).
+        Prefix of generated ids and of ids from a file's own id column (default: the format).
+    mapping : dict, optional
+        Field → file column used to stage *raw* (reported in the summary).
+    prefix_file_ids : bool
+        Prefix ids from the file's own id column with the format, unless that column is the
+        model's own ``id`` (plain tables; ACLED and UCDP build their ids themselves).
+    date_order : str, optional
+        Text for the summary when the importer knows the order (e.g. ACLED's month names).
     """
+    mapping = dict(mapping or {})
+    strict = fmt == "curated"
+    prefix = id_prefix or fmt
     frame = raw.reset_index(drop=True).copy()
     for column in ("id", "place_reported", "place_context", "admin1", "place_id", "event_type", "confidence"):
         if column not in frame.columns:
             frame[column] = ""
     for column in ("sources", "figures"):
         if column not in frame.columns:
-            frame[column] = [[] for _ in range(len(frame))]
+            frame[column] = pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype=object)
+    if "_hash" not in frame.columns:
+        frame["_hash"] = row_digests(frame)
     frame["id"] = _col(frame, "id")
+    if prefix_file_ids and mapping.get("id") and normalise_header(mapping["id"]) != "id":
+        frame["id"] = (prefix + "-" + frame["id"]).where(frame["id"] != "", "")
     no_id = frame["id"] == ""
     if bool(no_id.any()):
-        frame.loc[no_id, "id"] = stable_ids(frame.loc[no_id], id_prefix or fmt)
+        frame.loc[no_id, "id"] = prefix + "-" + frame.loc[no_id, "_hash"].astype(str).str.slice(0, 12)
     aggregate = (
         frame["aggregate"].map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
         if "aggregate" in frame.columns
@@ -212,27 +249,51 @@ def build_result(
         else pd.Series(False, index=frame.index)
     )
     issues = []
+    dayfirst, order_text = _day_order(frame, dayfirst, file, mapping)
     dates = parse_partial_dates(
         _col(frame, "date_start"), _col(frame, "date_end"), _col(frame, "date_precision"), dayfirst=dayfirst
     )
+    end_first = dates["error"].str.startswith("end before start")
+    if not strict and bool(end_first.any()):
+        # Published as such: the start is kept, the window is the start's own period.
+        again = parse_partial_dates(
+            _col(frame, "date_start")[end_first], None, _col(frame, "date_precision")[end_first], dayfirst=dayfirst
+        )
+        dates.loc[end_first, ["date_start", "date_end", "date_precision"]] = again[
+            ["date_start", "date_end", "date_precision"]
+        ]
+        issues.append(
+            _issue_frame(
+                frame,
+                end_first,
+                "date_end",
+                _col(frame, "date_end"),
+                "end before start as published: "
+                + dates.loc[end_first, "error"].str.split(": ", n=1).str[1]
+                + "; the start is kept",
+                "flag",
+                file,
+            )
+        )
+        dates.loc[end_first, ["field", "error"]] = ""
     bad_date = dates["error"] != ""
     issues.append(
-        pd.DataFrame(
-            {
-                "file": file,
-                "row": frame.loc[bad_date, "_row"].to_numpy(),
-                "id": frame.loc[bad_date, "id"].to_numpy(),
-                "field": dates.loc[bad_date, "field"].to_numpy(),
-                "value": np.where(
-                    dates.loc[bad_date, "field"] == "date_end",
-                    _col(frame, "date_end")[bad_date],
-                    _col(frame, "date_start")[bad_date],
-                ),
-                "reason": dates.loc[bad_date, "error"].to_numpy(),
-                "severity": "reject",
-            }
+        _issue_frame(
+            frame,
+            bad_date,
+            dates["field"],
+            pd.Series(
+                np.where(dates["field"] == "date_end", _col(frame, "date_end"), _col(frame, "date_start")),
+                index=frame.index,
+            ),
+            dates["error"],
+            "reject",
+            file,
         )
     )
+    if "_reject" in frame.columns:
+        bad = _col(frame, "_reject") != ""
+        issues.append(_issue_frame(frame, bad, "sources", "", _col(frame, "_reject"), "reject", file))
     tolls, toll_issues = parse_tolls(frame, file)
     issues.append(toll_issues)
     lon, lat, coord_issues = parse_coordinates(frame, file)
@@ -245,46 +306,35 @@ def build_result(
     frame["geo_precision"] = pd.to_numeric(frame["geo_precision"], errors="coerce").astype(object)
     frame["admin1"] = _col(frame, "admin1").astype(object)
     coord_rejected = frame["_row"].isin(coord_issues.loc[coord_issues["severity"] == "reject", "row"])
+    duplicate_rows = check_duplicate_rows(frame, file)
+    repeated = frame["_row"].isin(duplicate_rows["row"])
     # Aggregates are regional totals, never placed on the map: they are not geocoded here.
-    unlocated = frame["lon"].isna() & ~coord_rejected & ~offmap & ~aggregate
+    unlocated = frame["lon"].isna() & ~coord_rejected & ~offmap & ~aggregate & ~repeated
     has_place = _col(frame, "place_reported") != ""
-    place_issues = _geocode(frame, unlocated & has_place, gazetteer, file)
+    place_issues = geocode_rows(frame, unlocated & has_place, gazetteer, file)
     no_location = unlocated & ~has_place & ~aggregate
     issues.append(
-        pd.DataFrame(
-            {
-                "file": file,
-                "row": frame.loc[no_location, "_row"].to_numpy(),
-                "id": frame.loc[no_location, "id"].to_numpy(),
-                "field": "place_reported",
-                "value": "",
-                "reason": "no location: the row has neither lat/lon nor a place name; add one",
-                "severity": "reject",
-            }
+        _issue_frame(
+            frame,
+            no_location,
+            "place_reported",
+            "",
+            "no location: the row has neither lat/lon nor a place name; add one",
+            "reject",
+            file,
         )
     )
     frame, vocab_issues = check_vocabulary(frame, file)
     issues += [
+        duplicate_rows,
         vocab_issues,
-        check_toll_order(frame, file),
-        check_duplicate_ids(frame, file),
+        check_toll_order(frame, file, severity="reject" if strict else "flag"),
+        check_duplicate_ids(frame, file, skip=repeated),
         check_sources(frame, file, required=False),
     ]
     if "_flag" in frame.columns:
         flag = _col(frame, "_flag")
-        issues.append(
-            pd.DataFrame(
-                {
-                    "file": file,
-                    "row": frame.loc[flag != "", "_row"].to_numpy(),
-                    "id": frame.loc[flag != "", "id"],
-                    "field": "geometry",
-                    "value": "",
-                    "reason": flag[flag != ""],
-                    "severity": "flag",
-                }
-            )
-        )
+        issues.append(_issue_frame(frame, flag != "", "geometry", "", flag, "flag", file))
     all_issues = concat_issues(issues)
     all_issues["candidates"] = ""
     if len(place_issues):
@@ -300,6 +350,7 @@ def build_result(
     flagged = flagged[list(FLAG_COLUMNS)].sort_values("row", kind="stable", ignore_index=True)
     kept = frame.loc[keep].copy()
     kept["aggregate"] = aggregate[keep]
+    kept["flags"] = _flag_text(flagged, kept["_row"])
     if "dataset" not in kept.columns or not bool((_col(kept, "dataset") != "").any()):
         kept["dataset"] = file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     columns = [c for c in DTYPES if c in kept.columns]
@@ -313,7 +364,23 @@ def build_result(
         format=fmt,
         file=file,
         by_reason={str(k): int(v) for k, v in by_reason.items()},
+        mapping=mapping,
+        date_order=date_order or order_text,
     )
+
+
+def _flag_text(flagged: pd.DataFrame, rows: pd.Series) -> pd.Series:
+    """Return each row's flag kinds joined with "; " (what the map and the details show)."""
+    if not len(flagged):
+        return pd.Series("", index=rows.index)
+    kinds: dict[object, list[str]] = {}
+    for row, reason in zip(flagged["row"].tolist(), flagged["reason"].astype(str).tolist(), strict=True):
+        kind = reason.split(":", 1)[0]
+        seen = kinds.setdefault(row, [])
+        if kind not in seen:
+            seen.append(kind)
+    joined = {row: "; ".join(k) for row, k in kinds.items()}
+    return pd.Series([joined.get(r, "") for r in rows.tolist()], index=rows.index, dtype=object)
 
 
 def _one_per_row(rejected: pd.DataFrame) -> pd.DataFrame:

@@ -18,9 +18,14 @@ geo_precision      ``geo_precision`` as is (ACLED's 1/2/3 mean the same
                    as ours: exact place / nearby or part of a region /
                    larger region centroid)
 deaths_*           ``fatalities`` → deaths_low = deaths_best = deaths_high
-perpetrator        ``actor1`` (+ ``assoc_actor_1``), "as coded by ACLED";
-                   ACLED's actor order implies no direction
-victim group       ``actor2`` (+ ``assoc_actor_2``), "as coded by ACLED"
+actor1 / actor2    ``actor1`` (+ ``assoc_actor_1``) / ``actor2`` (+ ``assoc_actor_2``),
+                   "as coded by ACLED", always: ACLED's actor order implies no
+                   direction in general (a battle's actor2 is not a victim)
+perpetrator        ``actor1`` only where ACLED's coding gives the direction:
+                   ``event_type`` "Violence against civilians", or
+                   ``civilian_targeting`` "Civilian targeting" (e.g. a shelling
+                   coded as targeting civilians); else empty
+victim group       ``actor2`` on the same rows; else empty
 summary            ``notes``
 sources            one per publisher in ``source`` (split on ";"),
                    quote = ``notes`` (first 300 characters), via = ACLED id
@@ -36,7 +41,8 @@ import pandas as pd
 from geo.errors import DataSchemaError
 from geo.gazetteer import Gazetteer
 from geo.places import canonical_admin1
-from layers.importers._build import ImportResult, build_result
+from layers.dates import parse_partial_dates
+from layers.importers._build import ImportResult, build_result, row_digests
 from layers.importers.tabular import _frame, read_csv_rows
 
 __all__ = ["ACLED_COLUMNS", "REQUIRED", "SUB_EVENT_TYPES", "TIME_PRECISION", "import_acled"]
@@ -77,6 +83,23 @@ ACLED_COLUMNS = (
 )
 REQUIRED = ("event_id_cnty", "event_date", "latitude", "longitude", "fatalities")
 TIME_PRECISION = {"1": "day", "2": "week", "3": "month"}
+#: The fixed mapping (field → ACLED column), printed in the summary.
+MAPPING = {
+    "id": "event_id_cnty",
+    "date_start": "event_date",
+    "date_precision": "time_precision",
+    "event_type": "sub_event_type",
+    "place_reported": "location",
+    "admin1": "admin1",
+    "lat": "latitude",
+    "lon": "longitude",
+    "geo_precision": "geo_precision",
+    "deaths_best": "fatalities",
+    "actor1": "actor1",
+    "actor2": "actor2",
+    "summary": "notes",
+    "source": "source",
+}
 SUB_EVENT_TYPES = {
     "abduction/forced disappearance": "abduction/disappearance",
     "air/drone strike": "shelling/airstrike",
@@ -127,7 +150,7 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
     tp = col("time_precision")
     precision = tp.map(TIME_PRECISION).fillna("")
     start, end = col("event_date"), pd.Series("", index=df.index)
-    day = pd.to_datetime(start, errors="coerce", format="mixed", dayfirst=True)
+    day = parse_partial_dates(start, dayfirst=True)["date_start"].dt.tz_localize(None)
     week = (precision == "week") & day.notna()
     start = start.where(~week, (day - pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d"))
     end = end.where(~week, (day + pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d"))
@@ -135,6 +158,11 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
     actors1 = _join(col("actor1"), col("assoc_actor_1"))
     actors2 = _join(col("actor2"), col("assoc_actor_2"))
     sub = col("sub_event_type")
+    directed = (col("event_type").str.lower() == "violence against civilians") | (
+        col("civilian_targeting").str.lower() == "civilian targeting"
+    )
+    coded1 = (actors1 + " (as coded by ACLED)").where(actors1 != "", "")
+    coded2 = (actors2 + " (as coded by ACLED)").where(actors2 != "", "")
     notes = col("notes")
     ids = col("event_id_cnty")
     raw = pd.DataFrame(
@@ -149,25 +177,35 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
             "date_end": end,
             "date_precision": precision.where(tp.isin(TIME_PRECISION), ""),
             "place_reported": col("location"),
-            "admin1": col("admin1").map(canonical_admin1),
+            "admin1": _per_value(col("admin1"), canonical_admin1),
             "lat": col("latitude"),
             "lon": col("longitude"),
             "geo_precision": col("geo_precision"),
             "deaths_low": fatalities,
             "deaths_best": fatalities,
             "deaths_high": fatalities,
-            "perpetrator_reported": (actors1 + " (as coded by ACLED)").where(actors1 != "", ""),
-            "victim_group_reported": (actors2 + " (as coded by ACLED)").where(actors2 != "", ""),
+            "perpetrator_reported": coded1.where(directed, ""),
+            "victim_group_reported": coded2.where(directed, ""),
+            "actor1": coded1,
+            "actor2": coded2,
             "summary": notes,
-            "sources": [
-                _sources(s, n, d, i) for s, n, d, i in zip(col("source"), notes, col("event_date"), ids, strict=True)
-            ],
+            "sources": pd.Series(
+                _sources_column(col("source"), notes, col("event_date"), ids), index=df.index, dtype=object
+            ),
         }
     )
     bad_tp = (tp != "") & ~tp.isin(TIME_PRECISION)
     raw.loc[bad_tp, "date_precision"] = "time_precision " + tp[bad_tp]
+    raw["_hash"] = row_digests(df)
     return build_result(
-        raw, file=str(path), fmt="acled", rows_in=len(rows) + len(rejects), pre_rejects=rejects, dayfirst=True
+        raw,
+        file=str(path),
+        fmt="acled",
+        rows_in=len(rows) + len(rejects),
+        pre_rejects=rejects,
+        dayfirst=True,
+        date_order="day/month (ACLED writes dates as 02 June 2023 or ISO)",
+        mapping=MAPPING,
     )
 
 
@@ -175,8 +213,26 @@ def _join(a: pd.Series, b: pd.Series) -> pd.Series:
     return (a + "; " + b).where(b != "", a).where(a != "", b)
 
 
-def _sources(source: str, notes: str, date: str, event_id: str) -> list[dict[str, object]]:
-    publishers = [p.strip() for p in source.split(";") if p.strip()]
+def _per_value(values: pd.Series, function: object) -> pd.Series:
+    """Apply *function* once per distinct value."""
+    codes, uniques = pd.factorize(values, sort=False)
+    mapped = pd.Series([function(u) for u in uniques], dtype=object)  # type: ignore[operator]
+    return pd.Series(mapped.to_numpy()[codes] if len(uniques) else [], index=values.index, dtype=object)
+
+
+def _sources_column(source: pd.Series, notes: pd.Series, date: pd.Series, ids: pd.Series) -> list[list[dict]]:
+    """One list of sources per row; the publisher lists are split once per distinct ``source``."""
+    split: dict[str, list[str]] = {}
+    out = []
+    for src, note, day, event_id in zip(source.tolist(), notes.tolist(), date.tolist(), ids.tolist(), strict=True):
+        publishers = split.get(src)
+        if publishers is None:
+            publishers = split[src] = [p.strip() for p in src.split(";") if p.strip()]
+        out.append(_sources(publishers, note, day, event_id))
+    return out
+
+
+def _sources(publishers: list[str], notes: str, date: str, event_id: str) -> list[dict[str, object]]:
     return [
         {
             "publisher": p,

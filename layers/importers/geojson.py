@@ -22,7 +22,7 @@ from shapely.geometry import shape
 from geo.errors import DataSchemaError, InputFileError
 from geo.gazetteer import Gazetteer
 from layers.importers._build import ImportResult, build_result, reject_rows
-from layers.importers.tabular import SYNONYMS, _json_list
+from layers.importers.tabular import MAX_JSON_DEPTH, SYNONYMS, _json_list, json_depth
 from layers.incidents import COLUMNS
 
 __all__ = ["MAX_BYTES", "import_geojson", "stage_features"]
@@ -105,7 +105,10 @@ def _properties(props: dict[str, Any]) -> dict[str, Any]:
         name = SYNONYMS.get(str(key).strip().lower(), str(key).strip().lower())
         if name not in (*COLUMNS, "place_context", "source", "source_url") or name in out:
             continue
-        if name in ("sources", "figures"):
+        if name in ("sources", "figures") and json_depth(value) > MAX_JSON_DEPTH:
+            out["_reject"] = f"nested too deeply: {name} nests JSON more than {MAX_JSON_DEPTH} levels; flatten it"
+            out[name] = []
+        elif name in ("sources", "figures"):
             out[name] = [v for v in value if isinstance(v, dict)] if isinstance(value, list) else _json_list(value)
         elif isinstance(value, (dict, list)):
             out[name] = json.dumps(value, ensure_ascii=False)

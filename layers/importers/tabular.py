@@ -1,11 +1,12 @@
 """Plain CSV and Excel tables of incidents with place names or coordinates.
 
-Headers are matched case-insensitively to the model's column names and a few
-common synonyms (:data:`SYNONYMS`): ``date`` → ``date_start``, ``place`` /
-``location`` → ``place_reported``, ``latitude`` / ``longitude`` → ``lat`` /
-``lon``, ``deaths`` / ``killed`` → ``deaths_best``, ``governorate`` →
-``place_context``. A table needs a date column and either a place column or
-both coordinates.
+Headers are matched to the model's fields by :mod:`layers.importers.mapping`
+(the model's names, then a wide synonym list: ``incident_date`` → ``date_start``,
+``location_name`` → ``place_reported``, ``geo_latitude`` → ``lat``, ``canonical_url``
+→ ``source_url``…), or as the person maps them (``columns=``, the CLI's
+``--columns``). A table needs a date column and either a place column or both
+coordinates; without them :class:`~layers.importers.mapping.UnmappedColumnsError`
+names the columns found and the best guesses.
 
 Sources: a ``sources`` column holding a JSON list is used as is; otherwise
 ``source`` / ``publisher``, ``source_url`` / ``url``, ``source_title`` and
@@ -21,41 +22,24 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pandas as pd
 
 from geo.errors import DataSchemaError, InputFileError
 from geo.gazetteer import Gazetteer
 from geo.tables import decode_bytes
-from layers.importers._build import ImportResult, build_result, reject_rows
+from layers.importers._build import ImportResult, build_result, reject_rows, row_digests
+from layers.importers.mapping import SYNONYMS, UnmappedColumnsError, guess_mapping, normalise_header, parse_columns
 
 __all__ = ["SYNONYMS", "import_csv", "import_excel", "read_csv_rows", "stage_table"]
+#: Nesting deeper than this in a JSON cell (sources, figures) rejects the row.
+MAX_JSON_DEPTH = 20
 
-SYNONYMS = {
-    "date": "date_start",
-    "start_date": "date_start",
-    "end_date": "date_end",
-    "place": "place_reported",
-    "location": "place_reported",
-    "place_name": "place_reported",
-    "latitude": "lat",
-    "longitude": "lon",
-    "lng": "lon",
-    "long": "lon",
-    "deaths": "deaths_best",
-    "killed": "deaths_best",
-    "fatalities": "deaths_best",
-    "governorate": "place_context",
-    "context": "place_context",
-    "type": "event_type",
-    "publisher": "source",
-    "url": "source_url",
-    "description": "summary",
-    "notes": "summary",
-}
 _SOURCE_COLUMNS = ("source", "source_url", "source_title", "source_date", "source_quote")
 MAX_FIELD_CHARS = 1_000_000
 
@@ -97,11 +81,15 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[list[str]], pd.Data
         raise InputFileError(f"{path}: not a readable table ({err}); check the quoting") from err
     header = [h.strip().lstrip("\ufeff") for h in records[0]]
     rows, bad = [], []
+    width = len(header)
     for number, record in enumerate(records[1:], 1):
-        if not any(cell.strip() for cell in record):
-            if len(record) <= 1:
-                continue
-        if len(record) != len(header):
+        size = len(record)
+        if size == width and (size > 1 or record[0].strip()):
+            rows.append([str(number), *record])
+            continue
+        if size <= 1 and not (record and record[0].strip()):
+            continue
+        if size != width:
             bad.append(
                 (
                     number,
@@ -115,8 +103,12 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[list[str]], pd.Data
     return header, rows, rejects
 
 
+def _digest(row: list[str]) -> str:
+    return hashlib.sha1("\x1e".join(row[1:]).encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
 def _frame(header: list[str], rows: list[list[str]], path: Path) -> pd.DataFrame:
-    names = [h.strip().lower().replace(" ", "_") for h in header]
+    names = [normalise_header(h) for h in header]
     seen: set[str] = set()
     for name in names:
         if name and name in seen:
@@ -125,41 +117,95 @@ def _frame(header: list[str], rows: list[list[str]], path: Path) -> pd.DataFrame
     columns = ["_row", *[n or f"_blank{i}" for i, n in enumerate(names)]]
     df = pd.DataFrame(rows, columns=columns, dtype=object)
     df["_row"] = df["_row"].astype(int)
+    df["_hash"] = [_digest(r) for r in rows]  # every field of the row, as read
+    pairs = enumerate(zip(names, header, strict=True))
+    df.attrs["headers"] = {n or f"_blank{i}": h.strip().lstrip("\ufeff") for i, (n, h) in pairs}
     return df
 
 
-def stage_table(df: pd.DataFrame, path: str | Path) -> pd.DataFrame:
-    """Rename a raw table's columns to the model's and build the sources lists.
+def stage_table(
+    df: pd.DataFrame, path: str | Path, columns: str | dict[str, str] | None = None
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Rename a raw table's columns to the model's fields and build the sources lists.
+
+    Returns the staging table and the mapping used (field → column as written in the file).
+    ``_hash`` holds a digest of every field of the input row (ids and duplicate rows).
 
     Raises
     ------
-    DataSchemaError
+    UnmappedColumnsError
         There is no date column, or neither a place column nor lat and lon.
     """
-    # A synonym is renamed only when the model's own column is not also present.
-    renamed = {c: SYNONYMS[c] for c in df.columns if c in SYNONYMS and SYNONYMS[c] not in df.columns}
-    out = df.rename(columns=renamed)
-    out = out.loc[:, ~out.columns.duplicated()]
-    has_coords = "lat" in out.columns and "lon" in out.columns
-    if "date_start" not in out.columns or ("place_reported" not in out.columns and not has_coords):
-        found = ", ".join(c for c in df.columns if c != "_row") or "none"
-        raise DataSchemaError(
-            f"{path}: needs a date column (date or date_start) and a place column (place or "
-            f"place_reported) or latitude and longitude; found: {found}"
+    original = dict(df.attrs.get("headers") or {c: c for c in df.columns if not c.startswith("_")})
+    back = {v: k for k, v in original.items()}
+    mapping = guess_mapping(list(original.values()), parse_columns(columns))
+    if not mapping.complete():
+        found = ", ".join(original.values()) or "none"
+        raise UnmappedColumnsError(
+            f"{path}: needs {' and '.join(mapping.missing())} column(s); found: {found}. Say which column is "
+            "which with --columns, e.g. --columns date=incident_date,place=location_name "
+            "(or lat=…,lon=…)",
+            list(original.values()),
+            mapping,
         )
-    if "sources" in out.columns:
-        out["sources"] = out["sources"].map(_json_list)
-    else:
-        out["sources"] = _sources_from_columns(out)
-    if "figures" in out.columns:
-        out["figures"] = out["figures"].map(_json_list)
-    return out
+    out = pd.DataFrame({"_row": df["_row"], "_hash": row_digests(df)})  # the digest of _frame when there is one
+    for name, header in mapping.fields.items():
+        out[name] = df[back[header]]
+    if "place_reported_ar" in out.columns:
+        place = out["place_reported"].astype(str).str.strip() if "place_reported" in out.columns else ""
+        out["place_reported"] = out["place_reported_ar"].where(place == "", place) if len(out) else place
+    problems = pd.Series("", index=out.index)
+    for name in ("sources", "figures"):
+        if name in out.columns:
+            parsed = out[name].map(_json_cell)
+            out[name] = parsed.map(lambda v: v[0])
+            err = parsed.map(lambda v: v[1])
+            problems = problems.where(problems != "", err)
+    from_columns = pd.Series(_sources_from_columns(out), index=out.index, dtype=object)
+    if "sources" not in out.columns:
+        out["sources"] = from_columns
+    else:  # a row with an empty sources list keeps the source of its source/url columns
+        empty = out["sources"].map(lambda v: not v)
+        out["sources"] = out["sources"].where(~empty, from_columns)
+    if bool((problems != "").any()):
+        out["_reject"] = problems
+    return out, mapping.summary()
+
+
+def _json_cell(value: object) -> tuple[list[object], str]:
+    """Parse a JSON list cell; return (list of objects, reject reason or "")."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return [], ""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                return [], f"nested too deeply: JSON nested more than {MAX_JSON_DEPTH} levels; flatten it"
+        elif char in "]}":
+            depth -= 1
+    return _json_list(text), ""
+
+
+def json_depth(value: object, limit: int = MAX_JSON_DEPTH) -> int:
+    """Return how deeply lists and dicts nest in *value* (counting stops past *limit*), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def _json_list(value: object) -> list[object]:
     try:
         data = json.loads(str(value)) if value not in (None, "") else []
-    except ValueError:
+    except (ValueError, RecursionError):
         return [{"publisher": "", "title": str(value), "date": None, "url": "", "quote": "", "via": None}]
     return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
 
@@ -173,6 +219,9 @@ def _sources_from_columns(df: pd.DataFrame) -> list[list[dict[str, object]]]:
     }
     out = []
     for pub, url, title, date, quote in zip(*(cols[c] for c in _SOURCE_COLUMNS), strict=True):
+        if url and not pub:  # the site that published it, e.g. airwars.org
+            pub = urlsplit(url).hostname or "" if url.lower().startswith(("http://", "https://")) else ""
+            pub = pub.removeprefix("www.")
         if pub or url or title:
             out.append(
                 [{"publisher": pub, "title": title, "date": date or None, "url": url, "quote": quote, "via": None}]
@@ -182,7 +231,14 @@ def _sources_from_columns(df: pd.DataFrame) -> list[list[dict[str, object]]]:
     return out
 
 
-def import_csv(path: str | Path, gazetteer: Gazetteer | None = None, *, fmt: str = "csv") -> ImportResult:
+def import_csv(
+    path: str | Path,
+    gazetteer: Gazetteer | None = None,
+    *,
+    fmt: str = "csv",
+    columns: str | dict[str, str] | None = None,
+    dayfirst: bool | None = None,
+) -> ImportResult:
     r"""Import a plain CSV table of incidents.
 
     Parameters
@@ -208,9 +264,17 @@ def import_csv(path: str | Path, gazetteer: Gazetteer | None = None, *, fmt: str
     """
     path = Path(path)
     header, rows, rejects = read_csv_rows(path)
-    raw = stage_table(_frame(header, rows, path), path)
+    raw, mapping = stage_table(_frame(header, rows, path), path, columns)
     return build_result(
-        raw, file=str(path), fmt=fmt, rows_in=len(rows) + len(rejects), gazetteer=gazetteer, pre_rejects=rejects
+        raw,
+        file=str(path),
+        fmt=fmt,
+        rows_in=len(rows) + len(rejects),
+        gazetteer=gazetteer,
+        pre_rejects=rejects,
+        dayfirst=dayfirst,
+        mapping=mapping,
+        prefix_file_ids=True,
     )
 
 
@@ -226,7 +290,13 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def import_excel(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportResult:
+def import_excel(
+    path: str | Path,
+    gazetteer: Gazetteer | None = None,
+    *,
+    columns: str | dict[str, str] | None = None,
+    dayfirst: bool | None = None,
+) -> ImportResult:
     """Import the first sheet of an Excel workbook (.xlsx) laid out like the plain CSV.
 
     Raises
@@ -234,9 +304,26 @@ def import_excel(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
     InputFileError, DataSchemaError
         The workbook cannot be opened, or lacks the required columns.
     """
+    path = Path(path)
+    header, rows, rejects = excel_rows(path)
+    raw, mapping = stage_table(_frame(header, rows, path), path, columns)
+    return build_result(
+        raw,
+        file=str(path),
+        fmt="excel",
+        rows_in=len(rows) + len(rejects),
+        gazetteer=gazetteer,
+        pre_rejects=rejects,
+        dayfirst=dayfirst,
+        mapping=mapping,
+        prefix_file_ids=True,
+    )
+
+
+def excel_rows(path: Path) -> tuple[list[str], list[list[str]], pd.DataFrame]:
+    """Read the first sheet of a workbook into header, rows and rejects (see :func:`sheet_rows`)."""
     from openpyxl import load_workbook
 
-    path = Path(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a broken zip/XML
@@ -246,11 +333,7 @@ def import_excel(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
         records = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
-    header, rows, rejects = sheet_rows(records, path)
-    raw = stage_table(_frame(header, rows, path), path)
-    return build_result(
-        raw, file=str(path), fmt="excel", rows_in=len(rows) + len(rejects), gazetteer=gazetteer, pre_rejects=rejects
-    )
+    return sheet_rows(records, path)
 
 
 def sheet_rows(records: list[list[str]], path: Path) -> tuple[list[str], list[list[str]], pd.DataFrame]:

@@ -34,8 +34,11 @@ where_prec  GED meaning                                     geo_precision
 Rows with where_prec 6–7 are imported without a point (their coordinates
 are a country centroid or at sea) and flagged. Other columns:
 ``id`` → ``ucdp-<id>``; ``low/best/high`` → deaths_low/best/high;
-``side_a`` → perpetrator_reported, ``side_b`` → victim_group_reported
-(both "as coded by UCDP GED"); ``type_of_violence`` 1 state-based and 2
+``side_a`` / ``side_b`` → actor1 / actor2 (both "as coded by UCDP GED"), and
+→ perpetrator_reported / victim_group_reported only for ``type_of_violence`` 3
+(one-sided violence: side_a is the actor that killed civilians, side_b the
+civilians); in state-based and non-state conflict the sides are parties to a
+fight and neither is a victim; ``type_of_violence`` 1 state-based and 2
 non-state → clash, 3 one-sided (violence against civilians) → other (the
 model's finer kinds need a reading of the source); ``where_coordinates`` →
 place_reported; ``adm_1`` → admin1; ``source_article`` → source title,
@@ -52,7 +55,7 @@ import pandas as pd
 from geo.errors import DataSchemaError
 from geo.gazetteer import Gazetteer
 from geo.places import canonical_admin1
-from layers.importers._build import ImportResult, build_result
+from layers.importers._build import ImportResult, build_result, row_digests
 from layers.importers.tabular import _frame, read_csv_rows
 
 __all__ = ["DATE_PREC", "REQUIRED", "WHERE_PREC", "import_ucdp"]
@@ -62,6 +65,27 @@ DATE_PREC = {"1": "day", "2": "week", "3": "month", "4": "year", "5": "year"}
 WHERE_PREC = {"1": 1, "2": 2, "3": 3, "4": 3, "5": 3}
 OFF_MAP = ("6", "7")
 VIOLENCE = {"1": "clash", "2": "clash", "3": "other"}
+#: The fixed mapping (field → GED column), printed in the summary.
+MAPPING = {
+    "id": "id",
+    "title": "dyad_name",
+    "event_type": "type_of_violence",
+    "date_start": "date_start",
+    "date_end": "date_end",
+    "date_precision": "date_prec",
+    "place_reported": "where_coordinates",
+    "admin1": "adm_1",
+    "lat": "latitude",
+    "lon": "longitude",
+    "geo_precision": "where_prec",
+    "deaths_low": "low",
+    "deaths_best": "best",
+    "deaths_high": "high",
+    "actor1": "side_a",
+    "actor2": "side_b",
+    "summary": "where_description",
+    "source": "source_office",
+}
 
 
 def import_ucdp(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportResult:
@@ -99,6 +123,9 @@ def import_ucdp(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportR
     lat = col("latitude").where(~offmap, "")
     lon = col("longitude").where(~offmap, "")
     side_a, side_b = col("side_a"), col("side_b")
+    coded_a = (side_a + " (as coded by UCDP GED)").where(side_a != "", "")
+    coded_b = (side_b + " (as coded by UCDP GED)").where(side_b != "", "")
+    one_sided = col("type_of_violence") == "3"
     ids = col("id")
     raw = pd.DataFrame(
         {
@@ -117,20 +144,26 @@ def import_ucdp(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportR
             "deaths_low": col("low"),
             "deaths_best": col("best"),
             "deaths_high": col("high"),
-            "perpetrator_reported": (side_a + " (as coded by UCDP GED)").where(side_a != "", ""),
-            "victim_group_reported": (side_b + " (as coded by UCDP GED)").where(side_b != "", ""),
+            "perpetrator_reported": coded_a.where(one_sided, ""),
+            "victim_group_reported": coded_b.where(one_sided, ""),
+            "actor1": coded_a,
+            "actor2": coded_b,
             "summary": col("where_description"),
-            "sources": [
-                _sources(*v)
-                for v in zip(
-                    col("source_article"),
-                    col("source_office"),
-                    col("source_date"),
-                    col("source_headline"),
-                    ids,
-                    strict=True,
-                )
-            ],
+            "sources": pd.Series(
+                [
+                    _sources(*v)
+                    for v in zip(
+                        col("source_article"),
+                        col("source_office"),
+                        col("source_date"),
+                        col("source_headline"),
+                        ids,
+                        strict=True,
+                    )
+                ],
+                index=df.index,
+                dtype=object,
+            ),
             "_offmap": offmap,
             "_flag": offmap.map(
                 {True: "off the map: where_prec 6/7 (country or sea); imported without a point", False: ""}
@@ -139,7 +172,10 @@ def import_ucdp(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportR
     )
     bad = (date_prec != "") & ~date_prec.isin(DATE_PREC)
     raw.loc[bad, "date_precision"] = "date_prec " + date_prec[bad]
-    return build_result(raw, file=str(path), fmt="ucdp", rows_in=len(rows) + len(rejects), pre_rejects=rejects)
+    raw["_hash"] = row_digests(df)
+    return build_result(
+        raw, file=str(path), fmt="ucdp", rows_in=len(rows) + len(rejects), pre_rejects=rejects, mapping=MAPPING
+    )
 
 
 def _admin1(text: str) -> str:

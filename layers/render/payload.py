@@ -90,6 +90,17 @@ def _text(values: pd.Series) -> pd.Series:
     return values.astype(object).where(values.notna(), "").astype(str)
 
 
+def _column(rows: pd.DataFrame, name: str) -> pd.Series:
+    return _text(rows[name]) if name in rows.columns else pd.Series("", index=rows.index, dtype=object)
+
+
+def _actors(rows: pd.DataFrame) -> pd.Series:
+    """Return "actor1 · actor2" for records whose format codes no direction (neutral actors)."""
+    a, b = _column(rows, "actor1"), _column(rows, "actor2")
+    both = (a + " · " + b).where((a != "") & (b != ""), a + b)
+    return both.where(_column(rows, "perpetrator_reported") == "", "")
+
+
 def _ints(values: pd.Series) -> list[int | None]:
     return [None if pd.isna(v) else int(v) for v in values.astype("Float64")]
 
@@ -211,6 +222,8 @@ def to_payload(
         "summary": intern(_text(rows["summary"]).where(~withhold, "")),
         "type": intern(rows["event_type"]),
         "conf": intern(rows["confidence"]),
+        "actors": intern(_actors(rows)),
+        "flags": intern(_column(rows, "flags")),
         "src": src_codes.tolist(),
         "dl": _ints(rows["deaths_low"]),
         "db": _ints(rows["deaths_best"]),
