@@ -28,7 +28,16 @@ from pyproj import CRS
 
 from geo.errors import InputFileError, RasterError
 
-__all__ = ["BASEMAP_ATTRIBUTION", "REGION", "Basemap", "fetch_tiles", "load_basemap", "read_geotiff"]
+__all__ = [
+    "BASEMAP_ATTRIBUTION",
+    "CITY_SOURCE",
+    "REGION",
+    "Basemap",
+    "fetch_tiles",
+    "load_basemap",
+    "main_cities",
+    "read_geotiff",
+]
 
 #: (west, south, east, north) of the region kept from the world data, degrees.
 REGION = (30.0, 28.0, 47.0, 41.0)
@@ -247,3 +256,31 @@ def read_geotiff(
         alpha = np.where(image.any(axis=2), 255, 0).astype(np.uint8)[..., None]
         image = np.concatenate([image, alpha], axis=2)
     return image
+
+
+#: Governorate capitals label first (rank 1); the other curated cities from rank 2.
+CITY_SOURCE = "Cities: the project's gazetteer (data/gazetteer/places.csv; each point cites its source)"
+
+
+@functools.lru_cache(maxsize=1)
+def main_cities() -> tuple[tuple[str, str, float, float, int], ...]:
+    """Return (name_en, name_ar, lon, lat, rank) of the main cities of the curated gazetteer.
+
+    Rank 1: governorate capitals (a city named like its governorate); rank 2: other cities.
+
+    Examples
+    --------
+    >>> cities = {c[0]: c for c in main_cities()}
+    >>> cities["Latakia"][4], cities["Jableh"][4]
+    (1, 2)
+    """
+    from geo.places import read_places
+
+    places = read_places()
+    kind = places["kind"].astype(str)
+    capitals = set(places.loc[kind == "governorate", "name_en"].astype(str))
+    cities = places[kind == "city"]
+    return tuple(
+        (str(r.name_en), str(r.name_ar), float(r.lon), float(r.lat), 1 if str(r.name_en) in capitals else 2)
+        for r in cities.itertuples()
+    )

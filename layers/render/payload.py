@@ -237,7 +237,7 @@ def to_payload(
         "colours": colours,
         "colourBy": colour_by.replace("_", " "),
         "sizes": [[d, round(float(radius_px([d])[0]), 1)] for d in SIZE_LEGEND],
-        "note": (f"{n_aggregate} aggregate total(s) not drawn as points (see the table)." if n_aggregate else ""),
+        "note": (f"{n_aggregate} aggregate total(s) (regional figures) not drawn as points." if n_aggregate else ""),
         "timeLabel": time_label or "",
     }
 
