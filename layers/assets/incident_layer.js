@@ -112,7 +112,10 @@
     control(map, "bottomright", function (div) {
       div.classList.add("incident-legend");
       div.appendChild(el("b", colourTitle));
+      var used = {};  // the colours are fixed across filters; the legend lists the categories present
+      (P.c || (P.g && P.g.c) || []).forEach(function (k) { used[k] = true; });
       P.cats.forEach(function (cat, k) {
+        if (!used[k]) { return; }
         var row = el("div"), sw = el("span", null, "swatch");
         sw.style.background = P.colours[k];
         row.appendChild(sw); row.appendChild(el("span", cat)); div.appendChild(row);

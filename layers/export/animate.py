@@ -23,6 +23,7 @@ from geo.errors import ExportError, InvalidOptionError
 from layers.export.common import ExportResult, filter_incidents, parse_date
 from layers.export.public import apply_public, export_metadata
 from layers.export.static import compose_map, draw_incidents
+from layers.render.payload import colour_assignment
 
 __all__ = ["STEPS", "frame_windows", "render_animation"]
 
@@ -151,6 +152,7 @@ def render_animation(
         raise InvalidOptionError(f"{mode!r} is not a valid mode, must be one of {MODES}")
     if not fps > 0:
         raise InvalidOptionError(f"fps={fps!r} must be positive")
+    colors = colour_assignment(gdf)
     chosen = filter_incidents(gdf, start, end)
     shown, report = apply_public(chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive)
     if not len(shown):
@@ -169,6 +171,7 @@ def render_animation(
         bbox=bbox,
         date_range=f"{first:%d %b %Y} – {last:%d %b %Y}, one frame per {step if frames is None else 'period'} ({mode})",
         dpi=dpi,
+        colors=colors,
     )
     meta = export_metadata(
         report,
@@ -188,7 +191,7 @@ def render_animation(
         images = _frames(canvas, shown, windows, mode, window_steps, stamp_fmt)
         hold = max(0, round(hold_last_s * fps))
         if fmt == "gif":
-            _write_gif(images, path, fps, hold, meta)
+            _write_gif(images, path, fps, hold, meta, exact=list(canvas.colors.values()))
         else:
             _write_mp4(images, path, fps, hold, meta, canvas.fig)
     finally:
@@ -197,7 +200,31 @@ def render_animation(
     return ExportResult(path, meta)
 
 
-def _write_gif(images: Iterator[np.ndarray], path: Path, fps: float, hold: int, meta: dict[str, Any]) -> None:
+def _exact_palette(image: Any, colours: list[str]) -> Any:
+    """Quantise *image* to 255 colours, then set the nearest entries to *colours* exactly.
+
+    The category colours then keep their RGB in the GIF (the same as in the app, the PNG and
+    the PDF) instead of a median-cut average.
+    """
+    import matplotlib.colors
+    from PIL import Image
+
+    palette = image.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    entries = np.array(palette.getpalette()[: 3 * 255], dtype=int).reshape(-1, 3)
+    taken: set[int] = set()
+    for colour in colours:
+        rgb = np.round(np.array(matplotlib.colors.to_rgb(colour)) * 255).astype(int)
+        order = np.argsort(np.abs(entries - rgb).sum(axis=1))
+        k = next(int(i) for i in order if int(i) not in taken)
+        taken.add(k)
+        entries[k] = rgb
+    palette.putpalette(entries.ravel().tolist())
+    return palette
+
+
+def _write_gif(
+    images: Iterator[np.ndarray], path: Path, fps: float, hold: int, meta: dict[str, Any], exact: list[str] = ()
+) -> None:
     from PIL import Image
 
     frames: list[Image.Image] = []
@@ -205,7 +232,7 @@ def _write_gif(images: Iterator[np.ndarray], path: Path, fps: float, hold: int, 
     for array in images:
         image = Image.fromarray(array)
         if palette is None:  # the first frame has every legend colour: one palette for all frames
-            palette = image.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+            palette = _exact_palette(image, list(exact))
         frames.append(image.quantize(palette=palette, dither=Image.Dither.NONE))
     durations = [round(1000 / fps)] * len(frames)
     durations[-1] += round(1000 / fps) * hold

@@ -42,11 +42,11 @@ from layers.export.cartography import (
 )
 from layers.export.common import PROJECT, ExportResult, filter_incidents, publishers_of
 from layers.export.public import PublicReport, apply_public, export_metadata
+from layers.render.payload import OTHER_COLOUR, category_values, colour_assignment
 
 __all__ = ["MapCanvas", "compose_map", "draw_incidents", "render_map", "save_figure"]
 
 SEA, LAND, BORDER, RIVER = "#dce8f2", "#f5f2eb", "#6f6f6f", "#6f9fcc"
-PALETTE = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
 SYRIA_BBOX = (35.6, 32.3, 42.4, 37.35)
 #: Label anchors (not geometry) for the two rivers every map of Syria names.
 RIVER_LABELS = (
@@ -255,11 +255,14 @@ def compose_map(
     caption: str = "",
     dpi: float = 100.0,
     hillshade: bool = False,
+    colors: Mapping[str, str] | None = None,
 ) -> MapCanvas:
     """Build a page with everything but the incident points.
 
-    *gdf* (already public-safe if it should be) sets the view, the campaign
-    colours and the credits. *bbox* (west, south, east, north) overrides the view.
+    *gdf* (already public-safe if it should be) sets the view, the legend and the
+    credits. *bbox* (west, south, east, north) overrides the view. *colors* (campaign →
+    colour) defaults to :func:`layers.render.payload.colour_assignment` of *gdf*; pass the
+    assignment of the table before filtering so that colours never depend on a filter.
     """
     page = get_preset(preset)
     font_pt = 9.0 * min(page.width_in, page.height_in) / 8.27
@@ -302,10 +305,13 @@ def compose_map(
         background_note += f"; raster: {kind}{Path(geotiff).name} (user-supplied)"
     _bare(ax)
     obstacles = _draw_corridors(ax, corridors or {}, font_pt)
-    campaigns = [c for c in dict.fromkeys(gdf["campaign"].fillna("").astype(str)) if c] if len(gdf) else []
-    colors = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(campaigns)}
+    # One colour per campaign everywhere (layers.render.payload.colour_assignment); the legend
+    # lists the campaigns on this map.
+    colors = dict(colors) if colors is not None else colour_assignment(gdf)
+    present = list(dict.fromkeys(category_values(gdf["campaign"]))) if len(gdf) else []
     n_agg = int(gdf["aggregate"].fillna(False).astype(bool).sum()) if len(gdf) else 0
-    legend = _legend(ax, colors or {"incidents": PALETTE[0]}, font_pt, n_agg)
+    shown_colours = {c: colors.get(c, OTHER_COLOUR) for c in sorted(present, key=_order(colors))}
+    legend = _legend(ax, shown_colours or {"incidents": OTHER_COLOUR}, font_pt, n_agg)
     draw_north_arrow(ax, fontsize=font_pt * 1.1)
     draw_scale_bar(ax, scale_bar_for(xlim, ylim), fontsize=font_pt * 0.85)
     inset = _draw_inset(fig, ax, base)
@@ -363,6 +369,11 @@ def compose_map(
     return MapCanvas(fig, ax, colors, report, obstacles, credits, font_pt)
 
 
+def _order(colors: Mapping[str, str]) -> Any:
+    position = {c: i for i, c in enumerate(colors)}
+    return lambda c: (position.get(c, len(position)), c)
+
+
 def credits_line(gdf: gpd.GeoDataFrame, background_note: str, report: PublicReport, max_publishers: int = 12) -> str:
     """Return the credits: publishers of the incidents shown, basemap, public-safe note, project."""
     pubs = publishers_of(gdf) if len(gdf) else []
@@ -380,7 +391,7 @@ def draw_incidents(
     pts = gdf[gdf.geometry.notna() & ~gdf["aggregate"].fillna(False).astype(bool)] if len(gdf) else gdf
     xs, ys = TO_MAP.transform(pts["lon"].to_numpy(float), pts["lat"].to_numpy(float)) if len(pts) else ([], [])
     deaths = best_deaths(pts) if len(pts) else np.zeros(0)
-    colors = [canvas.colors.get(str(c), PALETTE[0]) for c in pts["campaign"]] if len(pts) else []
+    colors = [canvas.colors.get(c, OTHER_COLOUR) for c in category_values(pts["campaign"])] if len(pts) else []
     face = np.array([matplotlib.colors.to_rgba(c, 0.25 if faded else 0.8) for c in colors]).reshape(-1, 4)
     face[deaths <= 0, 3] = 0.0
     edge = np.array(
@@ -554,6 +565,7 @@ def render_map(
     ExportResult
         The path and the metadata embedded in the file.
     """
+    colors = colour_assignment(gdf)
     chosen = filter_incidents(gdf, start, end)
     allow = list(places["name_en"].astype(str)) if places is not None else []
     shown, report = apply_public(chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive, allowlist=allow)
@@ -570,6 +582,7 @@ def render_map(
         tiles=tiles,
         geotiff=geotiff,
         hillshade=hillshade,
+        colors=colors,
     )
     draw_incidents(canvas, shown, highlight=highlight)
     label_places(canvas, shown, places)

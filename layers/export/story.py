@@ -23,6 +23,7 @@ from geo.errors import DataSchemaError, ExportError, InputFileError
 from layers.export.common import ExportResult, filter_incidents, parse_date
 from layers.export.public import apply_public, export_metadata
 from layers.export.static import compose_map, draw_incidents, label_places
+from layers.render.payload import colour_assignment
 
 __all__ = ["STORIES_DIR", "Story", "StoryStep", "StoryView", "list_stories", "load_story", "story_to_pdf"]
 
@@ -225,6 +226,7 @@ def story_to_pdf(
                     report=report,
                     corridors=corridors,
                     caption=step.caption,
+                    colors=colour_assignment(gdf),
                 )
                 draw_incidents(canvas, shown, highlight=step.highlight, faded=bool(step.highlight))
                 label_places(canvas, shown, places, first=step.highlight)
