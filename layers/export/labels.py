@@ -18,7 +18,7 @@ import pandas as pd
 from layers.export import basemap as bm
 from layers.export.cartography import TO_MAP, place_labels, shape_text
 
-__all__ = ["RIVER_LABELS", "incident_dots", "label_places"]
+__all__ = ["RIVER_LABELS", "incident_dots", "label_places", "place_keys"]
 
 #: Label anchors (not geometry) for the two rivers every map of Syria names.
 RIVER_LABELS = (
@@ -28,6 +28,11 @@ RIVER_LABELS = (
     ("Orontes", "العاصي", 36.72, 34.95),
 )
 TOWN_COLOUR = "#555555"
+
+
+def place_keys(gdf: gpd.GeoDataFrame) -> pd.Series:
+    """Return the key incident labels are grouped by: ``place_id``, else ``place_reported``."""
+    return gdf["place_id"].fillna(gdf["place_reported"]).astype(str)
 
 
 def _mapped(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -81,7 +86,8 @@ def label_places(
 ) -> list[Any]:
     """Label incident places, then context towns, then rivers; return the placed labels.
 
-    Each returned Text has ``_label_kind``: ``"incident"``, ``"context"`` or ``"river"``.
+    Each returned Text has ``_label_kind``: ``"incident"``, ``"context"`` or ``"river"``, and
+    ``_place_key`` (the ``place_id``, else ``place_reported``, of an incident label).
     Context towns are drawn as small grey squares with grey names (no white box) and are not
     incidents (they are not in the legend's counts).
     """
@@ -94,7 +100,7 @@ def label_places(
     if len(pts):
         table = pts.assign(
             _d=best_deaths(pts),
-            _key=pts["place_id"].fillna(pts["place_reported"]).astype(str),
+            _key=place_keys(pts),
             _first=pts["id"].isin(set(first)),
         )
         groups = table.groupby("_key", sort=False).agg(
@@ -125,6 +131,7 @@ def label_places(
                     "linespacing": 1.0,
                     "bbox": {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.75},
                     "_kind": "incident",
+                    "_key": key,
                 }
             )
     towns = _towns_in_view(canvas, dots, named, max_towns) if context else []
@@ -163,11 +170,13 @@ def label_places(
             }
         )
     kinds = [c.pop("_kind") for c in candidates]
+    keys = [c.pop("_key", None) for c in candidates]
     placed = []
-    for kind, cand in zip(kinds, candidates, strict=True):
+    for kind, key, cand in zip(kinds, keys, candidates, strict=True):
         got = place_labels(canvas.ax, [cand], obstacles=canvas.obstacles + [t._box for t in placed], dots=dots)
         for text in got:
             text._label_kind = kind
+            text._place_key = key
             text._box = text.get_window_extent(_renderer(canvas)).padded(2.0)
             placed.append(text)
     return placed

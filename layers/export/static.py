@@ -321,7 +321,11 @@ def compose_map(
     FigureCanvasAgg(fig)  # no pyplot: no global figure registry, safe in a server
     top_in = 0.35 + font_pt / 72 * (2.0 + (1.3 if subtitle else 0) + (1.3 if date_range else 0))
     top_in += (font_pt / 72 * 1.4 * len(textwrap.wrap(caption, int(page.width_in * 13)))) if caption else 0
-    bottom_in = 0.2 + font_pt / 72 * 0.85 * 1.35 * 4
+    # Credits at least 10 px tall at the output resolution (readable in a 960 × 540 GIF), wrapped to the page.
+    report = report or PublicReport(False, "off", 0, 0, 0, None)
+    credit_pt = max(font_pt * 0.72, 10.0 * 72.0 / dpi)
+    credit_chars = int(page.width_in * 0.95 * 72 / (credit_pt * 0.52))
+    bottom_in = 0.2 + credit_pt / 72 * 1.3 * 4 if credit_pt > font_pt * 0.72 else 0.2 + font_pt / 72 * 0.85 * 1.35 * 4
     ax = fig.add_axes((0.025, bottom_in / page.height_in, 0.95, 1 - (top_in + bottom_in) / page.height_in))
     aspect = (0.95 * page.width_in) / (page.height_in - top_in - bottom_in)
     base = (basemap or bm.load_basemap()).to_crs(MAP_CRS)
@@ -401,13 +405,15 @@ def compose_map(
             family=FONT,
             linespacing=1.3,
         )
-    report = report or PublicReport(False, "off", 0, 0, 0, None)
-    credits = credits_line(gdf, background_note, report)
+    for most in (12, 6, 3, 0):  # four lines are kept free: name fewer publishers rather than cut the line
+        credits = credits_line(gdf, background_note, report, max_publishers=most)
+        if len(textwrap.wrap(credits, credit_chars)) <= 4:
+            break
     fig.text(
         0.025,
         0.08 / page.height_in,
-        "\n".join(textwrap.wrap(credits, int(page.width_in * 19))),
-        fontsize=font_pt * 0.72,
+        "\n".join(textwrap.wrap(credits, credit_chars)),
+        fontsize=credit_pt,
         color="#444",
         va="bottom",
         family=FONT,
@@ -481,6 +487,8 @@ def credits_line(gdf: gpd.GeoDataFrame, background_note: str, report: PublicRepo
     shown = ", ".join(pubs[:max_publishers]) + (
         f" and {len(pubs) - max_publishers} more" if len(pubs) > max_publishers else ""
     )
+    if pubs and not max_publishers:
+        shown = f"{len(pubs)} publishers"
     if pubs:
         data = f"Data: incidents as reported by {shown} (see each record's sources)."
     elif len(gdf):
@@ -641,4 +649,3 @@ def _date_range_text(gdf: gpd.GeoDataFrame, start: object, end: object) -> str:
     last = gdf["date_end"].fillna(gdf["date_start"]).max()
     e = pd.Timestamp(end).strftime("%d %b %Y") if end else last.strftime("%d %b %Y")
     return f"Incidents reported between {s} and {e}" if s != e else f"Incidents reported on {s}"
-
