@@ -128,7 +128,9 @@ def run(args: argparse.Namespace) -> int:
     places = gazetteer.places  # type: ignore[attr-defined]
     grid = args.grid_km if args.grid_km > 0 else None
     common = {"public_safe": args.public, "grid_km": grid, "sensitive": args.sensitive}
-    title = args.title or dataset_title(args.dataset, gdf)
+    from layers.export.common import filter_incidents as in_period
+
+    title = args.title or dataset_title(args.dataset, in_period(gdf, args.start, args.end))
     fmt = args.to
     if args.story and fmt not in ("pdf", "html"):
         raise InvalidOptionError(f"--story writes a PDF or an HTML file; use --to pdf or --to html (not {fmt!r})")

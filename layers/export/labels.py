@@ -169,11 +169,18 @@ def label_places(
                 "_kind": "river",
             }
         )
+    # Context towns are placed right next to their square (no leader lines: they are not the story).
     kinds = [c.pop("_kind") for c in candidates]
     keys = [c.pop("_key", None) for c in candidates]
     placed = []
     for kind, key, cand in zip(kinds, keys, candidates, strict=True):
-        got = place_labels(canvas.ax, [cand], obstacles=canvas.obstacles + [t._box for t in placed], dots=dots)
+        got = place_labels(
+            canvas.ax,
+            [cand],
+            obstacles=canvas.obstacles + [t._box for t in placed],
+            dots=dots,
+            rings=0 if kind == "context" else 4,
+        )
         for text in got:
             text._label_kind = kind
             text._place_key = key

@@ -206,11 +206,28 @@ def _draw_corridors(ax: Any, corridors: Mapping[str, Any], font_pt: float) -> li
     return texts
 
 
-def _draw_inset(fig: Figure, ax: Any, base: bm.Basemap) -> Any:
+def _display_points(ax: Any, gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Display px of the mapped incidents of *gdf* (for placing the legend and the inset)."""
+    if not len(gdf) or "lon" not in gdf:
+        return np.zeros((0, 2))
+    pts = gdf[gdf.geometry.notna() & ~gdf["aggregate"].fillna(False).astype(bool)]
+    xs, ys = TO_MAP.transform(pts["lon"].to_numpy(float), pts["lat"].to_numpy(float))
+    return np.asarray(ax.transData.transform(np.column_stack([xs, ys]))).reshape(-1, 2)
+
+
+def _count_inside(points: np.ndarray, box: Any) -> int:
+    if not len(points):
+        return 0
+    x, y = points[:, 0], points[:, 1]
+    return int(((x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)).sum())
+
+
+def _draw_inset(fig: Figure, ax: Any, base: bm.Basemap, *, left: bool = False) -> Any:
     box = ax.get_position()
     width = box.width * 0.2
     height = width * fig.get_figwidth() / fig.get_figheight()
-    inset = fig.add_axes((box.x1 - width - 0.006, box.y0 + 0.008, width, height))
+    x = box.x0 + 0.006 if left else box.x1 - width - 0.006
+    inset = fig.add_axes((x, box.y0 + 0.008, width, height))
     # The whole country, and the main map's extent wherever it is: the box always lies inside.
     (vx0, vx1), (vy0, vy1) = ax.get_xlim(), ax.get_ylim()
     vlon, vlat = FROM_MAP.transform([vx0, vx1, vx0, vx1], [vy0, vy0, vy1, vy1])
@@ -238,7 +255,7 @@ def _draw_inset(fig: Figure, ax: Any, base: bm.Basemap) -> Any:
     return inset
 
 
-def _legend(ax: Any, colors: Mapping[str, str], font_pt: float, n_aggregates: int) -> Any:
+def _legend(ax: Any, colors: Mapping[str, str], font_pt: float, n_aggregates: int, *, left: bool = False) -> Any:
     handles = [
         Line2D([], [], ls="", marker="o", ms=7, mfc=c, mec="black", mew=0.5, label=shape_text(name))
         for name, c in colors.items()
@@ -278,7 +295,7 @@ def _legend(ax: Any, colors: Mapping[str, str], font_pt: float, n_aggregates: in
         handles.append(Line2D([], [], ls="", label=f"{n_aggregates} regional total(s) not mapped as points"))
     legend = ax.legend(
         handles=handles,
-        loc="upper right",
+        loc="upper left" if left else "upper right",
         fontsize=font_pt * 0.8,
         frameon=True,
         framealpha=0.92,
@@ -371,10 +388,41 @@ def compose_map(
     present = list(dict.fromkeys(category_values(gdf["campaign"]))) if len(gdf) else []
     n_agg = int(gdf["aggregate"].fillna(False).astype(bool).sum()) if len(gdf) else 0
     shown_colours = {c: colors.get(c, OTHER_COLOUR) for c in sorted(present, key=_order(colors))}
-    legend = _legend(ax, shown_colours or {"incidents": OTHER_COLOUR}, font_pt, n_agg)
-    draw_north_arrow(ax, fontsize=font_pt * 1.1)
-    draw_scale_bar(ax, scale_bar_for(xlim, ylim), fontsize=font_pt * 0.85)
-    inset = _draw_inset(fig, ax, base)
+    # Legend and inset go to the corners that hide the fewest incidents; the north arrow and the
+    # scale bar take the other sides.
+    dots = _display_points(ax, gdf)
+    renderer = cast(FigureCanvasAgg, fig.canvas).get_renderer()
+
+    def legend_at(left: bool) -> Any:
+        return _legend(ax, shown_colours or {"incidents": OTHER_COLOUR}, font_pt, n_agg, left=left)
+
+    def hides(build: Any, left: bool) -> int:
+        trial = build(left)
+        hidden = _count_inside(dots, trial.get_window_extent(renderer))
+        trial.remove()
+        return hidden
+
+    hidden_left, hidden_right = hides(legend_at, True), hides(legend_at, False)
+    legend_left = hidden_left < hidden_right
+    legend = legend_at(legend_left)
+    if min(hidden_left, hidden_right) and bbox is None:
+        # Still incidents under the legend: open the frame northwards (same aspect) until they clear it.
+        frac = legend.get_window_extent(renderer).height / ax.bbox.height
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        grow = 1.0 / max(0.5, 1.0 - frac - 0.03)
+        cx, w = (x0 + x1) / 2, (x1 - x0) * grow
+        xlim, ylim = (cx - w / 2, cx + w / 2), (y0, y0 + (y1 - y0) * grow)
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
+    draw_north_arrow(ax, at=(0.95, 0.88) if legend_left else (0.05, 0.88), fontsize=font_pt * 1.1)
+
+    def inset_at(left: bool) -> Any:
+        return _draw_inset(fig, ax, base, left=left)
+
+    inset_left = hides(inset_at, True) < hides(inset_at, False)
+    inset = inset_at(inset_left)
+    bar_at = (0.70, 0.06) if inset_left else (0.05, 0.06)
+    draw_scale_bar(ax, scale_bar_for(xlim, ylim, at=bar_at), fontsize=font_pt * 0.85)
     # Text at the top, measured in inches from the top edge.
     y = 1 - 0.25 / page.height_in
     for text, size, weight, color in (
@@ -424,9 +472,12 @@ def compose_map(
     obstacles = [t.get_window_extent(renderer).padded(2) for t in obstacles]
     obstacles += [legend.get_window_extent(renderer), inset.get_window_extent(renderer)]
     (sx, sy) = ax.transData.transform((xlim[0], ylim[0]))
-    obstacles.append(matplotlib.transforms.Bbox([[sx, sy], [sx + 0.32 * ax.bbox.width, sy + 0.12 * ax.bbox.height]]))
+    bw, bh = ax.bbox.width, ax.bbox.height
+    bx = sx + (0.66 if inset_left else 0.0) * bw
+    obstacles.append(matplotlib.transforms.Bbox([[bx, sy], [bx + 0.32 * bw, sy + 0.12 * bh]]))
+    nx = sx + (0.9 if legend_left else 0.0) * bw
     obstacles.append(
-        matplotlib.transforms.Bbox([[sx, sy + 0.8 * ax.bbox.height], [sx + 0.1 * ax.bbox.width, sy + ax.bbox.height]])
+        matplotlib.transforms.Bbox([[nx, sy + 0.8 * bh], [nx + 0.1 * bw, sy + bh]])
     )
     notes = {"background": "tiles" if tiles and not tile_error else "offline basemap"}
     if tile_error:
