@@ -377,7 +377,12 @@ def _exact_palette(image: Any, colours: list[str]) -> Any:
 
 
 def _write_gif(
-    images: Iterator[np.ndarray], path: Path, fps: float, hold: int, meta: dict[str, Any], exact: list[str] = ()
+    images: Iterator[np.ndarray],
+    path: Path,
+    fps: float,
+    hold: int,
+    meta: dict[str, Any],
+    exact: tuple[str, ...] | list[str] = (),
 ) -> None:
     from PIL import Image
 

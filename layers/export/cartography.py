@@ -301,13 +301,13 @@ def place_labels(
                     theirs = np.hypot(others[:, 0] - anchor[0], others[:, 1] - anchor[1]).min()
                     if theirs <= mine + 1.0:
                         continue
-                text._own_dot = (float(own[0]), float(own[1]))
-                text._leader = None
+                text._own_dot = (float(own[0]), float(own[1]))  # type: ignore[attr-defined]
+                text._leader = None  # type: ignore[attr-defined]
                 if ring > 0:
                     start = own + (np.array(anchor) - own) * (radius / max(np.hypot(*(np.array(anchor) - own)), 1e-9))
                     (x0, y0), (x1, y1) = ax.transData.inverted().transform([start, anchor])
                     (line,) = ax.plot([x0, x1], [y0, y1], color=leader_color, lw=0.6, zorder=6.5)
-                    text._leader = line
+                    text._leader = line  # type: ignore[attr-defined]
                 taken.append(box)
                 placed.append(text)
                 done = True

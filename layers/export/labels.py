@@ -172,7 +172,7 @@ def label_places(
     # Context towns are placed right next to their square (no leader lines: they are not the story).
     kinds = [c.pop("_kind") for c in candidates]
     keys = [c.pop("_key", None) for c in candidates]
-    placed = []
+    placed: list[Any] = []
     for kind, key, cand in zip(kinds, keys, candidates, strict=True):
         got = place_labels(
             canvas.ax,

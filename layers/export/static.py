@@ -243,7 +243,7 @@ def _draw_inset(fig: Figure, ax: Any, base: bm.Basemap, *, left: bool = False) -
     by0, by1 = max(vy0, ylim[0]), min(vy1, ylim[1])
     box = Rectangle((bx0, by0), bx1 - bx0, by1 - by0, fill=False, edgecolor="#d62728", lw=1.4, zorder=5)
     inset.add_patch(box)
-    inset.extent_box = box
+    inset.extent_box = box  # type: ignore[attr-defined]
     cx, cy = TO_MAP.transform(38.6, 35.1)
     inset.text(cx, cy, "SYRIA", fontsize=6, ha="center", va="center", family=FONT, color="#444")
     inset.set_xlim(*xlim)
@@ -476,9 +476,7 @@ def compose_map(
     bx = sx + (0.66 if inset_left else 0.0) * bw
     obstacles.append(matplotlib.transforms.Bbox([[bx, sy], [bx + 0.32 * bw, sy + 0.12 * bh]]))
     nx = sx + (0.9 if legend_left else 0.0) * bw
-    obstacles.append(
-        matplotlib.transforms.Bbox([[nx, sy + 0.8 * bh], [nx + 0.1 * bw, sy + bh]])
-    )
+    obstacles.append(matplotlib.transforms.Bbox([[nx, sy + 0.8 * bh], [nx + 0.1 * bw, sy + bh]]))
     notes = {"background": "tiles" if tiles and not tile_error else "offline basemap"}
     if tile_error:
         notes["tile_error"] = tile_error
