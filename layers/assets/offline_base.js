@@ -36,6 +36,7 @@
   }
 
   function create(map, D, opts) {
+    var t0 = performance.now();
     opts = opts || {};
     if (!map.getPane("offlineBase")) { map.createPane("offlineBase").style.zIndex = 150; }
     if (!map.getPane("offlineLabels")) { map.createPane("offlineLabels").style.zIndex = 350; }
@@ -77,6 +78,7 @@
     map.on("zoomend", byZoom);
     if (opts.fallback) { watchTiles(map, group); }
     window.__offlineBase = group;
+    window.__offlineBaseBuildMs = performance.now() - t0;  // for bench/bench_offline_base.py
     return group;
   }
 
