@@ -211,3 +211,11 @@ def test_chainage_labels_by_zoom(incidents):
     assert 'km-label km-wide\\"\\u003eM4 100 km' in page
     assert 'km-label km-close\\"\\u003eM4 25 km' in page
     assert "IncidentLayer.kmByZoom(" in page
+
+
+def test_first_view_is_padded_clear_of_the_controls(incidents):
+    from layers.render.incident_map import FIT_PADDING
+
+    page = incident_map(incidents, basemap="blank").get_root().render()
+    assert f'"paddingBottomRight": {list(FIT_PADDING[1])}'.replace(" ", "") in page.replace(" ", "")
+    assert FIT_PADDING[1][1] >= 90  # the ▶ time control sits at the bottom left

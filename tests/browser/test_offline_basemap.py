@@ -199,3 +199,31 @@ def test_app_on_the_offline_base_shows_geography(page: Any, app_url: str) -> Non
     (ARTIFACTS / "app_offline.png").write_bytes(png)
     check_basemap(frame, png)
     assert watch.console_errors == [] or all("Failed to load resource" in e for e in watch.console_errors)
+
+
+def test_chainage_labels_every_100_km_zoomed_out_and_25_km_close(browser: Any, tmp_path: Path) -> None:
+    from geo.corridors import load_corridors
+    from layers.folium_map import incident_map
+
+    path = tmp_path / "km.html"
+    incident_map(coast_incidents(), basemap="offline", corridors=load_corridors()).save(str(path))
+    page, errors, _ = offline_page(browser)
+    visible = "Array.from(document.querySelectorAll('.km-label')).filter(e => e.offsetParent !== null).length"
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_function("window.__incidentMapReady === true", timeout=20_000)
+        counts = {}
+        for zoom in (7, 9):
+            page.evaluate(f"() => {{ window.__offlineBase._map.setView([35.0, 36.4], {zoom}, {{animate: false}}); }}")
+            page.wait_for_timeout(300)
+            counts[zoom] = (page.evaluate(visible), page.locator(".km-label.km-close").count())
+            texts = page.evaluate(
+                "Array.from(document.querySelectorAll('.km-label')).filter(e => e.offsetParent !== null)"
+                ".map(e => e.textContent)"
+            )
+            if zoom == 7:
+                assert all(int(t.split()[1]) % 100 == 0 for t in texts), texts
+    finally:
+        page.close()
+    assert 0 < counts[7][0] < counts[9][0]
+    assert errors == []
