@@ -29,10 +29,12 @@ from pyproj import CRS
 from geo.errors import InputFileError, RasterError
 
 __all__ = [
+    "ADMIN_ATTRIBUTION",
     "BASEMAP_ATTRIBUTION",
     "CITY_SOURCE",
     "REGION",
     "Basemap",
+    "admin_lines",
     "fetch_tiles",
     "load_basemap",
     "main_cities",
@@ -284,3 +286,27 @@ def main_cities() -> tuple[tuple[str, str, float, float, int], ...]:
         (str(r.name_en), str(r.name_ar), float(r.lon), float(r.lat), 1 if str(r.name_en) in capitals else 2)
         for r in cities.itertuples()
     )
+
+
+ADMIN_ATTRIBUTION = "governorate boundaries: OCHA COD-AB (CC BY-IGO)"
+
+
+@functools.lru_cache(maxsize=4)
+def admin_lines(level: int) -> shapely.Geometry:
+    """Return the boundaries of the OCHA admin areas of *level* (1 governorates, 2 districts), EPSG:4326.
+
+    Shared borders are drawn once; for level 2, the governorate lines are left out.
+
+    Examples
+    --------
+    >>> admin_lines(1).geom_type in ("MultiLineString", "LineString")
+    True
+    """
+    from geo.admin import load_admin_areas
+
+    areas = load_admin_areas()
+    idx = np.flatnonzero(areas.table["level"].to_numpy() == level)
+    lines = shapely.line_merge(shapely.union_all(shapely.boundary(areas.geometry[idx])))
+    if level > 1:
+        lines = shapely.difference(lines, shapely.buffer(admin_lines(level - 1), 0.002))
+    return lines

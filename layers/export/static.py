@@ -49,6 +49,7 @@ from layers.render.payload import OTHER_COLOUR, category_values, colour_assignme
 __all__ = ["MapCanvas", "compose_map", "draw_incidents", "label_places", "render_map", "save_figure"]
 
 SEA, LAND, BORDER, RIVER = "#dce8f2", "#f5f2eb", "#6f6f6f", "#6f9fcc"
+ADMIN = "#9a9289"
 OFFLINE_SOURCES = "GSHHG 2.3.6 coast, borders and rivers (Wessel & Smith, LGPL)"
 SYRIA_BBOX = (35.6, 32.3, 42.4, 37.35)
 FORMATS = ("png", "svg", "pdf")
@@ -160,10 +161,12 @@ def _bare(ax: Any) -> None:
     ax.set_ylabel("")
 
 
-def _draw_background(ax: Any, base: bm.Basemap, *, land: bool = True) -> None:
+def _draw_background(ax: Any, base: bm.Basemap, *, land: bool = True, admin: gpd.GeoSeries | None = None) -> None:
     if land:
         base.land.plot(ax=ax, color=LAND, edgecolor="#8aa4b8", linewidth=0.5, zorder=1)
         base.lakes.plot(ax=ax, color=SEA, edgecolor="#8aa4b8", linewidth=0.4, zorder=1.1)
+    if admin is not None:
+        admin.plot(ax=ax, color=ADMIN, linewidth=0.6, linestyle=(0, (3, 2)), zorder=1.15)
     base.rivers.plot(ax=ax, color=RIVER, linewidth=0.8, zorder=1.2)
     base.borders.plot(ax=ax, color=BORDER, linewidth=0.9, linestyle=(0, (5, 2, 1, 2)), zorder=1.3)
 
@@ -291,6 +294,7 @@ def _legend(ax: Any, colors: Mapping[str, str], font_pt: float, n_aggregates: in
     handles.append(Line2D([], [], ls="-", color="#b8860b", lw=1.6, label="highway corridor (M1, M4, M5)"))
     handles.append(Line2D([], [], ls="-", color=RIVER, lw=0.9, label="river"))
     handles.append(Line2D([], [], ls=(0, (5, 2, 1, 2)), color=BORDER, lw=0.9, label="international border"))
+    handles.append(Line2D([], [], ls=(0, (3, 2)), color=ADMIN, lw=0.6, label="governorate boundary"))
     if n_aggregates:
         handles.append(Line2D([], [], ls="", label=f"{n_aggregates} regional total(s) not mapped as points"))
     legend = ax.legend(
@@ -369,7 +373,9 @@ def compose_map(
             tile_error = str(err)
             print(f"web tiles could not be loaded, offline basemap used: {tile_error}", file=sys.stderr)
             background_note = f"Web tiles could not be loaded; offline basemap: {OFFLINE_SOURCES}"
-    _draw_background(ax, base, land=land)
+    admin = gpd.GeoSeries([bm.admin_lines(1)], crs="EPSG:4326").to_crs(MAP_CRS)
+    _draw_background(ax, base, land=land, admin=admin)
+    background_note += f"; {bm.ADMIN_ATTRIBUTION}"
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     if geotiff is not None:

@@ -62,16 +62,6 @@ def _lines(geom: shapely.Geometry, tolerance: float, min_points: int = 2) -> lis
     return out
 
 
-def _admin_lines(level: int, minus: shapely.Geometry | None, tolerance: float) -> tuple[shapely.Geometry, list]:
-    from geo.admin import load_admin_areas
-
-    areas = load_admin_areas()
-    idx = np.flatnonzero(areas.table["level"].to_numpy() == level)
-    lines = shapely.line_merge(shapely.union_all(shapely.boundary(areas.geometry[idx])))
-    drawn = lines if minus is None else shapely.difference(lines, shapely.buffer(minus, 0.002))
-    return lines, _lines(drawn, tolerance)
-
-
 @functools.lru_cache(maxsize=1)
 def offline_payload() -> dict[str, Any]:
     """Return the offline base layer's data (cached): encoded lines per layer, cities, attribution.
@@ -87,15 +77,13 @@ def offline_payload() -> dict[str, Any]:
     base = bm.load_basemap("i")
     land = shapely.union_all(list(base.land))
     lakes = [g for g in base.lakes if g.area > 0.005]
-    adm1_geom, adm1 = _admin_lines(1, None, 0.002)
-    _, adm2 = _admin_lines(2, adm1_geom, 0.002)
     return {
         "land": _lines(land, 0.003, 4),
         "lakes": [r for g in lakes for r in _lines(g, 0.003, 4)],
         "rivers": [r for g in base.rivers for r in _lines(g, 0.002)],
         "borders": [r for g in base.borders for r in _lines(g, 0.002)],
-        "adm1": adm1,
-        "adm2": adm2,
+        "adm1": _lines(bm.admin_lines(1), 0.002),
+        "adm2": _lines(bm.admin_lines(2), 0.002),
         "cities": [[round(lat, 4), round(lon, 4), en, ar, rank] for en, ar, lon, lat, rank in bm.main_cities()],
         "scale": _SCALE,
         "region": [WEB_REGION[1], WEB_REGION[0], WEB_REGION[3], WEB_REGION[2]],
