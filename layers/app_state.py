@@ -46,7 +46,7 @@ __all__ = [
     "web_links",
 ]
 
-BASEMAPS = ("osm", "light", "satellite", "blank")
+BASEMAPS = ("osm", "light", "satellite", "offline", "blank")
 STEPS = ("day", "week", "month")
 MODES = ("cumulative", "moving")
 #: How the map draws the selection: grid cells above the threshold (auto), or always one way.

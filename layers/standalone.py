@@ -19,6 +19,7 @@ import pandas as pd
 from geo.errors import ExportError
 from layers.render.assets import inline_html
 from layers.render.incident_map import incident_map
+from layers.render.offline_base import export_layers
 from layers.render.payload import window_days
 from layers.timeline import time_steps, window_for
 
@@ -160,6 +161,7 @@ def story_to_html(story: Any, gdf: gpd.GeoDataFrame, path: str | Path, *, public
         highlight_ids=story.incident_ids,
         time_label=story.title,
         offline_assets=True,
+        **export_layers(),
     )
     return _write_page(fmap, gdf, path, title=story.title, public_safe=public_safe, coarsen_km=None)
 
@@ -175,7 +177,7 @@ def to_standalone_html(
     window_size: int = 1,
     coarsen_km: float | None = None,
     colour_by: str = "campaign",
-    basemap: str = "osm",
+    basemap: str = "offline",
 ) -> Path:
     """Write the incidents of *gdf* to ONE self-contained HTML file and return its path.
 
@@ -214,10 +216,10 @@ def to_standalone_html(
     fmap = incident_map(
         data,
         colour_by=colour_by,
-        basemap=basemap,
         public_safe=public_safe,
         steps=steps,
         time_label=steps[-1][2] if steps else None,
         offline_assets=True,
+        **export_layers(basemap),
     )
     return _write_page(fmap, data, path, title=title, public_safe=public_safe, coarsen_km=coarsen_km)

@@ -238,6 +238,9 @@ def timeline_chart(
 ) -> alt.Chart:
     """Return a bar chart of :func:`timeline_counts`, bars inside the *highlight* window coloured.
 
+    Each bar spans its period (``x`` to ``x2``) and rises from zero (``y2``), so the
+    heights compare; the current window's bars are orange, the others grey-blue.
+
     Examples
     --------
     >>> counts = pd.DataFrame({"period_start": pd.to_datetime(["2025-03-06"], utc=True),
@@ -251,6 +254,7 @@ def timeline_chart(
         s, e = _utc(highlight[0]), _utc(highlight[1])
         inside = (data["period_start"] < e) & (data["period_end"] > s)
     data["window"] = np.where(inside, "current window", "other")
+    data["zero"] = 0
     data["period_start"] = data["period_start"].dt.tz_localize(None)
     data["period_end"] = data["period_end"].dt.tz_localize(None)
     return (
@@ -259,7 +263,8 @@ def timeline_chart(
         .encode(
             x=alt.X("period_start:T", title=None),
             x2="period_end:T",
-            y=alt.Y("value:Q", title=title),
+            y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=True)),
+            y2="zero:Q",  # every bar stands on zero, so an empty period is no bar at all
             color=alt.Color(
                 "window:N", scale=alt.Scale(domain=["current window", "other"], range=["#D55E00", "#9ab"]), legend=None
             ),

@@ -86,3 +86,31 @@ def test_gpkg_round_trip_with_metadata(tmp_path, gdf):
     assert values["public_safe"] == "True"
     assert values["coarsening_grid_km"] == "5.0"
     assert back.attrs["metadata"]["public_safe"] == "true"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "kml", "gpkg"])
+def test_exported_files_get_the_users_permissions(tmp_path, gdf, fmt):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = export_data(gdf, tmp_path / f"x.{fmt}")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.path.stat().st_mode) == 0o644  # readable by others, as any file the user saves
+
+
+def test_coordinates_rounded_to_what_precision_supports(tmp_path, gdf):
+    import csv
+    import json
+
+    public = export_data(gdf, tmp_path / "p.csv", grid_km=1.0)
+    rows = list(csv.DictReader(public.path.open(encoding="utf-8")))
+    located = [r for r in rows if r["lon"]]
+    assert located
+    assert all(len(r["lon"].split(".")[-1]) <= 3 and len(r["lat"].split(".")[-1]) <= 3 for r in located)
+    assert public.metadata["coordinate_decimals"] == 3
+    full = export_data(gdf, tmp_path / "f.geojson", public_safe=False)
+    coords = [f["geometry"]["coordinates"] for f in json.loads(full.path.read_text())["features"] if f["geometry"]]
+    assert all(len(repr(c).split(".")[-1]) <= 6 for xy in coords for c in xy)

@@ -69,16 +69,24 @@ def test_credits_name_publishers_and_basemap(tmp_path):
     assert "withheld" in out.metadata["credits"]
 
 
-def test_tiles_fall_back_offline(tmp_path, monkeypatch):
+def test_tiles_fall_back_offline(tmp_path, monkeypatch, capsys):
     from geo.errors import RasterError
     from layers.export import basemap
 
+    reason = "web tiles unavailable (URLError: <urlopen error [Errno -2] Name or service not known>)"
+
     def no_network(*args, **kwargs):
-        raise RasterError("offline")
+        raise RasterError(reason)
 
     monkeypatch.setattr(basemap, "fetch_tiles", no_network)
     out = render_map(synthetic_incidents(10), tmp_path / "m.png", dpi=30, tiles=True)
-    assert "offline basemap used" in out.metadata["credits"]
+    credits = out.metadata["credits"]
+    assert "offline basemap" in credits
+    for bad in ("Error", "unavailable (", "seed", "urlopen"):
+        assert bad not in credits
+    assert credits.count("GSHHG") == 1
+    assert out.metadata["tile_error"] == reason  # the reason is kept in the metadata…
+    assert reason in capsys.readouterr().err  # …and reported on stderr
 
 
 def test_geotiff_background(tmp_path):

@@ -104,7 +104,7 @@ def test_public_safe_withholds_sensitive_details(incidents):
 def test_map_controls_layers_and_label(incidents):
     page = (
         incident_map(
-            incidents, corridors=load_corridors(), time_label="6–7 March 2025", basemap="blank", highlight_ids=["a"]
+            incidents, corridors=load_corridors(), time_label="6–7 March 2025", basemap="osm", highlight_ids=["a"]
         )
         .get_root()
         .render()
@@ -116,7 +116,9 @@ def test_map_controls_layers_and_label(incidents):
         "L.control.layers",
         "Satellite (Esri World Imagery)",
         "Light (CartoDB Positron)",
-        "Blank (offline, no tiles)",
+        "Blank (no background)",
+        '"Offline"',
+        "OfflineBase.create(",
         "M4 25 km",
         '"timeLabel":"6–7 March 2025"',
         '"h":[0]',
@@ -126,7 +128,7 @@ def test_map_controls_layers_and_label(incidents):
 
 
 def test_bad_options_raise(incidents):
-    with pytest.raises(InvalidOptionError, match="osm, light, satellite, blank"):
+    with pytest.raises(InvalidOptionError, match="osm, light, satellite, offline, blank"):
         incident_map(incidents, basemap="dark")
     with pytest.raises(InvalidOptionError, match="campaign, dataset"):
         incident_map(incidents, colour_by="colour")
@@ -180,3 +182,40 @@ def test_clustered_map_sets_max_zoom_for_every_base_layer():
         options = re.search(r"L\.map\((.*?)\);", page, re.DOTALL)
         assert options
         assert '"maxZoom": 19' in options.group(1)
+
+
+def test_offline_base_layer_is_light_and_sourced(incidents):
+    """The Offline base: coast, borders, rivers, admin lines and bilingual city labels, within the page budget."""
+    from layers.render.offline_base import OFFLINE_ATTRIBUTION, offline_payload
+
+    data = offline_payload()
+    for key in ("land", "borders", "rivers", "adm1", "adm2"):
+        assert len(data[key]) > 5, key
+    names = {c[2]: c for c in data["cities"]}
+    assert {"Latakia", "Tartus", "Homs", "Damascus", "Aleppo"} <= set(names)
+    assert names["Homs"][3] == "حمص"
+    assert all(29.5 <= c[0] <= 39.5 and 32 <= c[1] <= 45 for c in data["cities"])
+    assert "OCHA" in OFFLINE_ATTRIBUTION
+    assert "GSHHG" in OFFLINE_ATTRIBUTION
+    with_base = incident_map(incidents, basemap="offline").get_root().render()
+    without = incident_map(incidents, basemap="blank").get_root().render()
+    added = len(with_base.encode()) - len(without.encode())
+    # Base64 in the app's data URLs; the standalone export inlines it as text (a third smaller).
+    assert 0 < added <= 1_500_000, added
+    assert "L.Control.MiniMap" not in with_base  # the mini map would ask for web tiles
+
+
+def test_chainage_labels_by_zoom(incidents):
+    """Every 25 km label is marked close-zoom only, every 100 km label shows at any zoom."""
+    page = incident_map(incidents, corridors=load_corridors(), basemap="blank").get_root().render()
+    assert 'km-label km-wide\\"\\u003eM4 100 km' in page
+    assert 'km-label km-close\\"\\u003eM4 25 km' in page
+    assert "IncidentLayer.kmByZoom(" in page
+
+
+def test_first_view_is_padded_clear_of_the_controls(incidents):
+    from layers.render.incident_map import FIT_PADDING
+
+    page = incident_map(incidents, basemap="blank").get_root().render()
+    assert f'"paddingBottomRight": {list(FIT_PADDING[1])}'.replace(" ", "") in page.replace(" ", "")
+    assert FIT_PADDING[1][1] >= 90  # the ▶ time control sits at the bottom left

@@ -133,3 +133,18 @@ def test_windows_partition_the_incidents(spans, step):
         expected = sum(1 for s, e in steps if first < e and last + pd.Timedelta(days=1) > s)
         touched = {s for s, e in steps for d in pd.date_range(first, last, freq="D") if s <= d < e}
         assert hits.iloc[i] == expected == len(touched) >= 1
+
+
+def test_timeline_chart_draws_bars_from_zero(incidents):
+    """Each bar spans its period (x..x2) and stands on zero (y..y2 = 0): heights compare, empty periods vanish."""
+    counts = timeline_counts(incidents, "M")
+    spec = timeline_chart(counts).to_dict()
+    enc = spec["encoding"]
+    assert spec["mark"]["type"] == "bar"
+    assert enc["x"]["field"] == "period_start"
+    assert enc["x2"]["field"] == "period_end"
+    assert enc["y"]["field"] == "value"
+    assert enc["y2"]["field"] == "zero"
+    values = spec["datasets"][next(iter(spec["datasets"]))]
+    assert {v["zero"] for v in values} == {0}
+    assert any(v["value"] == 0 for v in values)  # an empty month is a bar of height zero, not a dot

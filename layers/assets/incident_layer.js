@@ -82,6 +82,20 @@
     return box;
   }
 
+  function popupOptions(map, width) {
+    // A long popup scrolls inside the map (Leaflet's maxHeight) and is panned clear of the controls.
+    var h = map.getSize().y;
+    return { maxWidth: width, maxHeight: Math.max(160, Math.min(460, h - 150)),
+      autoPanPaddingTopLeft: L.point(50, 60), autoPanPaddingBottomRight: L.point(20, 70) };
+  }
+
+  function kmByZoom(map, minZoom) {
+    // Corridor labels every 25 km only when zoomed in close; every 100 km otherwise (CSS hides the rest).
+    function update() { map.getContainer().classList.toggle("km-close-zoom", map.getZoom() >= minZoom); }
+    map.on("zoomend", update);
+    map.whenReady(update);
+  }
+
   function control(map, position, build) {
     var C = L.Control.extend({ onAdd: function () {
       var div = L.DomUtil.create("div", "incident-control");
@@ -100,7 +114,10 @@
     control(map, "bottomright", function (div) {
       div.classList.add("incident-legend");
       div.appendChild(el("b", colourTitle));
+      var used = {};  // the colours are fixed across filters; the legend lists the categories present
+      (P.c || (P.g && P.g.c) || []).forEach(function (k) { used[k] = true; });
       P.cats.forEach(function (cat, k) {
+        if (!used[k]) { return; }
         var row = el("div"), sw = el("span", null, "swatch");
         sw.style.background = P.colours[k];
         row.appendChild(sw); row.appendChild(el("span", cat)); div.appendChild(row);
@@ -195,7 +212,7 @@
       return keep.length;
     };
     group.openIncident = function (k) {
-      L.popup({ maxWidth: 380 }).setLatLng(markers[k].getLatLng()).setContent(popupContent(P, k, withheld)).openOn(map);
+      L.popup(popupOptions(map, 380)).setLatLng(markers[k].getLatLng()).setContent(popupContent(P, k, withheld)).openOn(map);
     };
     group.on("click", function (e) {
       if (e.layer._incident !== undefined) { group.openIncident(e.layer._incident); }
@@ -221,6 +238,7 @@
       if (!label || !ctx || this._empty() || this._radius < 9) { return; }
       ctx.save();
       ctx.font = "bold 11px system-ui, sans-serif";
+      if (ctx.measureText(label).width > 2 * this._radius - 2) { ctx.restore(); return; }  // no room: no overlap
       ctx.textAlign = "center"; ctx.textBaseline = "middle";
       ctx.lineWidth = 3; ctx.strokeStyle = "rgba(0, 0, 0, 0.65)"; ctx.fillStyle = "#ffffff";
       ctx.strokeText(label, this._point.x, this._point.y);
@@ -323,7 +341,7 @@
       return total;
     };
     group.openCell = function (mk) {
-      L.popup({ maxWidth: 360 }).setLatLng(mk.getLatLng()).setContent(cellContent(P, mk._cell, windowText(win[0], win[1]))).openOn(map);
+      L.popup(popupOptions(map, 360)).setLatLng(mk.getLatLng()).setContent(cellContent(P, mk._cell, windowText(win[0], win[1]))).openOn(map);
     };
     group.on("click", function (e) { if (e.layer._cell) { group.openCell(e.layer); } });
     group.on("mouseover", function (e) {
@@ -344,5 +362,5 @@
     return P.mode === "grid" ? createGrid(map, P, opts || {}) : createPoints(map, P, opts);
   }
 
-  window.IncidentLayer = { create: create };
+  window.IncidentLayer = { create: create, kmByZoom: kmByZoom };
 }());

@@ -55,7 +55,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--dpi", type=int, help="raster dpi (PNG default: the preset's; GIF/MP4 default 72)")
     parser.add_argument("--fps", type=float, default=4.0, help="animation frames per second")
-    parser.add_argument("--step", choices=("day", "week", "month"), default="week", help="one animation frame per …")
+    parser.add_argument(
+        "--step",
+        choices=("day", "week", "month"),
+        default=None,
+        help="one animation frame per … (default: the finest step that keeps the animation within 20 s)",
+    )
     parser.add_argument("--frames", type=int, help="animation: this many equal periods instead of --step")
     parser.add_argument(
         "--window", type=int, default=0, help="animation: show only the last N steps (moving window); 0 = cumulative"
@@ -92,6 +97,31 @@ def load_dataset(name: str) -> tuple[gpd.GeoDataFrame, object]:
     raise InputFileError(f"{name!r} is not a curated dataset ({', '.join(list_curated())}), 'all', or a file")
 
 
+def dataset_title(name: str, gdf: Any) -> str:
+    """Return a title for an export: a curated dataset's own title, never a file name or path.
+
+    ``all`` is "Incidents in the curated datasets, FIRST–LAST" (years); a file is titled by
+    its datasets' names.
+    """
+    import yaml
+
+    from layers.curated import CURATED_DIR, list_curated
+
+    if name in list_curated():
+        try:
+            data = yaml.safe_load((CURATED_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            data = None
+        if isinstance(data, dict) and str(data.get("title") or "").strip():
+            return str(data["title"]).strip()
+    years = gdf["date_start"].dropna().dt.year if len(gdf) and "date_start" in gdf else []
+    span = f", {min(years)}–{max(years)}" if len(years) and min(years) != max(years) else ""
+    if name == "all":
+        return f"Incidents in the curated datasets{span}"
+    datasets = sorted(set(gdf["dataset"].dropna().astype(str))) if len(gdf) and "dataset" in gdf else []
+    return f"Incidents: {', '.join(datasets[:3])}{span}" if datasets else f"Incidents{span}"
+
+
 def run(args: argparse.Namespace) -> int:
     """Load, export, print the summary; return 0."""
     from geo.corridors import load_corridors
@@ -100,7 +130,9 @@ def run(args: argparse.Namespace) -> int:
     places = gazetteer.places  # type: ignore[attr-defined]
     grid = args.grid_km if args.grid_km > 0 else None
     common = {"public_safe": args.public, "grid_km": grid, "sensitive": args.sensitive}
-    title = args.title or args.dataset
+    from layers.export.common import filter_incidents as in_period
+
+    title = args.title or dataset_title(args.dataset, in_period(gdf, args.start, args.end))
     fmt = args.to
     if args.story and fmt not in ("pdf", "html"):
         raise InvalidOptionError(f"--story writes a PDF or an HTML file; use --to pdf or --to html (not {fmt!r})")
@@ -167,6 +199,7 @@ def run(args: argparse.Namespace) -> int:
             end=args.end,
             step=args.step,
             frames=args.frames,
+            places=places,
             mode="window" if args.window else "cumulative",
             window_steps=args.window or 4,
             fps=args.fps,

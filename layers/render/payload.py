@@ -8,6 +8,7 @@ page with ``textContent`` only; :func:`to_script_json` escapes ``<``, ``>``,
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -22,7 +23,12 @@ __all__ = [
     "COLOUR_BY",
     "OTHER_COLOUR",
     "PALETTE",
+    "category_colours",
+    "category_order",
+    "category_values",
+    "colour_assignment",
     "colour_keys",
+    "curated_campaigns",
     "day_bounds",
     "drawable_rows",
     "radius_px",
@@ -135,6 +141,67 @@ def category_colours(categories: Iterable[str]) -> dict[str, str]:
     return {c: PALETTE[i] if i < len(PALETTE) else OTHER_COLOUR for i, c in enumerate(categories)}
 
 
+@functools.lru_cache(maxsize=1)
+def curated_campaigns() -> tuple[str, ...]:
+    """Return the campaigns of the curated datasets (``data/incidents/*.yaml``), sorted.
+
+    They come first in every campaign colour assignment, so each keeps one colour in the
+    app, the HTML exports, static maps, animations and story PDFs, whatever is filtered.
+
+    Examples
+    --------
+    >>> "March 2025 coastal killings" in curated_campaigns()
+    True
+    """
+    import yaml
+
+    from layers.curated import CURATED_DIR
+
+    names = set()
+    for path in sorted(CURATED_DIR.glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue  # the curated loader reports a broken file; colours must not fail because of it
+        if isinstance(data, dict) and isinstance(data.get("campaign"), str) and data["campaign"].strip():
+            names.add(data["campaign"].strip())
+    return tuple(sorted(names))
+
+
+def category_order(colour_by: str, found: Iterable[str], categories: Sequence[str] | None = None) -> list[str]:
+    """Return the one ordered category list that colours follow (the palette in this order).
+
+    Campaigns of the curated datasets first (fixed), then *categories* (the caller's full
+    list, e.g. every value before filtering), then any other value found, sorted.
+
+    Examples
+    --------
+    >>> order = category_order("campaign", ["Zeta", "March 2025 coastal killings"])
+    >>> order.index("March 2025 coastal killings") < order.index("Zeta")
+    True
+    """
+    fixed = list(curated_campaigns()) if colour_by == "campaign" else []
+    cats = list(dict.fromkeys([*fixed, *(categories or ())]))
+    return cats + sorted(set(map(str, found)) - set(cats))
+
+
+def category_values(values: pd.Series) -> pd.Series:
+    """Return each row's colour key: the value as text, ``(none)`` when missing or empty."""
+    return _text(values).replace("", "(none)")
+
+
+def colour_assignment(
+    gdf: pd.DataFrame, colour_by: str = "campaign", categories: Sequence[str] | None = None
+) -> dict[str, str]:
+    """Return category -> colour for every value of *colour_by* in *gdf* (pass the table before filtering).
+
+    The same assignment as the web map's (:func:`colour_keys`), for static maps, animations
+    and story PDFs.
+    """
+    values = category_values(gdf[colour_by]) if len(gdf) else []
+    return category_colours(category_order(colour_by, values, categories))
+
+
 def drawable_rows(gdf: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, int]:
     """Return the rows drawn on a map (located, not aggregate totals), their lon and lat, and the aggregate count."""
     aggregate = gdf["aggregate"].astype(bool) if "aggregate" in gdf else pd.Series(False, index=gdf.index)
@@ -152,15 +219,15 @@ def colour_keys(
 ) -> tuple[list[str], list[str], np.ndarray]:
     """Return the ordered categories of *colour_by*, their colours, and each row's category index.
 
-    Categories given by the caller come first, in their order (so colours stay put when
-    filters change); keys found in *rows* but not given follow, sorted.
+    The order is :func:`category_order`: curated campaigns, then the caller's categories
+    (so colours stay put when filters change), then keys found in *rows*, sorted. The map's
+    legend lists only the categories present.
     """
     if colour_by not in COLOUR_BY:
         raise InvalidOptionError(f"'{colour_by}' is not a valid colour_by, must be one of {', '.join(COLOUR_BY)}")
-    codes, uniques = pd.factorize(_text(rows[colour_by]).replace("", "(none)"))
+    codes, uniques = pd.factorize(category_values(rows[colour_by]))
     found = [str(u) for u in uniques]
-    cats = list(categories) if categories is not None else sorted(found)
-    cats += sorted(set(found) - set(cats))
+    cats = category_order(colour_by, found, categories)
     colours = category_colours(cats)
     position = {c: i for i, c in enumerate(cats)}
     cat_index = np.array([position[u] for u in found], dtype="int64")[codes] if len(codes) else np.empty(0, "int64")
@@ -250,7 +317,7 @@ def to_payload(
         "colours": colours,
         "colourBy": colour_by.replace("_", " "),
         "sizes": [[d, round(float(radius_px([d])[0]), 1)] for d in SIZE_LEGEND],
-        "note": (f"{n_aggregate} aggregate total(s) not drawn as points (see the table)." if n_aggregate else ""),
+        "note": (f"{n_aggregate} aggregate total(s) (regional figures) not drawn as points." if n_aggregate else ""),
         "timeLabel": time_label or "",
     }
 
