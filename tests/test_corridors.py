@@ -27,7 +27,6 @@ from geo.corridors import (
 )
 from geo.errors import CorridorNotFoundError, DataSchemaError, InvalidOptionError
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 REPO = Path(__file__).resolve().parents[1]
 GEOD = Geod(ellps="WGS84")
 
@@ -44,12 +43,12 @@ def corridors():
 
 
 @pytest.fixture(scope="module")
-def towns() -> dict[str, tuple[float, float]]:
+def towns(shared_data: Path) -> dict[str, tuple[float, float]]:
     """Town points from the shared reference tables (not from the corridor file)."""
-    ref = pd.read_csv(SHARED / "data" / "reference" / "places_reference.csv")
+    ref = pd.read_csv(shared_data / "reference" / "places_reference.csv")
     ref = ref[ref["lat"].notna()]
     points = {row.name_en: (row.lon, row.lat) for row in ref.itertuples()}
-    wp = pd.read_csv(SHARED / "data" / "reference" / "highway_waypoints.csv")
+    wp = pd.read_csv(shared_data / "reference" / "highway_waypoints.csv")
     for row in wp[wp["lat"].notna()].itertuples():
         points.setdefault(row.waypoint.split(" (")[0], (row.lon, row.lat))  # e.g. Daraa
     return points
@@ -77,12 +76,12 @@ def test_file_properties_documented_and_consistent(corridors):
         assert corridors[props["ref"]].length_km == pytest.approx(props["length_km"], abs=0.001)
 
 
-def test_vertices_come_from_cited_coordinates():
+def test_vertices_come_from_cited_coordinates(shared_data: Path):
     """Every vertex coordinate appears in a shared reference table or is an OSM node there."""
     data = json.loads(CORRIDORS_PATH.read_text(encoding="utf-8"))
-    wp = pd.read_csv(SHARED / "data" / "reference" / "highway_waypoints.csv")
-    pr = pd.read_csv(SHARED / "data" / "reference" / "places_reference.csv")
-    osm = pd.read_csv(SHARED / "data" / "hotosm_iom_matched_communities" / "iom_hotosm_validated_locations.csv")
+    wp = pd.read_csv(shared_data / "reference" / "highway_waypoints.csv")
+    pr = pd.read_csv(shared_data / "reference" / "places_reference.csv")
+    osm = pd.read_csv(shared_data / "hotosm_iom_matched_communities" / "iom_hotosm_validated_locations.csv")
     known = {(round(a, 5), round(b, 5)) for a, b in zip(wp["lon"], wp["lat"], strict=True)}
     known |= {(round(a, 5), round(b, 5)) for a, b in zip(pr["lon"], pr["lat"], strict=True)}
     known |= {(round(a, 5), round(b, 5)) for a, b in zip(osm["longitude"], osm["latitude"], strict=True)}
