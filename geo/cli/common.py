@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from geo.gazetteer import Gazetteer, load_gazetteer
-from geo.place_sources import read_place_file
+if TYPE_CHECKING:
+    from geo.gazetteer import Gazetteer
 
 
 def parse_lat_lon(text: str) -> tuple[float, float]:
@@ -35,5 +36,8 @@ def add_gazetteer_options(parser: argparse.ArgumentParser) -> None:
 
 def gazetteer_from_args(args: argparse.Namespace) -> Gazetteer:
     """Build the gazetteer the options describe."""
+    from geo.gazetteer import load_gazetteer
+    from geo.place_sources import read_place_file
+
     extra = [read_place_file(path).places for path in args.gazetteer]
     return load_gazetteer(include_geonames=not args.no_geonames, extra=extra, aliases=args.aliases)

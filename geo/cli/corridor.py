@@ -7,7 +7,6 @@ import json
 import math
 from typing import Any
 
-from geo.corridors import load_corridors, locate_on, places_along, resolve_corridor
 from geo.errors import InvalidOptionError, PlaceNotFoundError
 
 
@@ -31,6 +30,8 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the sub-command; return the exit code."""
+    from geo.corridors import load_corridors, locate_on, resolve_corridor
+
     corridors = load_corridors()
     ref = resolve_corridor(args.road, corridors)
     if not (math.isfinite(args.within_km) and args.within_km > 0):
@@ -79,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _list_places(ref: str, args: argparse.Namespace, corridors: Any) -> int:
+    from geo.corridors import places_along
     from geo.gazetteer import load_gazetteer
 
     table = load_gazetteer().places

@@ -6,11 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from geo.cli.common import add_gazetteer_options, gazetteer_from_args
 from geo.errors import DataSchemaError, InputFileError
-from geo.tables import neutralize_formulas, read_text_table, write_csv_atomic
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -26,6 +23,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Geocode every row, write them all, print a summary to stderr."""
+    import pandas as pd
+
+    from geo.tables import neutralize_formulas, read_text_table, write_csv_atomic
+
     table = read_text_table(args.input)
     for column in (args.column, args.context_column):
         if column and column not in table.columns:
