@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import io
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 from typing import NamedTuple
 
@@ -170,26 +175,62 @@ def docs_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return work
 
 
+_ENTRY_POINTS = {("python", "-m", "geo"): "geo.__main__", ("python", "-m", "layers"): "layers.__main__"}
+
+
+def _in_process(command: str) -> tuple[str, list[str]] | None:
+    """Return (module, argv) when *command* is a plain ``python -m geo|layers`` or ``syria-map`` call."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if not words or any(w in ("|", "||", "&&", ";", ">", "<", "&") for w in words):
+        return None
+    if words[0] == "syria-map":
+        return "layers.cli.entry", words[1:]
+    module = _ENTRY_POINTS.get(tuple(words[:3]))
+    return (module, words[3:]) if module else None
+
+
+def _run(doc: DocCommand, work: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
+    """Run *doc* in *work*: CLI calls in this process (no interpreter start-up), the rest in bash."""
+    monkeypatch.setenv("SYRIA_MAP_HOME", str(work / "home"))
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    call = _in_process(doc.command)
+    if call is None:
+        env = {
+            **os.environ,
+            "PATH": f"{work / '.bin'}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PYTHONPATH": str(REPO),
+        }
+        result = subprocess.run(
+            ["bash", "-c", doc.command], cwd=work, env=env, capture_output=True, text=True, timeout=300
+        )
+        return result.returncode, result.stdout, result.stderr
+    monkeypatch.chdir(work)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = importlib.import_module(call[0]).main(call[1])
+        except SystemExit as stop:  # argparse: --help or a usage error
+            code = stop.code if isinstance(stop.code, int) else 1
+        except Exception:
+            traceback.print_exc()
+            code = 1
+    return int(code), out.getvalue(), err.getvalue()
+
+
 @pytest.mark.parametrize("doc", RUN, ids=[f"L{c.line}" for c in RUN])
-def test_readme_command_runs_as_written(doc: DocCommand, docs_workdir: Path) -> None:
-    env = {
-        **os.environ,
-        "PATH": f"{docs_workdir / '.bin'}{os.pathsep}{os.environ.get('PATH', '')}",
-        "PYTHONPATH": str(REPO),
-        "SYRIA_MAP_HOME": str(docs_workdir / "home"),
-        "MPLBACKEND": "Agg",
-    }
-    result = subprocess.run(
-        ["bash", "-c", doc.command], cwd=docs_workdir, env=env, capture_output=True, text=True, timeout=300
-    )
-    where = f"README.md line {doc.line}: {doc.command}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
-    assert result.returncode == doc.expected_exit, where
-    assert "Traceback" not in result.stderr, where
-    assert (result.stdout + result.stderr).strip(), where
+def test_readme_command_runs_as_written(doc: DocCommand, docs_workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code, stdout, stderr = _run(doc, docs_workdir, monkeypatch)
+    where = f"README.md line {doc.line}: {doc.command}\n{stdout[-2000:]}\n{stderr[-2000:]}"
+    assert code == doc.expected_exit, where
+    assert "Traceback" not in stderr, where
+    assert (stdout + stderr).strip(), where
     for option in ("--out", "--rejects"):
         for name in re.findall(rf"{option}[ =](\S+)", doc.command):
             written = docs_workdir / name.strip("'\"")
             assert written.is_file(), f"{where}\nno {written}"
             assert written.stat().st_size > 0, f"{where}\n{written} is empty"
-    if result.stdout.lstrip().startswith(("{", "[")):
-        json.loads(result.stdout)
+    if stdout.lstrip().startswith(("{", "[")):
+        json.loads(stdout)
