@@ -64,19 +64,20 @@ def test_installed_command_resolves_from_another_directory(installed: Path, tmp_
 
 
 def test_installed_package_ships_incidents_stories_and_the_app(installed: Path, tmp_path: Path) -> None:
-    result = _run_installed(installed, tmp_path, "export", "coast_march_2025", "--to", "csv", "--out", "coast.csv")
-    assert result.returncode == 0, result.stderr
-    assert (tmp_path / "coast.csv").read_text(encoding="utf-8").count("\n") > 10
     probe = (
         "from layers.cli.app_cmd import streamlit_command; from layers.export.story import list_stories; "
-        "import layers.render.assets as a; print(streamlit_command()[4]); print(list_stories()); print(a.ASSETS_DIR)"
+        "from layers.curated import CURATED_DIR, list_curated; import layers.render.assets as a; "
+        "print(streamlit_command()[4]); print(list_stories()); print(list_curated()); print(CURATED_DIR); "
+        "print(a.ASSETS_DIR)"
     )
     env = {**os.environ, "PYTHONPATH": str(installed)}
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    app, stories, assets = out.stdout.splitlines()
+    app, stories, curated, curated_dir, assets = out.stdout.splitlines()
     assert Path(app) == installed / "syria_map" / "app.py"
     assert "march_2025_m1_m4" in stories
+    assert "coast_march_2025" in curated
+    assert Path(curated_dir) == installed / "syria_map" / "data" / "incidents"
     assert Path(assets).is_relative_to(installed)
     assert (installed / "syria_map" / ".streamlit" / "config.toml").is_file()
     assert (Path(assets) / "vendor" / "MANIFEST.json").is_file()
