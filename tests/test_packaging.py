@@ -33,6 +33,20 @@ def test_console_script_points_at_a_real_function() -> None:
     assert getattr(importlib.import_module(module), name) is main
 
 
+def test_app_command_runs_streamlit_with_the_project_settings() -> None:
+    from layers.cli.app_cmd import streamlit_command
+    from layers.cli.entry import build_parser
+
+    args = build_parser().parse_args(["app", "--port", "8600", "--", "--server.headless", "true"])
+    command = streamlit_command(args.port, args.streamlit_args)
+    assert command[1:5] == ["-m", "streamlit", "run", str(REPO / "app.py")]
+    flags = dict(zip(command[5::2], command[6::2], strict=True))
+    assert flags["--client.disableDataExport"] == "true"
+    assert flags["--server.maxUploadSize"] == "500"
+    assert flags["--server.port"] == "8600"
+    assert flags["--server.headless"] == "true"
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The package built from a copy of this checkout and installed (without dependencies) into a folder."""

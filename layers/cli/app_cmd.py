@@ -24,7 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "streamlit_args",
         nargs=argparse.REMAINDER,
         metavar="...",
-        help="further `streamlit run` options, e.g. --server.headless true",
+        help="further `streamlit run` options after --, e.g. syria-map app -- --server.headless true",
     )
     parser.set_defaults(run=run)
 
