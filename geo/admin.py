@@ -25,9 +25,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from geo.data_files import DATA_DIR as EMBEDDED_DATA
+
 __all__ = ["ADMIN_BOUNDARIES_PATH", "AdminAreas", "area", "contains", "load_admin_areas", "locate"]
 
-ADMIN_BOUNDARIES_PATH = Path(__file__).resolve().parents[1] / "data" / "gazetteer" / "ocha_admin_boundaries.geojson"
+ADMIN_BOUNDARIES_PATH = EMBEDDED_DATA / "gazetteer" / "ocha_admin_boundaries.geojson"
 
 
 class AdminAreas:

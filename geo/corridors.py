@@ -38,6 +38,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Geod, Transformer
 
+from geo.data_files import DATA_DIR as EMBEDDED_DATA
 from geo.errors import CorridorNotFoundError, DataSchemaError, InvalidOptionError
 from geo.names import normalize_name
 
@@ -56,7 +57,7 @@ __all__ = [
 ]
 
 #: The corridor file shipped with the project.
-CORRIDORS_PATH = Path(__file__).resolve().parents[1] / "data" / "gazetteer" / "corridors.geojson"
+CORRIDORS_PATH = EMBEDDED_DATA / "gazetteer" / "corridors.geojson"
 #: Longest straight piece of the densified working line, in km.
 PIECE_KM = 25.0
 #: Columns returned by :func:`locate`.

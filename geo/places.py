@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geo.data_files import DATA_DIR as EMBEDDED_DATA
 from geo.errors import DataSchemaError, InputFileError
 from geo.names import normalize_name
 
@@ -33,7 +34,7 @@ __all__ = [
     "read_places",
 ]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
+DATA_DIR = EMBEDDED_DATA / "gazetteer"
 
 PLACE_COLUMNS = (
     "id",

@@ -25,6 +25,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from geo.data_files import DATA_DIR as EMBEDDED_DATA
 from geo.errors import DataSchemaError, InputFileError, PlaceNotFoundError
 from geo.gazetteer import Gazetteer
 from geo.places import ADMIN1_NAMES, canonical_admin1
@@ -35,7 +36,7 @@ from layers.validation import check_curated_sources, check_sources, concat_issue
 
 __all__ = ["CURATED_DIR", "REGIONS", "list_curated", "load_all_curated", "load_curated", "resolve_curated_place"]
 
-CURATED_DIR = Path(__file__).resolve().parent.parent / "data" / "incidents"
+CURATED_DIR = EMBEDDED_DATA / "incidents"
 #: Region names used by aggregates, as governorates.
 REGIONS = {"syria": ADMIN1_NAMES, "syrian coast": ("Latakia", "Tartus")}
 _REGIONAL_WORDS = re.compile(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
-import subprocess
-import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
+from geo.__main__ import main as geo_main
 from geo.corridors import (
     CORRIDORS_PATH,
     assign_corridors,
@@ -27,7 +28,6 @@ from geo.corridors import (
 )
 from geo.errors import CorridorNotFoundError, DataSchemaError, InvalidOptionError
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 REPO = Path(__file__).resolve().parents[1]
 GEOD = Geod(ellps="WGS84")
 
@@ -43,13 +43,19 @@ def corridors():
     return load_corridors()
 
 
+@functools.cache
+def _shared_corridors():
+    """The corridors, read once for the property tests (hypothesis cannot take fixtures)."""
+    return load_corridors()
+
+
 @pytest.fixture(scope="module")
-def towns() -> dict[str, tuple[float, float]]:
+def towns(shared_data: Path) -> dict[str, tuple[float, float]]:
     """Town points from the shared reference tables (not from the corridor file)."""
-    ref = pd.read_csv(SHARED / "data" / "reference" / "places_reference.csv")
+    ref = pd.read_csv(shared_data / "reference" / "places_reference.csv")
     ref = ref[ref["lat"].notna()]
     points = {row.name_en: (row.lon, row.lat) for row in ref.itertuples()}
-    wp = pd.read_csv(SHARED / "data" / "reference" / "highway_waypoints.csv")
+    wp = pd.read_csv(shared_data / "reference" / "highway_waypoints.csv")
     for row in wp[wp["lat"].notna()].itertuples():
         points.setdefault(row.waypoint.split(" (")[0], (row.lon, row.lat))  # e.g. Daraa
     return points
@@ -77,12 +83,12 @@ def test_file_properties_documented_and_consistent(corridors):
         assert corridors[props["ref"]].length_km == pytest.approx(props["length_km"], abs=0.001)
 
 
-def test_vertices_come_from_cited_coordinates():
+def test_vertices_come_from_cited_coordinates(shared_data: Path):
     """Every vertex coordinate appears in a shared reference table or is an OSM node there."""
     data = json.loads(CORRIDORS_PATH.read_text(encoding="utf-8"))
-    wp = pd.read_csv(SHARED / "data" / "reference" / "highway_waypoints.csv")
-    pr = pd.read_csv(SHARED / "data" / "reference" / "places_reference.csv")
-    osm = pd.read_csv(SHARED / "data" / "hotosm_iom_matched_communities" / "iom_hotosm_validated_locations.csv")
+    wp = pd.read_csv(shared_data / "reference" / "highway_waypoints.csv")
+    pr = pd.read_csv(shared_data / "reference" / "places_reference.csv")
+    osm = pd.read_csv(shared_data / "hotosm_iom_matched_communities" / "iom_hotosm_validated_locations.csv")
     known = {(round(a, 5), round(b, 5)) for a, b in zip(wp["lon"], wp["lat"], strict=True)}
     known |= {(round(a, 5), round(b, 5)) for a, b in zip(pr["lon"], pr["lat"], strict=True)}
     known |= {(round(a, 5), round(b, 5)) for a, b in zip(osm["longitude"], osm["latitude"], strict=True)}
@@ -211,7 +217,7 @@ def test_assign_corridors_picks_the_nearest(corridors, towns):
     lat=st.floats(31.5, 38.0),
 )
 def test_chainage_within_length_and_offset_non_negative(ref, lon, lat):
-    corridor = load_corridors()[ref]
+    corridor = _shared_corridors()[ref]
     row = locate_on(corridor, [lon], [lat]).iloc[0]
     assert 0.0 <= row.chainage_km <= corridor.length_km + 1e-9
     assert row.offset_km >= 0.0
@@ -220,7 +226,7 @@ def test_chainage_within_length_and_offset_non_negative(ref, lon, lat):
 @settings(max_examples=15, deadline=None)
 @given(ref=st.sampled_from(["M1", "M4", "M5"]), width_km=st.floats(0.5, 30.0))
 def test_buffer_contains_the_line(ref, width_km):
-    corridor = load_corridors()[ref]
+    corridor = _shared_corridors()[ref]
     area = buffer_km(corridor, width_km)
     line = shapely.LineString([(v.lon, v.lat) for v in corridor.vertices])
     assert area.is_valid
@@ -301,10 +307,8 @@ needs_gazetteer = pytest.mark.skipif(not _has_gazetteer(), reason="geo.gazetteer
 
 
 @needs_gazetteer
-def test_gazetteer_towns_in_route_order(corridors):
-    from geo.gazetteer import load_gazetteer
-
-    places = load_gazetteer().places.set_index("id")
+def test_gazetteer_towns_in_route_order(corridors, gazetteer):
+    places = gazetteer.places.set_index("id")
     for ref, names in ROUTE_ORDER.items():
         rows = places.loc[[name.lower().replace(" ", "_").replace("-", "_") for name in names]]
         where = locate_on(corridors[ref], rows["lon"], rows["lat"])
@@ -315,19 +319,15 @@ def test_gazetteer_towns_in_route_order(corridors):
 # --- command line -------------------------------------------------------------------------------
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "geo", "corridor", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> SimpleNamespace:
+    """``python -m geo corridor ARGS``, in this process (the installed command is tested elsewhere)."""
+    code = geo_main(["corridor", *args])
+    out = capsys.readouterr()
+    return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
 
 
-def test_cli_point_json():
-    proc = _cli("M-1", "--lonlat", "35.916667", "35.35", "--json")
+def test_cli_point_json(capsys):
+    proc = _cli(capsys, "M-1", "--lonlat", "35.916667", "35.35", "--json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["corridor"] == "M1"
@@ -335,20 +335,20 @@ def test_cli_point_json():
     assert out["chainage_km"] > 20
 
 
-def test_cli_unknown_corridor_one_line():
-    proc = _cli("M7", "--lonlat", "36", "35")
+def test_cli_unknown_corridor_one_line(capsys):
+    proc = _cli(capsys, "M7", "--lonlat", "36", "35")
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0
     assert "M1, M4, M5" in proc.stderr
 
 
 @needs_gazetteer
-def test_cli_place_and_list():
-    proc = _cli("M4", "--place", "Al-Mukhtareyah, Latakia")
+def test_cli_place_and_list(capsys):
+    proc = _cli(capsys, "M4", "--place", "Al-Mukhtareyah, Latakia")
     assert proc.returncode == 0, proc.stderr
     assert "chainage_km" in proc.stdout
     assert "offset_km" in proc.stdout
-    proc = _cli("M1", "--list-places", "--within-km", "5", "--json")
+    proc = _cli(capsys, "M1", "--list-places", "--within-km", "5", "--json")
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     chain = [r["chainage_km"] for r in rows]

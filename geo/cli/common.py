@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from geo.gazetteer import Gazetteer, load_gazetteer
+if TYPE_CHECKING:
+    from geo.gazetteer import Gazetteer
 
 
 def parse_lat_lon(text: str) -> tuple[float, float]:
@@ -29,14 +31,13 @@ def add_gazetteer_options(parser: argparse.ArgumentParser) -> None:
         help="extra places: GeoNames dump, OCHA table/GeoJSON, OSM points or name/lat/lon CSV",
     )
     parser.add_argument("--aliases", metavar="CSV", help="your own spellings: columns alias,place_id")
-    parser.add_argument(
-        "--no-geonames", action="store_true", help="curated places only (no OCHA, OSM, GeoNames or fetched source)"
-    )
+    parser.add_argument("--no-geonames", action="store_true", help="use only the curated places (no GeoNames merge)")
 
 
 def gazetteer_from_args(args: argparse.Namespace) -> Gazetteer:
     """Build the gazetteer the options describe."""
-    from geo.place_sources import read_place_file  # geopandas: only when a place file is given
+    from geo.gazetteer import load_gazetteer
+    from geo.place_sources import read_place_file
 
     extra = [read_place_file(path).places for path in args.gazetteer]
     return load_gazetteer(include_geonames=not args.no_geonames, extra=extra, aliases=args.aliases)

@@ -30,7 +30,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the sub-command; return the exit code."""
-    from geo.corridors import load_corridors, locate_on, resolve_corridor  # pyproj on use: a faster start
+    from geo.corridors import load_corridors, locate_on, resolve_corridor
 
     corridors = load_corridors()
     ref = resolve_corridor(args.road, corridors)

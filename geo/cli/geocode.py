@@ -12,12 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
+from geo.cli import LazyChoices
 from geo.cli.common import add_gazetteer_options, gazetteer_from_args
 from geo.errors import DataSchemaError, InputFileError
-from geo.match_table import MIN_STATUSES, output_columns
-from geo.tables import neutralize_formulas, read_text_table, write_csv_atomic
 from geo.types import MATCH_STATUSES
 
 
@@ -35,7 +32,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--min-status",
-        choices=MIN_STATUSES,
+        choices=LazyChoices("geo.match_table", "MIN_STATUSES"),
+        metavar="STATUS",
         default="resolved",
         help="which matches get coordinates: resolved only (default), or review best guesses too",
     )
@@ -45,6 +43,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Geocode every row, write them all, print a summary to stderr."""
+    import pandas as pd
+
+    from geo.match_table import output_columns
+    from geo.tables import neutralize_formulas, read_text_table, write_csv_atomic
+
     table = read_text_table(args.input)
     for column in (args.column, args.context_column):
         if column and column not in table.columns:

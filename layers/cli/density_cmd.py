@@ -13,12 +13,15 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
-import numpy as np
-
+from geo.cli import LazyChoices
 from geo.errors import InputFileError
-from layers.raster.density import KERNELS, UNITS, WEIGHTS, density_raster, write_geotiff
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+_DENSITY = "layers.raster.density"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -29,11 +32,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--bandwidth-km", type=float, required=True, metavar="KM", help="standard deviation of the Gaussian kernel, km"
     )
     parser.add_argument(
-        "--weight", choices=WEIGHTS, default="deaths", help="weigh incidents by deaths_best (default) or count them"
+        "--weight",
+        choices=LazyChoices(_DENSITY, "WEIGHTS"),
+        metavar="WEIGHT",
+        default="deaths",
+        help="%(choices)s: weigh incidents by deaths_best (default) or count them",
     )
     parser.add_argument("--cell-km", type=float, metavar="KM", help="cell size, km (default: bandwidth / 4)")
-    parser.add_argument("--kernel", choices=KERNELS, default="gaussian", help="'none' = plain grid counts")
-    parser.add_argument("--units", choices=UNITS, default="per_cell", help="weight per cell (default) or per km²")
+    parser.add_argument(
+        "--kernel",
+        choices=LazyChoices(_DENSITY, "KERNELS"),
+        metavar="KERNEL",
+        default="gaussian",
+        help="%(choices)s (default gaussian); 'none' = plain grid counts",
+    )
+    parser.add_argument(
+        "--units",
+        choices=LazyChoices(_DENSITY, "UNITS"),
+        metavar="UNITS",
+        default="per_cell",
+        help="%(choices)s: weight per cell (default) or per km²",
+    )
     parser.add_argument("--out", required=True, metavar="density.tif", help="GeoTIFF to write (replaced)")
     parser.set_defaults(run=run)
 
@@ -61,6 +80,10 @@ def load_dataset(name: str) -> gpd.GeoDataFrame:
 
 def run(args: argparse.Namespace) -> int:
     """Load, compute, write, print the summary; return 0."""
+    import numpy as np
+
+    from layers.raster.density import density_raster, write_geotiff
+
     gdf = load_dataset(args.dataset)
     raster = density_raster(
         gdf,

@@ -10,19 +10,19 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-
+from geo.cli import LazyChoices
 from geo.errors import InputFileError, InvalidOptionError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 FORMATS = ("png", "svg", "pdf", "gif", "mp4", "html", "csv", "geojson", "kml", "gpkg", "timemap")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the ``export`` command."""
-    from layers.export.cartography import PRESETS
-
     parser = subparsers.add_parser("export", help="export a dataset as a map, animation, story PDF or data file")
     parser.add_argument("dataset", metavar="DATASET", help="curated dataset name, 'all', or a .gpkg/.csv/… file")
     parser.add_argument("--to", required=True, choices=FORMATS, help="output format")
@@ -33,7 +33,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--end", help="last day (YYYY-MM-DD) of incidents to include")
     parser.add_argument("--title", default="", help="map or file title")
     parser.add_argument("--subtitle", default="", help="map subtitle")
-    parser.add_argument("--preset", default=None, choices=tuple(PRESETS), help="page preset for maps and animations")
+    parser.add_argument(
+        "--preset",
+        default=None,
+        choices=LazyChoices("layers.export.cartography", "PRESETS"),
+        metavar="PRESET",
+        help="page preset for maps and animations: %(choices)s",
+    )
     parser.add_argument(
         "--public",
         dest="public",

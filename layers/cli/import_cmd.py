@@ -16,10 +16,8 @@ import argparse
 import json
 from pathlib import Path
 
+from geo.cli import LazyChoices
 from geo.cli.common import add_gazetteer_options, gazetteer_from_args
-from geo.tables import neutralize_formulas, write_csv_atomic
-from layers.importers import FORMATS, detect_format, import_file
-from layers.store import save_gpkg
 
 #: Formats whose rows always carry coordinates: no gazetteer is loaded for them.
 _NO_GEOCODING = ("acled", "ucdp")
@@ -29,7 +27,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the ``import`` command."""
     parser = subparsers.add_parser("import", help="import an incident file (CSV, Excel, ACLED, UCDP, GeoJSON, KML)")
     parser.add_argument("input", metavar="IN", help="the file to import")
-    parser.add_argument("--format", choices=FORMATS, default="auto", help="input format (default: detect)")
+    parser.add_argument(
+        "--format",
+        choices=LazyChoices("layers.importers", "FORMATS"),
+        metavar="FORMAT",
+        default="auto",
+        help="input format: %(choices)s (default: detect)",
+    )
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", metavar="OUT.gpkg", help="GeoPackage to write (replaced)")
     target.add_argument("--store", metavar="URL", help="a postgresql://… store (the dataset is replaced atomically)")
@@ -51,6 +55,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Import, save, print the summary; return 0."""
+    from geo.tables import neutralize_formulas, write_csv_atomic
+    from layers.importers import detect_format, import_file
+    from layers.store import save_gpkg
+
     fmt = detect_format(args.input) if args.format == "auto" else args.format
     gazetteer = None if fmt in _NO_GEOCODING else gazetteer_from_args(args)
     result = import_file(args.input, format=fmt, gazetteer=gazetteer, columns=args.columns, dayfirst=args.dayfirst)

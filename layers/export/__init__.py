@@ -7,12 +7,36 @@ scale bar, north arrow, labels), :mod:`~layers.export.static` (PNG/SVG/PDF),
 :mod:`~layers.export.data` (CSV/GeoJSON/KML/GeoPackage).
 """
 
-from layers.export.animate import render_animation
-from layers.export.common import ExportResult, filter_incidents
-from layers.export.data import export_data
-from layers.export.public import apply_public, coarsen_lonlat, is_quote_safe, to_public
-from layers.export.static import render_map
-from layers.export.story import Story, StoryStep, StoryView, list_stories, load_story, story_to_pdf
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Loaded on first use (PEP 562), so that a data export never imports matplotlib.
+_WHERE = {
+    "render_animation": "animate",
+    "ExportResult": "common",
+    "filter_incidents": "common",
+    "export_data": "data",
+    "apply_public": "public",
+    "coarsen_lonlat": "public",
+    "is_quote_safe": "public",
+    "to_public": "public",
+    "render_map": "static",
+    "Story": "story",
+    "StoryStep": "story",
+    "StoryView": "story",
+    "list_stories": "story",
+    "load_story": "story",
+    "story_to_pdf": "story",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"layers.export.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'layers.export' has no attribute {name!r}")
+
 
 __all__ = [
     "ExportResult",

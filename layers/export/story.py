@@ -18,6 +18,7 @@ from typing import Any
 import geopandas as gpd
 from matplotlib.backends.backend_pdf import PdfPages
 
+from geo.data_files import DATA_DIR as EMBEDDED_DATA
 from geo.errors import DataSchemaError, ExportError, InputFileError
 from layers.export.common import ExportResult, filter_incidents, parse_date
 from layers.export.public import apply_public, export_metadata
@@ -27,7 +28,7 @@ from layers.safe_yaml import load_yaml
 
 __all__ = ["STORIES_DIR", "Story", "StoryStep", "StoryView", "list_stories", "load_story", "story_to_pdf"]
 
-STORIES_DIR = Path(__file__).resolve().parents[2] / "data" / "incidents" / "stories"
+STORIES_DIR = EMBEDDED_DATA / "incidents" / "stories"
 _EARTH_KM = 40075.016686
 
 

@@ -13,7 +13,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from geo.gazetteer import load_gazetteer
 from layers.curated import load_all_curated
 from layers.timeline import filter_incidents
 from tests.browser.conftest import PageWatch, screenshot
@@ -25,8 +24,8 @@ MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 @pytest.fixture(scope="module")
-def curated() -> Any:
-    return load_all_curated(load_gazetteer())
+def curated(gazetteer: Any) -> Any:
+    return load_all_curated(gazetteer)  # the session's gazetteer: built once for the whole run
 
 
 def open_app(pg: Any, url: str) -> Any:
