@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +11,15 @@ import pytest
 from geo.gazetteer import Gazetteer, load_gazetteer
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_user_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the tests' user folder (public-id key, aliases) out of the real home unless one is set."""
+    if not os.environ.get("SYRIA_MAP_HOME"):
+        os.environ["SYRIA_MAP_HOME"] = str(tmp_path_factory.mktemp("syria-map-home"))
+
+
 SHARED = REPO.parent / "shared"
 SHARED_DATA = SHARED / "data"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +124,7 @@ def render_animation(
     sensitive: str = "withhold",
     corridors: Any = None,
     bbox: tuple[float, float, float, float] | None = None,
+    allowlist: Iterable[str] = (),
 ) -> ExportResult:
     """Write a GIF or MP4 (by suffix) of incidents appearing over time.
 
@@ -152,7 +153,9 @@ def render_animation(
     if not fps > 0:
         raise InvalidOptionError(f"fps={fps!r} must be positive")
     chosen = filter_incidents(gdf, start, end)
-    shown, report = apply_public(chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive)
+    shown, report = apply_public(
+        chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive, allowlist=allowlist
+    )
     if not len(shown):
         raise ExportError(f"{path.name}: no incidents between {start or 'the start'} and {end or 'the end'}")
     first = parse_date(start) or shown["date_start"].min().normalize()
