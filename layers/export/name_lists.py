@@ -21,6 +21,7 @@ __all__ = [
     "GENERIC_WORDS",
     "GIVEN_LATIN",
     "HONORIFICS",
+    "ROLES",
 ]
 
 GIVEN_LATIN = frozenset(
@@ -58,6 +59,16 @@ HONORIFICS = frozenset(
 Mr Mrs Ms Miss Dr Abu Umm Um Sheikh Shaikh Sheik Haji Hajji Hajj Sayyid Sayed Sayeda Ustaz Ustadh Mukhtar
 Imam Father Sister Brother Mother Uncle Aunt Colonel Col Lieutenant Lt Captain Capt Major Maj Sergeant Sgt
 Brigadier Corporal Private Doctor Engineer Eng Mullah Mulla Sayyida Hajja Hajjeh Abou Oum Bin Ibn Bint
+""".split()
+)
+
+#: English role words: a capitalised word right after one is read as a name ("the girl Sidra").
+ROLES = frozenset(
+    """
+girl boy child man woman teenager student doctor nurse farmer shepherd teacher pharmacist lawyer trader merchant
+driver engineer journalist activist detainee prisoner victim survivor resident villager brother brothers sister
+sisters son daughter father mother husband wife widow uncle aunt cousin nephew niece neighbour neighbor mukhtar
+priest imam officer soldier civilian elder baby infant toddler youth worker shopkeeper councillor mayor
 """.split()
 )
 
@@ -214,6 +225,8 @@ ACTORS = (
     "Ravina Shamdasani",
     "Paulo Pinheiro",
     "Paulo Sergio Pinheiro",
+    "هيومن رايتس ووتش",
+    "منظمة العفو الدولية",
     "هيئة تحرير الشام",
     "قوات سوريا الديمقراطية",
     "الجيش الوطني السوري",
@@ -346,6 +359,8 @@ AR_VOCAB = frozenset(
 بانياس جبلة القرداحة اللاذقية طرطوس حمص حماة حلب إدلب ادلب دمشق درعا السويداء القنيطرة الرقة دير الزور
 الحسكة القامشلي منبج عفرين الباب جرابلس تدمر دوما داريا الغوطة الشرقية الغربية الحولة الصنوبر المختارية
 القصور بيت بري أريحا اريحا سراقب معرة النعمان خان شيخون كفرنبل جسر الشغور تلكلخ القصير يبرود الزبداني
+فرق فرقه فرقها منع منعت انتشل انتشلت أنقاض كهرباء تعود يعود دوي طوال ترك شيء خلف مخيم مخيمات عمليات عملية
+ترقى سمع اندلعت اندلع نزحت نزح مئات جبال حدود سكني طبي طبية استقبل استقبلت أدى ادى مواقع موقعه صد هاجم هاجموا تحرك
 مضايا التل صيدنايا صحنايا جرمانا جديدة عرطوز الكسوة الصنمين نوى طفس بصرى انخل الشيخ مسكين
 """.split()
 )

@@ -55,8 +55,8 @@ _TOKEN = re.compile(r"[^\W\d_](?:[^\W_]|['’\-](?=[^\W\d_]))*|\d+|[.!?;:,()\"�
 _AL = re.compile(r"^(?:al|el|as|ash|ad|ar|az|at|an|adh|ath)-(.+)$", re.IGNORECASE)
 _END = frozenset(".!?;:")
 _INTRO = frozenset({"named", "called", "identified", "nicknamed", "aka", "surnamed"})
-_AR_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ف", "ب", "ل", "ك")
-_AR_SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا", "ون", "ين", "ات", "ان", "ية", "يه", "ه", "ي", "ت", "ا")
+_AR_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "وس", "س", "و", "ف", "ب", "ل", "ك")
+_AR_SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا", "ون", "ين", "ات", "ان", "وا", "ية", "يه", "ه", "ي", "ت", "ا")
 
 
 def normalise(text: str) -> str:
@@ -80,7 +80,7 @@ def _fold(word: str) -> str:
 
 
 def _ar_norm(word: str) -> str:
-    word = _AR_MARKS.sub("", word)
+    word = _AR_MARKS.sub("", _fold(word))  # hamza marks go with the accents: ئ → ي, أ → ا
     return word.translate(str.maketrans("أإآٱ", "اااا"))  # ى stays: على is not علي
 
 
@@ -223,7 +223,7 @@ def has_personal_name(text: str, rules: NameRules | None = None) -> bool:
         namey, _generic = _latin_flags(word, key)
         if key in _HONORIFICS and word[:1].isupper() and _honorific_before_name(tokens, pos):
             return True
-        if key in _INTRO and nxt_free and nxt is not None and _latin_flags(nxt[1], keys[n + 1])[0]:
+        if (key in _INTRO or key in nl.ROLES) and nxt_free and nxt is not None and _latin_flags(nxt[1], keys[n + 1])[0]:
             return True
         if not namey:
             continue
