@@ -105,7 +105,12 @@ def _ar_clitic_forms(word: str) -> set[str]:
     return forms
 
 
-_AR_VOCAB = frozenset(s for w in nl.AR_VOCAB for s in _ar_stems(_ar_norm(w)))
+def _ar_prefix_forms(word: str) -> set[str]:
+    return {word} | ({word[2:]} if word.startswith("ال") and len(word) > 3 else set())
+
+
+# Vocabulary words with their prefixes stripped (not their endings: a stem of a stem over-matches names).
+_AR_VOCAB = frozenset(s for w in nl.AR_VOCAB for s in _ar_prefix_forms(_ar_norm(w)))
 _AR_GIVEN = frozenset(_ar_norm(w) for w in nl.AR_GIVEN)
 _AR_MARKERS = frozenset(_ar_norm(w) for w in nl.AR_MARKERS)
 _GENERIC_LOWER = frozenset(w.lower() for w in nl.GENERIC_WORDS)
