@@ -165,17 +165,29 @@ def test_story_html_payload_is_the_public_table_and_highlights_follow_ids(tmp_pa
     assert [payload["ids"][i] for i in payload["h"]] == table.ids(["acled-999988887777"])
 
 
-def test_app_downloads_go_through_the_single_entry_point():
-    """app.py never calls a writer itself: every download is export_file (or the public density)."""
-    tree = ast.parse((REPO / "app.py").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module", ["app.py", "layers/cli/export_cmd.py", "layers/cli/density_cmd.py"])
+def test_app_and_cli_reach_writers_only_through_the_single_entry_point(module):
+    """The app's downloads and the CLI never call a writer themselves: export_file or public_density."""
+    tree = ast.parse((REPO / module).read_text(encoding="utf-8"))
     called = {
         n.func.id if isinstance(n.func, ast.Name) else getattr(n.func, "attr", "")
         for n in ast.walk(tree)
         if isinstance(n, ast.Call)
     }
-    writers = {"render_map", "render_animation", "story_to_pdf", "story_to_html", "to_standalone_html", "export_data"}
+    writers = {
+        "render_map",
+        "render_animation",
+        "story_to_pdf",
+        "story_to_html",
+        "to_standalone_html",
+        "export_data",
+        "to_csv",
+        "to_geojson",
+        "to_kml",
+        "to_gpkg",
+    }
     assert not called & writers
-    assert {"export_file", "public_density"} <= called
+    assert called & {"export_file", "public_density"}
 
 
 def test_public_ids_resist_brute_force_over_the_cell():

@@ -173,15 +173,23 @@ class _Redactor:
         self.rules = rules
         self.quotes = 0
         self.texts = 0
+        self._seen: dict[str, bool] = {}  # the same text (a repeated quote, notes = summary) is checked once
+
+    def _named(self, value: Any) -> bool:
+        if not isinstance(value, str) or not value.strip():
+            return False
+        if value not in self._seen:
+            self._seen[value] = has_personal_name(value, self.rules)
+        return self._seen[value]
 
     def text(self, value: Any, notice: str) -> Any:
-        if isinstance(value, str) and value.strip() and has_personal_name(value, self.rules):
+        if self._named(value):
             self.texts += 1
             return notice
         return value
 
     def quote(self, value: Any) -> Any:
-        if isinstance(value, str) and value.strip() and has_personal_name(value, self.rules):
+        if self._named(value):
             self.quotes += 1
             return REDACTED_QUOTE
         return value
