@@ -181,10 +181,6 @@ def test_app_and_cli_reach_writers_only_through_the_single_entry_point(module):
         "story_to_html",
         "to_standalone_html",
         "export_data",
-        "to_csv",
-        "to_geojson",
-        "to_kml",
-        "to_gpkg",
     }
     assert not called & writers
     assert called & {"export_file", "public_density"}
