@@ -21,6 +21,7 @@ from geo.place_sources import read_place_file
 from geo.tables import neutralize_formulas
 from layers import app_state
 from layers.curated import list_curated, load_curated
+from layers.export.formats import FORMATS, export_file, public_density
 from layers.export.story import load_story
 from layers.folium_map import AGGREGATE_THRESHOLD, add_raster_overlay, incident_map
 from layers.importers import (
@@ -35,7 +36,7 @@ from layers.importers.mapping import FIELDS, remember_mapping, remembered_dayfir
 from layers.importers.preview import preview_import, table_headers
 from layers.raster import add_raster_column, density_raster, prepare_overlay, terrain_overlay, write_geotiff
 from layers.spread import KILLING_KINDS, analyse_spread, to_road_chart, to_spacetime_chart
-from layers.standalone import map_steps, story_steps, to_standalone_html
+from layers.standalone import map_steps, story_steps
 from layers.store import load_gpkg
 from layers.timeline import filter_incidents, timeline_chart, timeline_counts
 
@@ -286,6 +287,15 @@ def raster_panel(shown: pd.DataFrame) -> tuple[list[tuple[object, str]], pd.Data
                 tif_bytes = tif.read_bytes()
             overlays.append((density, "Incident density"))
             st.caption(md(raster.description))
+            public = st.checkbox(
+                "Public-safe download (coarsened points, cells ≥ 1 km)", value=True, key="density_public"
+            )
+            if public:  # the overlay is the investigator's own view; the file may be shared
+                raster = public_density(shown, bandwidth_km=float(bandwidth), weight=weight, grid_km=1.0)
+                with tempfile.TemporaryDirectory() as tmp:
+                    tif = Path(tmp) / "density.tif"
+                    write_geotiff(raster, tif)
+                    tif_bytes = tif.read_bytes()
             st.download_button("Download the density GeoTIFF", tif_bytes, file_name="density.tif")
     return overlays, shown
 
@@ -294,31 +304,33 @@ def export_panel(shown: pd.DataFrame, start: object, end: object) -> None:
     """Download buttons for the current selection (public-safe by default)."""
     with st.sidebar.expander("Export this selection"):
         public = st.checkbox("Public-safe (withhold sensitive records, coarsen to 1 km)", value=True)
-        fmt = st.selectbox("Format", ["png", "pdf", "svg", "html", "csv", "geojson", "kml", "gpkg"])
+        fmt = st.selectbox("Format", [f for f in FORMATS if f not in ("gif", "mp4")])
         if not st.button("Prepare the file"):
             return
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / f"incidents.{fmt}"
             with st.spinner("Rendering…"):
-                if fmt in ("png", "pdf", "svg"):
-                    from layers.export.static import render_map
-
-                    render_map(
-                        shown,
-                        path,
-                        title="Incidents as reported",
-                        start=start,
-                        end=end,
-                        public_safe=public,
-                        corridors=cached_corridors(),
-                    )
-                elif fmt == "html":
-                    to_standalone_html(shown, path, title="Incidents as reported", public_safe=public)
-                else:
-                    from layers.export.data import export_data
-
-                    export_data(shown, path, fmt=fmt, public_safe=public)
+                # One entry point for every format: public-safe mode is applied inside, before writing.
+                export_file(
+                    shown,
+                    path,
+                    fmt,
+                    public_safe=public,
+                    allowlist=place_names(cached_gazetteer()),
+                    title="Incidents as reported",
+                    start=start,
+                    end=end,
+                    corridors=cached_corridors(),
+                )
             st.download_button(f"Download {path.name}", path.read_bytes(), file_name=path.name)
+
+
+def place_names(gaz: Gazetteer) -> list[str]:
+    """Return the gazetteer's place names (English, Arabic, alternatives): not personal names in quotes."""
+    places = gaz.places
+    names = [*places["name_en"].astype(str), *places["name_ar"].fillna("").astype(str)]
+    names += [a for v in places["alt_names"].fillna("") for a in str(v).split(";")]
+    return [n for n in names if n.strip()]
 
 
 def main() -> None:

@@ -254,6 +254,8 @@ def start_times(runs: int = 5) -> None:
         cpu = statistics.median(t[1] for t in times)
         print(f"  {label:<19} {wall:6.2f} s wall  {cpu:6.2f} s CPU   ({len(times)} runs; {note})")
     print(f"  load_gazetteer() in-process: built {t1 - t0:.2f} s, from cache {t2 - t1:.3f} s\n")
+
+
 def mixed_workload(gaz: Gazetteer, rows: int, naive_sample: int, rng: random.Random) -> None:
     """Real spellings (the development set, bare and with their governorate) against the naive way.
 

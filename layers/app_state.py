@@ -111,7 +111,13 @@ class AppState:
             for value in values:
                 if value not in offered:
                     notices.append(f"The link's {label} {value!r} is not in the chosen datasets; it was left out.")
-        return replace(self, notices=tuple(notices), **kept)
+        return replace(
+            self,
+            notices=tuple(notices),
+            campaigns=kept["campaigns"],
+            event_types=kept["event_types"],
+            confidence=kept["confidence"],
+        )
 
     def to_query(self) -> dict[str, str]:
         """Return the query parameters of this state (defaults left out).

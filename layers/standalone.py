@@ -1,14 +1,17 @@
 """Standalone HTML export: one file with the map, a time slider and every script inlined.
 
 The file opens from disk with no server and no internet (map tiles excepted;
-the "Blank" base layer needs none). By default it is *public-safe*: summaries
-and quotes of sensitive incidents are left out, and ``coarsen_km`` can snap
-every point to a grid so that exact sites are not published.
+the "Blank" base layer needs none). Both writers here run the table through
+:func:`layers.export.public.apply_public` first, like every other exporter:
+by default sensitive records are withheld, points snapped to a 1 km grid,
+ids replaced by keyed HMACs, extra columns dropped and texts that may name a
+person replaced. The page's payload holds exactly that public table.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,45 +20,15 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import ExportError
+from layers.export.common import ExportResult
+from layers.export.public import PublicReport, apply_public, export_metadata
 from layers.render.assets import inline_html
 from layers.render.incident_map import incident_map
 from layers.render.offline_base import export_layers
 from layers.render.payload import window_days
 from layers.timeline import time_steps, window_for
 
-__all__ = ["coarsen_points", "to_standalone_html"]
-
-#: Metric CRS for coarsening: equal-area cylindrical, already used by the project (DESIGN.md).
-COARSEN_CRS = "EPSG:6933"
-
-
-def coarsen_points(gdf: gpd.GeoDataFrame, cell_km: float) -> gpd.GeoDataFrame:
-    """Return *gdf* with each point moved to the centre of its *cell_km* grid cell (EPSG:6933).
-
-    Coarsened points get ``geo_precision`` 3 (drawn with the dashed "approximate" ring).
-
-    Examples
-    --------
-    >>> from layers.incidents import to_incident_frame
-    >>> gdf = to_incident_frame(pd.DataFrame({"id": ["a"], "lon": [36.01], "lat": [35.02], "geo_precision": [1]}))
-    >>> out = coarsen_points(gdf, 10)
-    >>> int(out["geo_precision"].iloc[0]), bool(abs(out.geometry.x.iloc[0] - 36.01) < 0.1)
-    (3, True)
-    """
-    out = gdf.copy()
-    has = out.geometry.notna() & ~out.geometry.is_empty
-    if not has.any():
-        return out
-    metric = out.loc[has].geometry.to_crs(COARSEN_CRS)
-    size = cell_km * 1000.0
-    x = (np.floor(metric.x / size) + 0.5) * size
-    y = (np.floor(metric.y / size) + 0.5) * size
-    snapped = gpd.GeoSeries(gpd.points_from_xy(x, y), index=metric.index, crs=COARSEN_CRS).to_crs(out.crs)
-    out.loc[has, "geometry"] = snapped
-    out.loc[has, "lon"] = snapped.x
-    out.loc[has, "lat"] = snapped.y
-    out.loc[has, "geo_precision"] = 3
-    return out
+__all__ = ["story_to_html", "to_standalone_html"]
 
 
 def map_steps(gdf: pd.DataFrame, step: str = "day", mode: str = "cumulative", size: int = 1) -> list[list[Any]]:
@@ -82,35 +55,33 @@ def map_steps(gdf: pd.DataFrame, step: str = "day", mode: str = "cumulative", si
     return [[int(a), int(b), str(c)] for a, b, c in zip(day0, day1, labels, strict=True)]
 
 
-def _metadata(title: str, public_safe: bool, coarsen_km: float | None, n_points: int, generated: str) -> str:
+def _metadata(title: str, report: PublicReport, n_points: int, generated: str) -> str:
     lines = [f"<b>{html.escape(title)}</b> — {n_points} incidents on the map; generated {html.escape(generated)}."]
     lines.append(
-        "Public-safe mode: ON — summaries and quotes of sensitive records are withheld."
-        if public_safe
+        "Public-safe mode: ON — " + html.escape(report.credit_text().removeprefix("Public-safe: "))
+        if report.public_safe
         else "Public-safe mode: OFF — this file contains every summary and quote, sensitive ones included."
     )
-    if coarsen_km:
-        lines.append(f"Locations were coarsened to a {coarsen_km:g} km grid; map points are not exact sites.")
+    if report.grid_km:
+        lines.append(f"Locations were coarsened to a {report.grid_km:g} km grid; map points are not exact sites.")
     lines.append("Every record is what the cited sources reported, attributed to them; aggregate totals are not drawn.")
     return (
         '<div class="metadata-block" id="export-metadata" data-public-safe="'
-        + ("true" if public_safe else "false")
+        + ("true" if report.public_safe else "false")
         + '" data-coarsened="'
-        + ("true" if coarsen_km else "false")
+        + ("true" if report.grid_km else "false")
         + '">'
         + "<br>".join(lines)
         + "</div>"
     )
 
 
-def _write_page(
-    fmap: Any, data: pd.DataFrame, path: str | Path, *, title: str, public_safe: bool, coarsen_km: float | None
-) -> Path:
+def _write_page(fmap: Any, data: pd.DataFrame, path: str | Path, *, title: str, report: PublicReport) -> Path:
     """Render *fmap* with every asset inlined, add the title and metadata block, write it."""
     page = inline_html(fmap.get_root().render())
     generated = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
     n_points = int((~data["aggregate"].astype(bool) & data.geometry.notna()).sum()) if len(data) else 0
-    meta = _metadata(title, public_safe, coarsen_km, n_points, generated)
+    meta = _metadata(title, report, n_points, generated)
     page = page.replace("<head>", f"<head>\n<title>{html.escape(title)}</title>", 1)
     body = page.index("<body>") + len("<body>")
     page = page[:body] + "\n" + meta + page[body:]
@@ -147,23 +118,41 @@ def story_steps(story: Any) -> list[list[Any]]:
     return out
 
 
-def story_to_html(story: Any, gdf: gpd.GeoDataFrame, path: str | Path, *, public_safe: bool = True) -> Path:
+def story_to_html(
+    story: Any,
+    gdf: gpd.GeoDataFrame,
+    path: str | Path,
+    *,
+    public_safe: bool = True,
+    grid_km: float | None = 1.0,
+    sensitive: str = "withhold",
+    allowlist: Iterable[str] = (),
+) -> ExportResult:
     """Write a story as one offline HTML file: step forward and back with the map's time control.
 
     Each step shows its caption, moves the map to its view and draws the incidents of its
     window, with the story's incidents outlined. The datasets should already be filtered
-    to the story's.
+    to the story's. Public-safe as :func:`layers.export.public.apply_public` (on by default).
     """
+    table = apply_public(gdf, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive, allowlist=allowlist)
     fmap = incident_map(
-        gdf,
+        table.frame,
         public_safe=public_safe,
         steps=story_steps(story),
-        highlight_ids=story.incident_ids,
+        highlight_ids=table.ids(story.incident_ids),
         time_label=story.title,
         offline_assets=True,
         **export_layers(),
     )
-    return _write_page(fmap, gdf, path, title=story.title, public_safe=public_safe, coarsen_km=None)
+    out = _write_page(fmap, table.frame, path, title=story.title, report=table.report)
+    meta = export_metadata(
+        table.report,
+        fmt="html",
+        title=story.title,
+        count=len(table.frame),
+        filters={"story": story.name, "steps": len(story.steps)},
+    )
+    return ExportResult(out, meta)
 
 
 def to_standalone_html(
@@ -172,14 +161,17 @@ def to_standalone_html(
     *,
     title: str,
     public_safe: bool = True,
+    grid_km: float | None = 1.0,
+    sensitive: str = "withhold",
+    allowlist: Iterable[str] = (),
     step: str = "day",
     mode: str = "cumulative",
     window_size: int = 1,
-    coarsen_km: float | None = None,
     colour_by: str = "campaign",
     basemap: str = "offline",
-) -> Path:
-    """Write the incidents of *gdf* to ONE self-contained HTML file and return its path.
+    coarsen_km: float | None = None,
+) -> ExportResult:
+    """Write the incidents of *gdf* to ONE self-contained HTML file.
 
     Parameters
     ----------
@@ -189,30 +181,39 @@ def to_standalone_html(
         The file to write.
     title : str
         The page title, shown in the metadata block.
-    public_safe : bool
-        Withhold summaries and quotes of sensitive incidents (default).
+    public_safe, grid_km, sensitive, allowlist
+        As in :func:`layers.export.public.apply_public` (public-safe, 1 km grid, sensitive
+        records withheld by default); the page's payload is exactly the public table.
     step : {"day", "week", "month"}
         One slider step.
     mode : {"cumulative", "moving"}
         Show everything up to the step, or only the last *window_size* steps.
     window_size : int
         Steps in a moving window.
-    coarsen_km : float, optional
-        Snap points to a grid of this size (km); stated in the metadata block.
     colour_by, basemap : str
         As in :func:`layers.render.incident_map.incident_map`.
+    coarsen_km : float, optional
+        Former name of *grid_km* (used when given).
 
     Returns
     -------
-    Path
+    ExportResult
+        The path and the export metadata.
 
     Raises
     ------
     ExportError
         If the file cannot be written.
     """
-    steps = map_steps(gdf, step, mode, window_size)
-    data = coarsen_points(gdf, coarsen_km) if coarsen_km else gdf
+    table = apply_public(
+        gdf,
+        public_safe=public_safe,
+        grid_km=coarsen_km if coarsen_km is not None else grid_km,
+        sensitive=sensitive,
+        allowlist=allowlist,
+    )
+    data = table.frame
+    steps = map_steps(data, step, mode, window_size)
     fmap = incident_map(
         data,
         colour_by=colour_by,
@@ -222,4 +223,5 @@ def to_standalone_html(
         offline_assets=True,
         **export_layers(basemap),
     )
-    return _write_page(fmap, data, path, title=title, public_safe=public_safe, coarsen_km=coarsen_km)
+    out = _write_page(fmap, data, path, title=title, report=table.report)
+    return ExportResult(out, export_metadata(table.report, fmt="html", title=title, count=len(data)))

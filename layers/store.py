@@ -23,6 +23,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -31,6 +32,9 @@ import pyogrio
 from geo.errors import StoreError
 from layers.incidents import from_flat, to_flat, to_incident_frame
 from layers.store_check import check_gpkg
+
+if TYPE_CHECKING:
+    from layers.pgstore import PostgisStore
 
 __all__ = ["SCHEMA_VERSION", "GpkgStore", "StoreMetadata", "load_gpkg", "load_gpkg_metadata", "open_store", "save_gpkg"]
 
@@ -230,7 +234,7 @@ class GpkgStore:
         """Nothing to close."""
 
 
-def open_store(target: str | Path, *, app_user: str = "") -> GpkgStore | object:
+def open_store(target: str | Path, *, app_user: str = "") -> GpkgStore | PostgisStore:
     """Open the store at *target*: a ``postgresql://`` URL (PostGIS) or a ``.gpkg`` path.
 
     Raises

@@ -26,6 +26,7 @@ TOLERANCE_DEG = 0.001
 
 
 def build(shared_data: Path) -> dict:
+    """Return the FeatureCollection of the four levels built from *shared_data*."""
     src = shared_data / "ocha_cod_ab_syr_2016"
     adm3 = gpd.read_file(src / "syr_admin3.geojson")
     adm2 = gpd.read_file(src / "syr_admin2.geojson")
@@ -49,9 +50,16 @@ def build(shared_data: Path) -> dict:
     d1["level"] = 1
     levels.append(d1)
     d0 = gpd.GeoDataFrame(
-        {"PCODE": ["SY"], "NAME_EN": ["Syrian Arab Republic"], "NAME_AR": ["الجمهورية العربية السورية"],
-         "ADM1_PCODE": [""], "parent_pcode": [""], "level": [0]},
-        geometry=[shapely.union_all(adm3.geometry.values)], crs=adm3.crs,
+        {
+            "PCODE": ["SY"],
+            "NAME_EN": ["Syrian Arab Republic"],
+            "NAME_AR": ["الجمهورية العربية السورية"],
+            "ADM1_PCODE": [""],
+            "parent_pcode": [""],
+            "level": [0],
+        },
+        geometry=[shapely.union_all(adm3.geometry.values)],
+        crs=adm3.crs,
     )
     levels.append(d0)
     features = []
@@ -88,6 +96,7 @@ def build(shared_data: Path) -> dict:
 
 
 def main() -> None:
+    """Write the shipped file and say how big it is."""
     shared = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared" / "data"
     data = build(shared)
     OUT.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")

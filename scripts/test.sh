@@ -7,17 +7,25 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/venv.sh dev requirements.txt requirements-dev.txt
 
-if [ ! -x /usr/bin/chromium ]; then
-    SUDO=""
-    if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+apt_install() {
     $SUDO apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-core >/dev/null
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+if [ ! -x /usr/bin/chromium ]; then
+    apt_install chromium fonts-noto-core
 fi
 
 # --- Services the tests need ------------------------------------------------------------------
-# Start them here (each on 127.0.0.1 only, data under a temporary folder, stopped by a trap on
-# EXIT) and pass their address to the tests in an environment variable. None yet; a PostGIS
-# cluster for the database tests would go here.
+# PostgreSQL + PostGIS for the shared-store tests: only the packages are installed here; the
+# tests start a throw-away cluster themselves (tests/pg_cluster.py: its own data folder under a
+# temporary directory, a Unix socket only, no TCP port, stopped at the end) and skip with the
+# reason when the server is not installed. SYRIA_MAP_TEST_PG=postgresql://… uses a server of
+# your own instead.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then
+    apt_install postgresql postgresql-postgis || echo "warning: PostgreSQL/PostGIS could not be installed; the PostGIS tests will skip" >&2
+fi
 # ------------------------------------------------------------------------------------------------
 
 # pytest exits 5 when it collected no test: that is a failure here, as any non-zero code.

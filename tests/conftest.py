@@ -11,6 +11,15 @@ import pytest
 from geo.gazetteer import Gazetteer, load_gazetteer
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_user_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the tests' user folder (public-id key, aliases) out of the real home unless one is set."""
+    if not os.environ.get("SYRIA_MAP_HOME"):
+        os.environ["SYRIA_MAP_HOME"] = str(tmp_path_factory.mktemp("syria-map-home"))
+
+
 # The real reference files written by others (OCHA, GeoNames, HOTOSM tables): not in the repository.
 # CI and development checkouts have them in ../shared; point SYRIA_MAP_SHARED elsewhere, or at an
 # empty folder to check that the tests needing it skip cleanly.

@@ -45,8 +45,20 @@ def sandbox(tmp_path, monkeypatch):
     return dirs
 
 
+#: The one file a public-safe export may add outside its output: the installation's public-id key,
+#: created once in the user folder (~/.syria-incident-map) with mode 0600 (layers.export.public_ids).
+KEY = Path(".syria-incident-map") / "public-id.key"
+
+
 def changed(before: dict, after: dict) -> list[Path]:
-    return sorted(p for p, sig in after.items() if before.get(p) != sig)
+    out = []
+    for p, sig in after.items():
+        if before.get(p) == sig:
+            continue
+        if p.parts[-2:] == KEY.parts and p not in before and (p.stat().st_mode & 0o777) == 0o600:
+            continue  # created on first use, private, never rewritten
+        out.append(p)
+    return sorted(out)
 
 
 EXPORTS = [

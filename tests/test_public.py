@@ -11,6 +11,7 @@ from layers.export.public import (
     _FROM_GRID,
     _TO_GRID,
     REDACTED_QUOTE,
+    apply_public,
     coarsen_lonlat,
     is_quote_safe,
     to_public,
@@ -19,7 +20,7 @@ from layers.incidents import to_incident_frame
 from tests.export_fixtures import synthetic_incidents
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     rows=st.lists(
         st.tuples(st.floats(35.6, 42.3), st.floats(32.4, 37.3), st.booleans(), st.integers(0, 10**6)),
@@ -47,7 +48,11 @@ def test_public_mode_leaks_nothing_sensitive(rows, grid_km, mode):
             }
         )
     )
-    out, report = to_public(frame, grid_km=grid_km, sensitive=mode)
+    table = apply_public(frame, grid_km=grid_km, sensitive=mode, secret=b"k" * 32)
+    out, report = table
+    back = {public: original for original, public in table.id_map.items()}
+    assert not set(out["id"]) & set(frame["id"])  # ids are replaced
+    original_ids = [back[i] for i in out["id"]]
     text = json.dumps(out.drop(columns="geometry").astype(str).to_dict("records"))
     exact = {(round(r[0], 9), round(r[1], 9)) for r in rows if r[2]}
     for i, r in enumerate(rows):
@@ -63,9 +68,11 @@ def test_public_mode_leaks_nothing_sensitive(rows, grid_km, mode):
     for v in (np.asarray(x), np.asarray(y)):
         frac = (v / size) % 1
         assert np.allclose(frac, 0.5, atol=1e-6)
-    ox, oy = _TO_GRID.transform(originals.loc[out["id"], "lon"].to_numpy(), originals.loc[out["id"], "lat"].to_numpy())
+    ox, oy = _TO_GRID.transform(
+        originals.loc[original_ids, "lon"].to_numpy(), originals.loc[original_ids, "lat"].to_numpy()
+    )
     assert np.all(np.hypot(np.asarray(x) - ox, np.asarray(y) - oy) <= size * np.sqrt(2) / 2 + 1e-6)
-    ground = geodesic_km(out["lon"], out["lat"], originals.loc[out["id"], "lon"], originals.loc[out["id"], "lat"])
+    ground = geodesic_km(out["lon"], out["lat"], originals.loc[original_ids, "lon"], originals.loc[original_ids, "lat"])
     assert np.all(ground <= grid_km * np.sqrt(2) / 2 * 1.003)
     assert report.withheld == (sum(r[2] for r in rows) if mode == "withhold" else 0)
 
@@ -102,8 +109,6 @@ def test_quotes_with_names_are_redacted_and_counted():
 
 
 def test_public_off_keeps_everything():
-    from layers.export.public import apply_public
-
     gdf = synthetic_incidents(10)
     out, report = apply_public(gdf, public_safe=False)
     assert len(out) == len(gdf)

@@ -32,8 +32,8 @@ def incidents() -> pd.DataFrame:
                 "lat": [35.0 + (k % 7) * 0.05 for k in range(n)],
                 "geo_precision": [1, 2, 3, 2] * (n // 4),
                 "deaths_best": list(range(n)),
-                "summary": ["private detail"] + ["s"] * (n - 1),
-                "sensitive": [True] + [False] * (n - 1),
+                "summary": ["s", "private detail"] + ["s"] * (n - 2),
+                "sensitive": [False, True] + [False] * (n - 2),
                 "sources": [
                     [{"publisher": "Pub", "title": "T", "url": "https://example.org/x", "quote": "quoted words"}]
                 ]
@@ -45,7 +45,7 @@ def incidents() -> pd.DataFrame:
 
 @pytest.fixture
 def exported(incidents, tmp_path) -> Path:
-    return to_standalone_html(incidents, tmp_path / "map.html", title="Export <test>", step="week", coarsen_km=5)
+    return to_standalone_html(incidents, tmp_path / "map.html", title="Export <test>", step="week", grid_km=5).path
 
 
 def test_file_is_self_contained_and_escaped(exported):
@@ -53,7 +53,8 @@ def test_file_is_self_contained_and_escaped(exported):
     assert not re.search(r"<script[^>]*\bsrc=", page)
     assert not re.search(r"<link[^>]*\bhref=", page)
     assert "IncidentLayer.create(" in page
-    assert '"ids":["i0","i1"' in page
+    assert '"ids":["p-' in page
+    assert '"i1"' not in page
     assert XSS not in page
     assert "\\u003cimg src=x" in page
     assert "Export &lt;test&gt;" in page

@@ -68,7 +68,7 @@ def test_story_html_steps_carry_caption_window_and_view(tmp_path, curated):
         assert raw.caption in step[2]
         assert -90 <= step[3] <= 90
         assert isinstance(step[5], int)
-    out = story_to_html(story, curated, tmp_path / "story.html")
+    out = story_to_html(story, curated, tmp_path / "story.html").path
     page = out.read_text(encoding="utf-8")
     assert '<script src="http' not in page
     assert story.title.split(":")[0] in page

@@ -5,7 +5,9 @@ DATASET is a curated dataset name, ``all`` (every curated dataset) or a
 count with ``--kernel none``) in the equal-area CRS of
 :data:`layers.raster.DENSITY_CRS`. Prints a JSON summary: the output, grid,
 CRS, the incidents used and excluded (aggregates, unlocated, no deaths_best),
-the total weight and the raster's sum.
+the total weight and the raster's sum. Public-safe unless ``--no-public``: the density
+of :func:`layers.export.formats.public_density` (sensitive incidents withheld, points
+coarsened to ``--grid-km``, cells no finer than that grid).
 """
 
 from __future__ import annotations
@@ -54,6 +56,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="%(choices)s: weight per cell (default) or per km²",
     )
     parser.add_argument("--out", required=True, metavar="density.tif", help="GeoTIFF to write (replaced)")
+    parser.add_argument(
+        "--public",
+        dest="public",
+        action="store_true",
+        default=True,
+        help="public-safe (default): sensitive incidents withheld, points coarsened, cells no finer than the grid",
+    )
+    parser.add_argument("--no-public", dest="public", action="store_false", help="exact points, every incident")
+    parser.add_argument("--grid-km", type=float, default=1.0, help="public-safe coarsening grid in km (default 1)")
     parser.set_defaults(run=run)
 
 
@@ -82,22 +93,26 @@ def run(args: argparse.Namespace) -> int:
     """Load, compute, write, print the summary; return 0."""
     import numpy as np
 
-    from layers.raster.density import density_raster, write_geotiff
+    from layers.export.formats import public_density
+    from layers.raster.density import write_geotiff
 
     gdf = load_dataset(args.dataset)
-    raster = density_raster(
+    raster = public_density(
         gdf,
         bandwidth_km=args.bandwidth_km,
         weight=args.weight,
         cell_km=args.cell_km,
         kernel=args.kernel,
         units=args.units,
+        public_safe=args.public,
+        grid_km=args.grid_km if args.grid_km > 0 else None,
     )
     out = write_geotiff(raster, args.out)
     summary = {
         "out": str(out),
         "dataset": args.dataset,
         "rows": len(gdf),
+        "public_safe": bool(args.public),
         **dict(raster.tags),
         "shape": list(raster.array.shape),
         "raster_sum": float(raster.array.sum(dtype=np.float64)),

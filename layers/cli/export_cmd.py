@@ -18,14 +18,18 @@ from geo.errors import InputFileError, InvalidOptionError
 if TYPE_CHECKING:
     import geopandas as gpd
 
-FORMATS = ("png", "svg", "pdf", "gif", "mp4", "html", "csv", "geojson", "kml", "gpkg", "timemap")
-
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the ``export`` command."""
     parser = subparsers.add_parser("export", help="export a dataset as a map, animation, story PDF or data file")
     parser.add_argument("dataset", metavar="DATASET", help="curated dataset name, 'all', or a .gpkg/.csv/… file")
-    parser.add_argument("--to", required=True, choices=FORMATS, help="output format")
+    parser.add_argument(
+        "--to",
+        required=True,
+        choices=LazyChoices("layers.export.formats", "FORMATS"),
+        metavar="FORMAT",
+        help="output format: %(choices)s",
+    )
     parser.add_argument(
         "--out", required=True, metavar="FILE", help="file to write (replaced); a folder for --to timemap"
     )
@@ -129,111 +133,56 @@ def dataset_title(name: str, gdf: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Load, export, print the summary; return 0."""
+    """Load, export through :func:`layers.export.formats.export_file`, print the summary; return 0."""
     from geo.corridors import load_corridors
+    from layers.export.formats import export_file
 
     gdf, gazetteer = load_dataset(args.dataset)
     places = gazetteer.places  # type: ignore[attr-defined]
     grid = args.grid_km if args.grid_km > 0 else None
-    common = {"public_safe": args.public, "grid_km": grid, "sensitive": args.sensitive}
     from layers.export.common import filter_incidents as in_period
 
     title = args.title or dataset_title(args.dataset, in_period(gdf, args.start, args.end))
     fmt = args.to
     if args.story and fmt not in ("pdf", "html"):
         raise InvalidOptionError(f"--story writes a PDF or an HTML file; use --to pdf or --to html (not {fmt!r})")
-    if args.story and fmt == "html":
-        from layers.export.public import apply_public
+    story = None
+    if args.story:
         from layers.export.story import load_story
-        from layers.standalone import story_to_html
 
         story = load_story(args.story)
-        safe, _report = apply_public(gdf, public_safe=args.public, grid_km=grid, sensitive=args.sensitive)
-        out = story_to_html(story, safe, args.out, public_safe=args.public)
-        print(
-            json.dumps(
-                {"out": str(out), "story": story.name, "steps": len(story.steps), "public_safe": bool(args.public)},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return 0
-    if args.story:
-        from layers.export.story import load_story, story_to_pdf
-
-        result = story_to_pdf(
-            load_story(args.story),
-            gdf,
-            args.out,
-            preset=args.preset or "a4_landscape",
-            corridors=load_corridors(),
-            places=places,
-            **common,
-        )
-    elif fmt in ("png", "svg", "pdf"):
-        from layers.export.static import render_map
-
+    elif fmt in ("png", "svg", "pdf", "gif", "mp4"):
         _check_suffix(args.out, fmt)
-        result = render_map(
-            gdf,
-            args.out,
-            title=title,
-            subtitle=args.subtitle,
-            preset=args.preset or "a4_landscape",
-            dpi=args.dpi,
-            start=args.start,
-            end=args.end,
-            places=places,
-            corridors=load_corridors(),
-            tiles=args.tiles,
-            geotiff=args.geotiff,
-            hillshade=args.hillshade,
-            **common,
-        )
-    elif fmt in ("gif", "mp4"):
-        from layers.export.animate import render_animation
-
-        _check_suffix(args.out, fmt)
-        result = render_animation(
-            gdf,
-            args.out,
-            title=title,
-            subtitle=args.subtitle,
-            preset=args.preset or "slide_16_9",
-            dpi=args.dpi or 72,
-            start=args.start,
-            end=args.end,
-            step=args.step,
-            frames=args.frames,
-            places=places,
-            mode="window" if args.window else "cumulative",
-            window_steps=args.window or 4,
-            fps=args.fps,
-            corridors=load_corridors(),
-            **common,
-        )
-    elif fmt == "html":
-        from layers.export.common import ExportResult, filter_incidents
-        from layers.standalone import to_standalone_html
-
-        to_standalone_html(filter_incidents(gdf, args.start, args.end), args.out, title=title, public_safe=args.public)
-        result = ExportResult(Path(args.out), {"public_safe": args.public})
-    elif fmt == "timemap":
-        from layers.export.timemap import export_timemap
-
-        result = export_timemap(
-            gdf, args.out, start=args.start, end=args.end, title=title, allowlist=_allowlist(places), **common
-        )
-    else:
-        from layers.export.data import export_data
-
-        allow = list(places["name_en"].astype(str)) + [a for v in places["alt_names"].fillna("") for a in v.split(";")]
-        result = export_data(
-            gdf, args.out, fmt=fmt, start=args.start, end=args.end, title=title, allowlist=allow, **common
-        )
+    result = export_file(
+        gdf,
+        args.out,
+        fmt,
+        public_safe=args.public,
+        grid_km=grid,
+        sensitive=args.sensitive,
+        allowlist=_allowlist(places),
+        story=story,
+        title=title,
+        subtitle=args.subtitle,
+        preset=args.preset or ("slide_16_9" if fmt in ("gif", "mp4") else "a4_landscape"),
+        dpi=args.dpi or (72 if fmt in ("gif", "mp4") else None),
+        start=args.start,
+        end=args.end,
+        places=places,
+        corridors=load_corridors(),
+        tiles=args.tiles,
+        geotiff=args.geotiff,
+        hillshade=args.hillshade,
+        step=args.step if fmt in ("gif", "mp4") else None,
+        frames=args.frames,
+        mode="window" if args.window else "cumulative",
+        window_steps=args.window or 4,
+        fps=args.fps,
+    )
     summary: dict[str, Any] = {
         "out": str(result.path),
         "format": fmt,
+        **({"story": story.name, "steps": len(story.steps)} if story is not None else {}),
         **{
             k: result.metadata.get(k)
             for k in (
@@ -242,6 +191,8 @@ def run(args: argparse.Namespace) -> int:
                 "sensitive_withheld",
                 "sensitive_redacted",
                 "quotes_redacted",
+                "texts_redacted",
+                "columns_dropped",
                 "coarsening_grid_km",
             )
             if k in result.metadata
@@ -252,8 +203,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _allowlist(places: Any) -> list[str]:
-    """Place names that are not personal names (kept by the public-safe quote check)."""
-    return list(places["name_en"].astype(str)) + [a for v in places["alt_names"].fillna("") for a in v.split(";")]
+    """Place names, English and Arabic, that are not personal names (kept by the public-safe name check)."""
+    names = list(places["name_en"].astype(str)) + [a for v in places["alt_names"].fillna("") for a in v.split(";")]
+    names += list(places["name_ar"].fillna("").astype(str))
+    return [n for n in names if n.strip()]
 
 
 def _check_suffix(out: str, fmt: str) -> None:

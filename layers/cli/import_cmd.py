@@ -71,11 +71,11 @@ def run(args: argparse.Namespace) -> int:
             store.save(
                 result.incidents,
                 args.dataset or Path(args.input).stem,
-                title=title,  # type: ignore[attr-defined]
+                title=title,
                 source_file=Path(args.input).name,
             )
         finally:
-            store.close()  # type: ignore[attr-defined]
+            store.close()
     else:
         save_gpkg(result.incidents, args.out, title=title)
     if args.rejects:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -258,6 +258,7 @@ def render_animation(
     max_labels: int = 8,
     collapse: bool = True,
     max_seconds: float = MAX_SECONDS,
+    allowlist: Iterable[str] = (),
 ) -> ExportResult:
     """Write a GIF or MP4 (by suffix) of incidents appearing over time.
 
@@ -293,7 +294,9 @@ def render_animation(
         raise InvalidOptionError(f"fps={fps!r} must be positive")
     colors = colour_assignment(gdf)
     chosen = filter_incidents(gdf, start, end)
-    shown, report = apply_public(chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive)
+    shown, report = apply_public(
+        chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive, allowlist=allowlist
+    )
     if not len(shown):
         raise ExportError(f"{path.name}: no incidents between {start or 'the start'} and {end or 'the end'}")
     first = parse_date(start) or shown["date_start"].min().normalize()

@@ -7,11 +7,16 @@ Every export is public-safe unless the caller turns it off. What it does:
    metadata and credits), or with ``sensitive="redact"`` kept with the title
    replaced by a neutral label, the summary and every quote, source title and
    source URL emptied (publisher and date stay), and the point coarsened.
-2. **Quotes** of the remaining incidents are kept only when they contain no
-   run of two capitalised words that could be a personal name (see
-   :func:`is_quote_safe`); otherwise the quote text is replaced by
-   :data:`REDACTED_QUOTE`. The source URL stays, so the quote can be checked.
-3. **Locations** are snapped to the centre of a square grid cell of
+2. **Texts that may name a person** (:mod:`layers.export.redact`): quotes of
+   sources and of figures are replaced by :data:`REDACTED_QUOTE`; titles,
+   summaries, victim descriptions and source titles by a notice. The source
+   URL stays, so the quote can be checked.
+3. **Columns**: only :data:`PUBLIC_COLUMNS` are written (extra columns such as
+   ``witness_names`` or ``raster_value`` are dropped and named in the
+   metadata); sources and figures keep only their documented keys; ``id``
+   becomes a keyed HMAC (:mod:`layers.export.public_ids`); ``chainage_km``
+   is measured again from the coarsened point.
+4. **Locations** are snapped to the centre of a square grid cell of
    ``grid_km`` in :data:`GRID_CRS`, an azimuthal equidistant projection on
    WGS84 centred on Syria (35° N, 38.5° E). Within Syria (≤ 600 km from the
    centre) its scale error is below 0.2 %, so a "1 km" cell is 1 km on the
@@ -27,10 +32,8 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -39,12 +42,17 @@ import pandas as pd
 
 from geo.crs import FROM_SYRIA_AEQD, SYRIA_AEQD, SYRIA_AEQD_NAME, TO_SYRIA_AEQD
 from geo.errors import InvalidOptionError
+from layers.export.public_ids import installation_secret, public_ids
+from layers.export.redact import NameRules, default_rules, has_personal_name
+from layers.incidents import COLUMNS
 
 __all__ = [
     "GRID_CRS",
     "GRID_CRS_NAME",
+    "PUBLIC_COLUMNS",
     "REDACTED_QUOTE",
     "PublicReport",
+    "PublicTable",
     "apply_public",
     "build_allowlist",
     "coarsen_lonlat",
@@ -60,31 +68,15 @@ GRID_CRS_NAME = SYRIA_AEQD_NAME
 REDACTED_QUOTE = "[quote withheld in public-safe mode: it may name a person; see the source]"
 REDACTED_TITLE = "Withheld details (sensitive record)"
 SENSITIVE_MODES = ("withhold", "redact")
+REDACTED_TITLE_TEXT = "Title withheld in public-safe mode (it may name a person)"
+REDACTED_TEXT = "[withheld in public-safe mode: it may name a person; see the source]"
+#: The only columns a public export carries (anything else, e.g. ``witness_names`` or ``raster_value``, is dropped).
+PUBLIC_COLUMNS = (*COLUMNS, "coarsened_grid_km")
+#: The only keys kept in each source and figure of a public export (``via`` and extra keys dropped).
+SOURCE_KEYS = ("publisher", "title", "date", "url", "quote")
+FIGURE_KEYS = ("measure", "value", "qualifier", "publisher", "quote")
 _TO_GRID = TO_SYRIA_AEQD
 _FROM_GRID = FROM_SYRIA_AEQD
-
-#: Capitalised words that are never part of a personal name on their own.
-GENERIC_WORDS = frozenset(
-    """
-The A An On In At By Of For From To With And But Or As After Before During When While Since Until Over Under
-This That These Those Its It He She They We His Her Their Our There Here Some Many Most All Both Each Other
-According Among Between Also Later Earlier Then Now However Meanwhile Although If Not No Yes One Two Three
-January February March April May June July August September October November December
-Monday Tuesday Wednesday Thursday Friday Saturday Sunday
-Syria Syrian Syrians Arab Arabs Alawite Alawites Sunni Sunnis Shia Shiite Druze Christian Christians Kurdish Kurds
-Russian Iranian Turkish Lebanese Israeli Iraqi Jordanian American British French Islamic Muslim Muslims
-Ministry Defense Defence Interior Security Forces Force General Army Armed Military Republican Guard Division
-Brigade Brigades Battalion Regiment Unit Units Government Regime State Authority Authorities President Presidency
-Council Committee Commission Inquiry Office Observatory Network Human Rights Watch United Nations Nation UN
-High Commissioner Agency Press News Reuters International Amnesty Free Opposition National Coalition Front
-Coast Coastal Province Governorate Countryside City Town Village Villages District Region Northern Southern
-Eastern Western Central Mountains Mountain River Highway Road Airport Air Base Hospital Mosque Church Square
-Associated Islamist Islamists Alawi Alawis UK US UK-based Britain-based London-based Guardian Mediterranean
-Intelligence First Second Third Fourth Fifth Late Early Dozens Hundreds Sixty Russia Iran Turkey Lebanon
-""".split()
-)
-_CAP_RUN = re.compile(r"\b[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)+")
-_HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Abu", "Umm", "Sheikh", "Haji", "Sayyid"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +89,9 @@ class PublicReport:
     redacted_records: int
     redacted_quotes: int
     grid_km: float | None
+    dropped_columns: tuple[str, ...] = ()
+    texts_redacted: int = 0
+    public_ids: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """Return the report as plain JSON-able values."""
@@ -109,6 +104,11 @@ class PublicReport:
             "coarsening_grid_km": self.grid_km,
             "coarsening_crs": GRID_CRS_NAME if self.grid_km else None,
             "coarsening_method": ("lon/lat snapped to the centre of its grid cell" if self.grid_km else None),
+            "texts_redacted": self.texts_redacted,
+            "columns_dropped": list(self.dropped_columns),
+            "ids": "keyed HMAC of the record id (not invertible without this installation's key)"
+            if self.public_ids
+            else "record ids as stored",
         }
 
     def credit_text(self) -> str:
@@ -144,24 +144,16 @@ def coarsen_lonlat(lon: Any, lat: Any, grid_km: float) -> tuple[np.ndarray, np.n
     return np.asarray(out_lon, dtype=float), np.asarray(out_lat, dtype=float)
 
 
-def build_allowlist(phrases: Iterable[str]) -> frozenset[tuple[str, str]]:
-    """Return the pairs of consecutive words of *phrases* (places, publishers, organisations)."""
-    pairs: set[tuple[str, str]] = set()
-    for phrase in phrases:
-        words = re.findall(r"[\w'’.-]+", str(phrase))
-        pairs.update(itertools.pairwise(words))
-    return frozenset(pairs)
+def build_allowlist(phrases: Iterable[str]) -> NameRules:
+    """Return the name rules with *phrases* (places, publishers, organisations) allowed, on top of the defaults."""
+    return default_rules().extend(phrases)
 
 
-def is_quote_safe(quote: str, allowed_pairs: frozenset[tuple[str, str]] = frozenset()) -> bool:
-    """Return whether *quote* has no run of capitalised words that could be a personal name.
+def is_quote_safe(quote: str, allowed: NameRules | Iterable[Any] | None = None) -> bool:
+    """Return whether *quote* holds no possible personal name (:func:`layers.export.redact.has_personal_name`).
 
-    A run of two or more capitalised words passes only when each adjacent pair
-    is in *allowed_pairs* (from place, publisher and organisation names), or
-    both words are generic (:data:`GENERIC_WORDS`), or the first is a function
-    word starting a sentence ("On March", "In Baniyas"). Honorifics (Abu, Umm,
-    Sheikh, Mr…) always fail. Deliberately conservative: a false alarm costs a
-    quote (the URL stays); a miss could expose a person.
+    Deliberately conservative: a false alarm costs a quote (the URL stays); a miss could expose a
+    person. *allowed* is a :class:`NameRules` (from :func:`build_allowlist`) or None for the defaults.
 
     Examples
     --------
@@ -170,44 +162,82 @@ def is_quote_safe(quote: str, allowed_pairs: frozenset[tuple[str, str]] = frozen
     >>> is_quote_safe("Her brother Ali Hassan was taken.")
     False
     """
-    for run in _CAP_RUN.findall(quote):
-        raw = run.split(" ")
-        words = [re.sub(r"[’']s$", "", w.rstrip(".")) for w in raw]
-        if any(w in _HONORIFICS for w in words):
+    rules = allowed if isinstance(allowed, NameRules) else default_rules()
+    return not has_personal_name(quote, rules)
+
+
+class _Redactor:
+    """Replaces texts that may name a person, counting what it replaced."""
+
+    def __init__(self, rules: NameRules) -> None:
+        self.rules = rules
+        self.quotes = 0
+        self.texts = 0
+        self._seen: dict[str, bool] = {}  # the same text (a repeated quote, notes = summary) is checked once
+
+    def _named(self, value: Any) -> bool:
+        if not isinstance(value, str) or not value.strip():
             return False
-        for i, (first, second) in enumerate(itertools.pairwise(words)):
-            if raw[i].endswith(".") or (first, second) in allowed_pairs:  # a sentence ends between them
+        if value not in self._seen:
+            self._seen[value] = has_personal_name(value, self.rules)
+        return self._seen[value]
+
+    def text(self, value: Any, notice: str) -> Any:
+        if self._named(value):
+            self.texts += 1
+            return notice
+        return value
+
+    def quote(self, value: Any) -> Any:
+        if self._named(value):
+            self.quotes += 1
+            return REDACTED_QUOTE
+        return value
+
+    def sources(self, sources: Any, sensitive: bool) -> list[dict[str, Any]]:
+        out = []
+        for src in sources if isinstance(sources, list) else []:
+            if not isinstance(src, dict):
                 continue
-            if first in GENERIC_WORDS and second in GENERIC_WORDS:
+            item = {k: src.get(k) for k in SOURCE_KEYS if k in src}
+            if sensitive:
+                item = {k: (v if k in ("publisher", "date") else "") for k, v in item.items()}
+            else:
+                item["quote"] = self.quote(item.get("quote") or "")
+                item["title"] = self.text(item.get("title") or "", REDACTED_TEXT)
+            out.append(item)
+        return out
+
+    def figures(self, figures: Any, sensitive: bool) -> list[dict[str, Any]]:
+        out = []
+        for fig in figures if isinstance(figures, list) else []:
+            if not isinstance(fig, dict):
                 continue
-            if first in GENERIC_WORDS and first[0].isupper() and first.lower() in _FUNCTION_WORDS:
-                continue
-            return False
-    return True
+            item = {k: fig.get(k) for k in FIGURE_KEYS if k in fig}
+            if "quote" in item:
+                item["quote"] = "" if sensitive else self.quote(item.get("quote") or "")
+            out.append(item)
+        return out
 
 
-_FUNCTION_WORDS = frozenset(
-    "the a an on in at by of for from to with and but or as after before during when while "
-    "since until over under this that these those its it he she they we there here some "
-    "according among between also later earlier then now however meanwhile".split()
-)
+def _rechain(out: gpd.GeoDataFrame) -> pd.Series:
+    """``chainage_km`` measured from the (coarsened) point on the record's own corridor; NaN elsewhere."""
+    chain = pd.Series(np.nan, index=out.index, dtype="float64")
+    if "corridor" not in out or not len(out):
+        return chain
+    refs = out["corridor"].astype(object).where(out["corridor"].notna(), "").astype(str)
+    wanted = refs[(refs != "") & out["lon"].notna() & out["lat"].notna()]
+    if wanted.empty:
+        return chain
+    from geo.corridors import load_corridors, locate_on
 
-
-def _safe_sources(sources: Any, allowed: frozenset[tuple[str, str]]) -> tuple[list[dict[str, Any]], int]:
-    out, redacted = [], 0
-    for src in sources if isinstance(sources, list) else []:
-        item = dict(src)
-        quote = str(item.get("quote") or "")
-        if quote and not is_quote_safe(quote, allowed):
-            item["quote"] = REDACTED_QUOTE
-            redacted += 1
-        out.append(item)
-    return out, redacted
-
-
-def _redact_sources(sources: Any) -> list[dict[str, Any]]:
-    keep = ("publisher", "date")
-    return [{k: (src.get(k) if k in keep else "") for k in src} for src in (sources or []) if isinstance(src, dict)]
+    corridors = load_corridors()
+    for ref in wanted.unique():
+        if ref in corridors:
+            idx = wanted.index[wanted == ref]
+            where = locate_on(corridors[ref], out.loc[idx, "lon"].to_numpy(float), out.loc[idx, "lat"].to_numpy(float))
+            chain.loc[idx] = where["chainage_km"].to_numpy(float)
+    return chain
 
 
 def to_public(
@@ -216,8 +246,15 @@ def to_public(
     grid_km: float | None = 1.0,
     sensitive: str = "withhold",
     allowlist: Iterable[str] = (),
+    secret: bytes | None = None,
 ) -> tuple[gpd.GeoDataFrame, PublicReport]:
     """Return the public-safe copy of an incident table and what was done.
+
+    Only the columns of :data:`PUBLIC_COLUMNS` are kept (``raster_value``, ``witness_names``
+    and any other extra column are dropped and named in the report); ``id`` becomes a keyed
+    HMAC (:mod:`layers.export.public_ids`); ``chainage_km`` is measured again from the
+    coarsened point; titles, summaries, victim descriptions, source titles and the quotes of
+    sources and figures that may name a person are replaced by a notice.
 
     Parameters
     ----------
@@ -226,10 +263,12 @@ def to_public(
     grid_km : float or None
         Coarsening cell size; None keeps exact points (not recommended).
     sensitive : {"withhold", "redact"}
-        Drop sensitive incidents, or keep them redacted.
+        Drop sensitive incidents, or keep them redacted (``place_id`` emptied too).
     allowlist : iterable of str
-        Extra names (places, publishers, organisations) whose word pairs do
-        not count as personal names in quotes. Publishers of *gdf* are added.
+        Extra names (places, publishers, organisations) that are not personal names.
+        The curated gazetteer, the actor list and the publishers of *gdf* are always allowed.
+    secret : bytes, optional
+        HMAC key for public ids; default the installation's (``$SYRIA_MAP_HOME/public-id.key``).
 
     Raises
     ------
@@ -238,6 +277,8 @@ def to_public(
     """
     if sensitive not in SENSITIVE_MODES:
         raise InvalidOptionError(f"{sensitive!r} is not a valid option, must be one of {SENSITIVE_MODES}")
+    if grid_km is not None and not grid_km > 0:
+        raise InvalidOptionError(f"grid_km={grid_km!r} is not a positive cell size in km (e.g. 1 or 5)")
     out = gdf.copy()
     is_sensitive = out["sensitive"].fillna(False).astype(bool).to_numpy() if len(out) else np.zeros(0, bool)
     withheld = redacted_records = 0
@@ -245,29 +286,41 @@ def to_public(
         withheld = int(is_sensitive.sum())
         out = out.loc[~is_sensitive].copy()
         is_sensitive = np.zeros(len(out), bool)
-    publishers = {str(s.get("publisher", "")) for srcs in out["sources"] if isinstance(srcs, list) for s in srcs}
-    allowed = build_allowlist([*allowlist, *publishers])
-    new_sources, n_quotes = [], 0
-    for srcs, sens in zip(out["sources"], is_sensitive, strict=True):
-        if sens:
-            new_sources.append(_redact_sources(srcs))
-            continue
-        safe, n = _safe_sources(srcs, allowed)
-        new_sources.append(safe)
-        n_quotes += n
-    out["sources"] = pd.Series(new_sources, index=out.index, dtype=object)
+    publishers = {
+        str(s.get("publisher", ""))
+        for srcs in out["sources"]
+        if isinstance(srcs, list)
+        for s in srcs
+        if isinstance(s, dict)
+    }
+    red = _Redactor(build_allowlist([*allowlist, *publishers]))
+    out["sources"] = pd.Series(
+        [red.sources(s, bool(k)) for s, k in zip(out["sources"], is_sensitive, strict=True)],
+        index=out.index,
+        dtype=object,
+    )
+    if "figures" in out:
+        out["figures"] = pd.Series(
+            [red.figures(f, bool(k)) for f, k in zip(out["figures"], is_sensitive, strict=True)],
+            index=out.index,
+            dtype=object,
+        )
+    mask = pd.Series(is_sensitive, index=out.index)
+    for column, notice in (
+        ("title", REDACTED_TITLE_TEXT),
+        ("summary", REDACTED_TEXT),
+        ("victim_group_reported", REDACTED_TEXT),
+    ):
+        if column in out:
+            out[column] = [v if k else red.text(v, notice) for v, k in zip(out[column], is_sensitive, strict=True)]
     if sensitive == "redact" and is_sensitive.any():
         redacted_records = int(is_sensitive.sum())
-        mask = pd.Series(is_sensitive, index=out.index)
         out.loc[mask, "title"] = REDACTED_TITLE
-        for column in ("summary", "place_reported", "victim_group_reported", "perpetrator_reported"):
+        for column in ("summary", "place_reported", "place_id", "victim_group_reported", "perpetrator_reported"):
             if column in out:
-                out.loc[mask, column] = ""
-        if "figures" in out:
-            out["figures"] = [
-                [{**f, "quote": ""} for f in (figs or [])] if s else figs
-                for figs, s in zip(out["figures"], is_sensitive, strict=True)
-            ]
+                out[column] = out[column].astype("str").where(~mask, "")
+    ids = out["id"].astype(object).where(out["id"].notna(), "").astype(str).tolist() if len(out) else []
+    out["id"] = pd.Series(public_ids(ids, secret), index=out.index, dtype="str")
     if grid_km:
         lon, lat = coarsen_lonlat(out["lon"].to_numpy(float), out["lat"].to_numpy(float), grid_km)
         out["lon"], out["lat"] = lon, lat
@@ -280,7 +333,22 @@ def to_public(
             gpd.GeoSeries(np.where(has_point.to_numpy(), points, None), index=out.index, crs="EPSG:4326")
         )
         out["coarsened_grid_km"] = float(grid_km)
-    report = PublicReport(True, sensitive, withheld, redacted_records, n_quotes, float(grid_km) if grid_km else None)
+        if "chainage_km" in out:
+            out["chainage_km"] = _rechain(out)
+    geometry = out.geometry.name
+    dropped = tuple(str(c) for c in out.columns if c not in PUBLIC_COLUMNS and c != geometry)
+    out = out[[c for c in PUBLIC_COLUMNS if c in out.columns] + [geometry]]
+    report = PublicReport(
+        True,
+        sensitive,
+        withheld,
+        redacted_records,
+        red.quotes,
+        float(grid_km) if grid_km else None,
+        dropped_columns=dropped,
+        texts_redacted=red.texts,
+        public_ids=True,
+    )
     return out, report
 
 
@@ -312,6 +380,26 @@ def not_public(gdf: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, PublicReport]:
     return gdf, PublicReport(False, "off", 0, 0, 0, None)
 
 
+@dataclass(frozen=True)
+class PublicTable:
+    """What every writer draws or writes: the (public-safe or explicitly not) table, its report, the id map.
+
+    Unpacks as ``frame, report``. ``id_map`` maps each original id to the id written, so that
+    story highlights and other references follow the public ids.
+    """
+
+    frame: gpd.GeoDataFrame
+    report: PublicReport
+    id_map: dict[str, str] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.frame, self.report))
+
+    def ids(self, original: Iterable[str]) -> list[str]:
+        """Return the written ids of *original* ids (unknown ones are left out)."""
+        return [self.id_map[i] for i in map(str, original) if i in self.id_map]
+
+
 def apply_public(
     gdf: gpd.GeoDataFrame,
     *,
@@ -319,8 +407,16 @@ def apply_public(
     grid_km: float | None = 1.0,
     sensitive: str = "withhold",
     allowlist: Iterable[str] = (),
-) -> tuple[gpd.GeoDataFrame, PublicReport]:
-    """Return :func:`to_public` of *gdf* when *public_safe*, else *gdf* unchanged; with the report."""
-    if public_safe:
-        return to_public(gdf, grid_km=grid_km, sensitive=sensitive, allowlist=allowlist)
-    return not_public(gdf)
+    secret: bytes | None = None,
+) -> PublicTable:
+    """Apply THE public-safe step (before every writer): :func:`to_public` when *public_safe*, else nothing.
+
+    Returns a :class:`PublicTable` (unpacks as ``frame, report``).
+    """
+    original = gdf["id"].astype(object).where(gdf["id"].notna(), "").astype(str).tolist() if len(gdf) else []
+    if not public_safe:
+        frame, report = not_public(gdf)
+        return PublicTable(frame, report, {i: i for i in original})
+    key = secret if secret is not None else installation_secret()
+    frame, report = to_public(gdf, grid_km=grid_km, sensitive=sensitive, allowlist=allowlist, secret=key)
+    return PublicTable(frame, report, dict(zip(original, public_ids(original, key), strict=True)))

@@ -632,6 +632,7 @@ def render_map(
     geotiff: str | Path | None = None,
     highlight: Iterable[str] = (),
     hillshade: bool = False,
+    allowlist: Iterable[str] = (),
 ) -> ExportResult:
     """Render the incidents to a PNG, SVG or PDF map (format from the suffix of *path*).
 
@@ -645,7 +646,7 @@ def render_map(
         One of ``slide_16_9``, ``a4_portrait``, ``a4_landscape``, ``square_social``.
     start, end : date-like, optional
         Keep incidents whose window overlaps [start, end].
-    public_safe, grid_km, sensitive
+    public_safe, grid_km, sensitive, allowlist
         See :mod:`layers.export.public`; on by default.
     places : DataFrame, optional
         Gazetteer places (``id``, ``name_en``, ``name_ar``) for bilingual labels.
@@ -665,8 +666,10 @@ def render_map(
     """
     colors = colour_assignment(gdf)
     chosen = filter_incidents(gdf, start, end)
-    allow = list(places["name_en"].astype(str)) if places is not None else []
-    shown, report = apply_public(chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive, allowlist=allow)
+    allow = [*allowlist, *(places["name_en"].astype(str) if places is not None else [])]
+    table = apply_public(chosen, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive, allowlist=allow)
+    shown, report = table
+    highlight = table.ids(highlight)  # the ids as written (public ids in public-safe mode)
     dates = _date_range_text(shown, start, end)
     canvas = compose_map(
         shown,

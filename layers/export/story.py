@@ -11,6 +11,7 @@ view 1024 px wide at that zoom spans ``4 × 40075 km × cos(lat) / 2**zoom``.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,6 +184,7 @@ def story_to_pdf(
     sensitive: str = "withhold",
     corridors: Any = None,
     places: Any = None,
+    allowlist: Iterable[str] = (),
 ) -> ExportResult:
     """Write one PDF page per step: the map of the step's period and view, its caption, highlights ringed.
 
@@ -194,7 +196,9 @@ def story_to_pdf(
     import json
 
     path = Path(path)
-    shown_all, report = apply_public(gdf, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive)
+    allow = [*allowlist, *(places["name_en"].astype(str) if places is not None else [])]
+    table = apply_public(gdf, public_safe=public_safe, grid_km=grid_km, sensitive=sensitive, allowlist=allow)
+    shown_all, report = table
     meta = export_metadata(
         report,
         fmt="pdf",
@@ -226,8 +230,9 @@ def story_to_pdf(
                     caption=step.caption,
                     colors=colour_assignment(gdf),
                 )
-                draw_incidents(canvas, shown, highlight=step.highlight, faded=bool(step.highlight))
-                label_places(canvas, shown, places, first=step.highlight)
+                highlight = table.ids(step.highlight)
+                draw_incidents(canvas, shown, highlight=highlight, faded=bool(highlight))
+                label_places(canvas, shown, places, first=highlight)
                 pdf.savefig(canvas.fig)
     except OSError as err:
         raise ExportError(f"{path}: cannot write the story PDF ({err})") from err

@@ -76,7 +76,9 @@ def open_offline(browser: Any, path: Path, dialogs: list[str]) -> Any:
 @pytest.mark.browser
 @pytest.mark.parametrize("public_safe", [False, True])
 def test_no_payload_runs_in_the_exported_map(browser: Any, tmp_path: Path, public_safe: bool) -> None:
-    path = to_standalone_html(hostile_incidents(), tmp_path / "map.html", title=PAYLOADS[0], public_safe=public_safe)
+    path = to_standalone_html(
+        hostile_incidents(), tmp_path / "map.html", title=PAYLOADS[0], public_safe=public_safe
+    ).path
     page_text = path.read_text(encoding="utf-8")
     assert "<script>window.__pwned" not in page_text
     dialogs: list[str] = []
@@ -137,7 +139,7 @@ def test_no_payload_runs_in_an_exported_story(browser: Any, tmp_path: Path) -> N
         encoding="utf-8",
     )
     story = load_story(source)
-    path = story_to_html(story, hostile_incidents(), tmp_path / "story.html", public_safe=False)
+    path = story_to_html(story, hostile_incidents(), tmp_path / "story.html", public_safe=False).path
     assert "<img src=x" not in path.read_text(encoding="utf-8")
     dialogs: list[str] = []
     page = open_offline(browser, path, dialogs)
