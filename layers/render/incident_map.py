@@ -175,7 +175,7 @@ def _add_corridors(fmap: folium.Map, corridors: Mapping[str, Any]) -> None:
                 icon=folium.DivIcon(
                     html=f'<div class="km-label {kind}">{label}</div>', icon_size=(60, 14), icon_anchor=(0, 7)
                 ),
-                tooltip=label,
+                interactive=False,  # a label: clicks go through to the incident under it
             ).add_to(group)
     group.add_to(fmap)
     _KmByZoom().add_to(fmap)
