@@ -48,6 +48,8 @@ def sandbox(tmp_path, monkeypatch):
 #: The one file a public-safe export may add outside its output: the installation's public-id key,
 #: created once in the user folder (~/.syria-incident-map) with mode 0600 (layers.export.public_ids).
 KEY = Path(".syria-incident-map") / "public-id.key"
+#: The gazetteer's disk cache (geo.cache): one pickle per data version in the user cache folder.
+CACHE = (".cache", "syria-incident-map")
 
 
 def changed(before: dict, after: dict) -> list[Path]:
@@ -57,6 +59,8 @@ def changed(before: dict, after: dict) -> list[Path]:
             continue
         if p.parts[-2:] == KEY.parts and p not in before and (p.stat().st_mode & 0o777) == 0o600:
             continue  # created on first use, private, never rewritten
+        if p.parts[-3:-1] == CACHE and p.name.startswith("gazetteer-") and p.suffix == ".pickle":
+            continue  # the built gazetteer, cached for the next start (keyed by the sources' checksums)
         out.append(p)
     return sorted(out)
 

@@ -108,7 +108,7 @@ class PostgisStore:
             Nothing was written (the previous state of the dataset is intact).
         """
         frame = to_incident_frame(gdf)
-        extra_cols = [c for c in frame.columns if c not in DTYPES and c not in ("geometry", "flags")]
+        extra_cols = [c for c in frame.columns if c not in DTYPES and c != "geometry"]
         try:
             with self.conn.transaction(), self.conn.cursor() as cur:
                 cur.execute("SELECT set_config('syria_map.source_file', %s, true)", (source_file,))
@@ -232,18 +232,13 @@ class PostgisStore:
             "COALESCE((SELECT jsonb_agg(s.data ORDER BY s.seq) FROM sources s "
             "  WHERE s.dataset_id = i.dataset_id AND s.incident_id = i.id), '[]') AS sources, "
             "COALESCE((SELECT jsonb_agg(f.data ORDER BY f.seq) FROM figures f "
-            "  WHERE f.dataset_id = i.dataset_id AND f.incident_id = i.id), '[]') AS figures, "
-            "(SELECT string_agg(g.flag, ';' ORDER BY g.flag) FROM flags g "
-            "  WHERE g.dataset_id = i.dataset_id AND g.incident_id = i.id) AS flags "
+            "  WHERE f.dataset_id = i.dataset_id AND f.incident_id = i.id), '[]') AS figures "
             f"FROM incidents i JOIN datasets d USING (dataset_id) WHERE {where} ORDER BY d.name, i.id"
         )
         raw = self._frame(sql, params)
         extra = pd.DataFrame(raw.pop("extra").tolist(), index=raw.index) if len(raw) else pd.DataFrame()
-        flags = raw.pop("flags")
         versions = raw.pop("row_version")
         frame = to_incident_frame(pd.concat([raw, extra], axis=1) if len(extra.columns) else raw)
-        if flags.notna().any():
-            frame["flags"] = flags.fillna("").to_numpy()
         frame["row_version"] = versions.to_numpy()
         frame.attrs["store"] = redact_url(self.url)
         frame.attrs["versions"] = dict(zip(*self._versions(names), strict=True))
