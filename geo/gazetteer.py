@@ -631,7 +631,19 @@ class Gazetteer:
                 if not scored:
                     continue
             preferred = self._prefer_settlements(scored, hint)
-            return self._decide(query, base, method, preferred, near, listed=scored, via=via, in_context=bool(tests))
+            match = self._decide(query, base, method, preferred, near, listed=scored, via=via, in_context=bool(tests))
+            directed = [p for p in self._directed(base, tests) if p not in preferred]
+            if match.resolved and directed:
+                # "Ghouta" names a village in Homs and is written for Eastern Ghouta: a person decides.
+                others = tuple(self._candidate(p, 0.8) for p in directed)
+                names = ", ".join(c.label() for c in others)
+                return replace(
+                    match,
+                    status="review",
+                    candidates=(*match.candidates, *others),
+                    reason=_join(match.reason, f"{base!r} is also written for {names}; a person decides"),
+                )
+            return match
         if whole_only:
             return None  # type: ignore[return-value]
         key = normalize_name(base)
@@ -640,8 +652,7 @@ class Gazetteer:
             gov = self._match(f"{key[4:]} governorate", query, tests, near)
             if gov.status != "unresolved" and gov.kind == "governorate":
                 return replace(gov, reason=_join(gov.reason, f"{base!r} read as the governorate {gov.name}"))
-        directed = [p for d in _DIRECTIONS for p in self._norm.get(normalize_name(f"{d} {base}"), ())]
-        directed = [p for p in directed if all(self._passes(p, t) for t in tests)]
+        directed = self._directed(base, tests)
         if directed:
             # "Ghouta" is written for Eastern Ghouta; a person decides.
             match = self._decide(query, base, "normalized", dict.fromkeys(directed, 0.8), near)
@@ -654,6 +665,11 @@ class Gazetteer:
             reason += f" within {within_text or 'the context given'}"
         hint_text = f"; closest: {', '.join(suggestions)}" if suggestions else "; no similar name"
         return Match(query=query, reason=reason + hint_text, suggestions=suggestions)
+
+    def _directed(self, base: str, tests: Sequence[Any]) -> list[int]:
+        """Places named "Eastern/Western/... *base*" that pass the context *tests* ("Ghouta" → Eastern Ghouta)."""
+        found = [p for d in _DIRECTIONS for p in self._norm.get(normalize_name(f"{d} {base}"), ())]
+        return list(dict.fromkeys(p for p in found if all(self._passes(p, t) for t in tests)))
 
     def _decide(
         self,

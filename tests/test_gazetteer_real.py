@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from geo.admin import load_admin_areas
@@ -117,7 +118,8 @@ def test_short_name_never_resolves_by_spelling_similarity(gazetteer: Gazetteer) 
 
 
 def test_low_scores_go_to_review_with_their_best_guess(gazetteer: Gazetteer) -> None:
-    for query in ("Masikan", "Thiban", "Hamamiyat", "Qurfazs"):
+    # "Sawa" went to As Sūsah (142 km off) and "Huwaysis" to Ḩisyā' (97 km): never placed now.
+    for query in ("Sawa", "Huwaysis", "Qurfazs"):
         match = gazetteer.resolve(query)
         assert match.status in ("review", "unresolved"), (query, match)
         assert not match.resolved
@@ -126,9 +128,35 @@ def test_low_scores_go_to_review_with_their_best_guess(gazetteer: Gazetteer) -> 
             assert match.candidates[0].place_id == match.place_id
 
 
-def test_a_foreign_alternate_name_is_review(gazetteer: Gazetteer) -> None:
-    # GeoNames lists "Abu Hardub" (a neighbouring village) among Hajin's alternate names.
-    match = gazetteer.resolve("Abu Hardub")
+@pytest.mark.parametrize(
+    ("query", "wrong", "admin1"),
+    [
+        ("Masikan", "Maskanah", "Aleppo"),  # was Maskanah, 148 km away
+        ("Thiban", "At Tibnī", "Deir ez-Zor"),  # was At Tibnī, 91 km
+        ("Hamamiyat", "Hama", "Hama"),  # was Hama city, 33 km
+        ("Ain Dara", "‘Ayn al ‘Arab", "Aleppo"),  # was Kobani, 141 km
+        ("Abu Hardub", "Hajīn", "Deir ez-Zor"),  # was Hajin, through Hajin's GeoNames alternate name
+    ],
+)
+def test_real_file_misses_now_find_their_own_village(gazetteer: Gazetteer, query: str, wrong: str, admin1: str) -> None:
+    """With the OSM community points embedded, each name is its own village, not a look-alike."""
+    match = gazetteer.resolve(query)
+    assert match.resolved, match
+    assert match.method in ("exact", "normalized")
+    assert match.name != wrong
+    assert match.admin1 == admin1
+
+
+def test_a_foreign_alternate_name_is_review() -> None:
+    """A name found only as another place's GeoNames alternate name is never placed."""
+    places = pd.DataFrame(
+        [
+            ("hajin", "Hajin", "", "Abu Hardub", "town", "", "Deir ez-Zor", 34.69, 40.83, 2000, "geonames:1", "geonames"),
+        ],
+        columns=["id", "name_en", "name_ar", "alt_names", "kind", "parent_id", "admin1", "lat", "lon",
+                 "coord_precision_m", "source", "origin"],
+    ).assign(notes="")
+    match = Gazetteer(places).resolve("Abu Hardub")
     assert match.status == "review"
     assert "alternate name" in (match.reason or "")
 
@@ -140,9 +168,11 @@ def test_between_is_review_with_both(gazetteer: Gazetteer) -> None:
 
 
 def test_ghouta_suggests_eastern_ghouta(gazetteer: Gazetteer) -> None:
+    # A village in Homs is named Ghouta too: never placed there silently; a person decides.
     match = gazetteer.resolve("Ghouta")
     assert match.status == "review"
-    assert match.place_id == "eastern_ghouta"
+    assert "eastern_ghouta" in {c.place_id for c in match.candidates}
+    assert gazetteer.resolve("Ghouta, Rif Dimashq").place_id == "eastern_ghouta"
 
 
 def test_ambiguity_message_counts_what_it_lists(gazetteer: Gazetteer) -> None:
@@ -164,8 +194,8 @@ def test_free_text_parts() -> None:
 
 
 def test_resolve_many_has_status_and_places_only_resolved(gazetteer: Gazetteer) -> None:
-    out = gazetteer.resolve_many(["Baniyas", "Masikan", "al-Qusour", "Springfield"])
+    out = gazetteer.resolve_many(["Baniyas", "Huwaysis", "al-Qusour", "Springfield"])
     assert out["status"].tolist() == ["resolved", "review", "ambiguous", "unresolved"]
     assert out["lat"].notna().tolist() == [True, False, False, False]
-    loose = gazetteer.resolve_many(["Masikan"], min_status="review")
+    loose = gazetteer.resolve_many(["Huwaysis"], min_status="review")
     assert loose["lat"].notna().all()
