@@ -1,9 +1,11 @@
 import argparse
 import json
+from pathlib import Path
 
 import pytest
 
 from layers.cli import export_cmd
+from tests.conftest import REPO
 
 
 def run_cli(argv):
@@ -22,7 +24,8 @@ def test_export_curated(tmp_path, capsys, fmt):
     summary = json.loads(capsys.readouterr().out)
     assert out.is_file()
     assert summary["public_safe"] is True
-    assert summary["sensitive_withheld"] == 1
+    sensitive = Path("data/incidents/rg_campaign_2011_2012.yaml")
+    assert summary["sensitive_withheld"] == (REPO / sensitive).read_text(encoding="utf-8").count("sensitive: true")
 
 
 def test_export_gpkg_file_and_no_public(tmp_path, capsys):

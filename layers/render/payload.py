@@ -258,8 +258,8 @@ def to_payload(
     >>> gdf = to_incident_frame(pd.DataFrame({"id": ["a"], "title": ["<b>"], "lon": [36.0], "lat": [35.0],
     ...                                       "campaign": ["C"], "deaths_best": [4]}))
     >>> p = to_payload(gdf)
-    >>> p["n"], p["cats"], p["info"]["title"][0]
-    (1, ['C'], '<b>')
+    >>> p["n"], p["cats"][-1], p["info"]["title"][0]  # curated campaigns keep the first colours
+    (1, 'C', '<b>')
     """
     rows, lon, lat, n_aggregate = drawable_rows(gdf)
     cats, colours, cat_index = colour_keys(rows, colour_by, categories)
