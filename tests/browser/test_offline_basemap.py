@@ -103,7 +103,7 @@ def open_export(browser: Any, path: Path) -> tuple[bytes, int, int, list[str], l
 def test_standalone_export_from_file_shows_basemap_and_corridors(browser: Any, tmp_path: Path) -> None:
     from layers.standalone import to_standalone_html
 
-    path = to_standalone_html(coast_incidents(), tmp_path / "coast.html", title="Coast")
+    path = to_standalone_html(coast_incidents(), tmp_path / "coast.html", title="Coast").path
     png, km, notice, errors, requests = open_export(browser, path)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "standalone_offline.png").write_bytes(png)
@@ -120,7 +120,7 @@ def test_story_export_from_file_shows_basemap_and_corridors(browser: Any, tmp_pa
     from layers.standalone import story_to_html
 
     story = load_story("march_2025_m1_m4")
-    path = story_to_html(story, load_all_curated(load_gazetteer()), tmp_path / "story.html")
+    path = story_to_html(story, load_all_curated(load_gazetteer()), tmp_path / "story.html").path
     _, km, _, errors, requests = open_export(browser, path)
     assert km > 10
     assert errors == []
@@ -215,7 +215,12 @@ def test_chainage_labels_every_100_km_zoomed_out_and_25_km_close(browser: Any, t
         counts = {}
         for zoom in (7, 9):
             page.evaluate(f"() => {{ window.__offlineBase._map.setView([35.0, 36.4], {zoom}, {{animate: false}}); }}")
-            page.wait_for_timeout(300)
+            close = "true" if zoom >= 9 else "false"  # the zoom from which the 25 km labels show
+            page.wait_for_function(
+                f"window.__offlineBase._map.getZoom() === {zoom} && "
+                f"window.__offlineBase._map.getContainer().classList.contains('km-close-zoom') === {close}",
+                timeout=10_000,
+            )
             counts[zoom] = (page.evaluate(visible), page.locator(".km-label.km-close").count())
             texts = page.evaluate(
                 "Array.from(document.querySelectorAll('.km-label')).filter(e => e.offsetParent !== null)"
