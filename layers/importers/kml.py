@@ -11,8 +11,10 @@ fills any model field by name, e.g. ``deaths_best``, ``source_url``.
 Safety: the XML must not declare a DOCTYPE or entities (no entity expansion
 and no external fetches: the text is refused before parsing). A KMZ is a zip:
 members with absolute paths or ``..`` are refused, as is a total uncompressed
-size over :data:`MAX_UNZIPPED_BYTES`; ``doc.kml`` (or the first ``.kml`` at
-the top level) is read.
+size, a member's size or compression ratio over the budgets of
+:mod:`layers.importers.budget`; ``doc.kml`` (or the first ``.kml`` at the top level) is
+read. Parsing is linear in the file's size: depth and element count are limited, and each
+element is visited once (a Placemark nested in another is its own row, not part of its parent).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from pathlib import Path, PurePosixPath
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -30,12 +33,12 @@ from geo.errors import InputFileError
 from geo.gazetteer import Gazetteer
 from geo.tables import decode_bytes
 from layers.importers._build import ImportResult, build_result, reject_rows
+from layers.importers.budget import MAX_UNZIPPED_BYTES, check_zip, parse_xml
 from layers.importers.tabular import SYNONYMS, _json_list
 from layers.incidents import COLUMNS
 
 __all__ = ["MAX_UNZIPPED_BYTES", "import_kml", "read_kml_text"]
 
-MAX_UNZIPPED_BYTES = 50 * 1024 * 1024
 _FORBIDDEN = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -60,16 +63,7 @@ def read_kml_text(path: str | Path) -> str:
 def _kml_from_zip(path: Path) -> bytes:
     try:
         with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-            for info in members:
-                name = PurePosixPath(info.filename.replace("\\", "/"))
-                if name.is_absolute() or ".." in name.parts or re.match(r"^[A-Za-z]:", info.filename):
-                    raise InputFileError(f"{path}: refused: member {info.filename!r} points outside the archive")
-            total = sum(info.file_size for info in members)
-            if total > MAX_UNZIPPED_BYTES:
-                raise InputFileError(
-                    f"{path}: refused: {total / 2**20:.0f} MB uncompressed, more than {MAX_UNZIPPED_BYTES // 2**20} MB"
-                )
+            members = check_zip(archive, str(path))  # paths, sizes and ratios before anything is read
             kml = [i for i in members if i.filename.lower().endswith(".kml") and "/" not in i.filename]
             chosen = next((i for i in kml if i.filename.lower() == "doc.kml"), kml[0] if kml else None)
             if chosen is None:
@@ -94,6 +88,17 @@ def _child(elem: ET.Element, *names: str) -> ET.Element | None:
             return None
         elem = found
     return elem
+
+
+def _own(mark: ET.Element) -> Iterator[ET.Element]:
+    """Yield *mark*'s descendants outside any nested Placemark: each element is visited once in a file."""
+    stack = list(reversed(mark))
+    while stack:
+        elem = stack.pop()
+        if _local(elem.tag) == "Placemark":
+            continue
+        yield elem
+        stack.extend(reversed(elem))
 
 
 def _text_of(elem: ET.Element | None) -> str:
@@ -123,12 +128,7 @@ def import_kml(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportRe
     text = read_kml_text(path)
     if _FORBIDDEN.search(text):
         raise InputFileError(f"{path}: refused: the XML declares a DOCTYPE or entities; remove them")
-    try:
-        parser = ET.XMLParser()
-        parser.feed(text)
-        root = parser.close()
-    except ET.ParseError as err:
-        raise InputFileError(f"{path}: not well-formed XML ({err})") from err
+    root = parse_xml(text, str(path))  # limits on depth and element count
     if _local(root.tag) != "kml" and not any(_local(e.tag) == "Placemark" for e in root.iter()):
         raise InputFileError(f"{path}: not KML (root element <{_local(root.tag)}>)")
     placemarks = [e for e in root.iter() if _local(e.tag) == "Placemark"]
@@ -155,7 +155,7 @@ def _placemark(mark: ET.Element) -> tuple[dict[str, Any], str]:
     begin, end = _text_of(_child(mark, "TimeSpan", "begin")), _text_of(_child(mark, "TimeSpan", "end"))
     record["date_start"] = (when or begin)[:10] if len(when or begin) > 10 else (when or begin)
     record["date_end"] = end[:10] if len(end) > 10 else end
-    for elem in mark.iter():
+    for elem in _own(mark):
         tag = _local(elem.tag)
         if tag == "Data":
             key, value = elem.get("name", ""), _text_of(_child(elem, "value"))
@@ -180,7 +180,7 @@ def _placemark(mark: ET.Element) -> tuple[dict[str, Any], str]:
                 "via": None,
             }
         ]
-    geoms = [e for e in mark.iter() if _local(e.tag) in ("Point", "LineString", "Polygon")]
+    geoms = [e for e in _own(mark) if _local(e.tag) in ("Point", "LineString", "Polygon")]
     if not geoms:
         return record, ""
     shapes = []

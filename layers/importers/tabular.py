@@ -33,6 +33,7 @@ import pandas as pd
 from geo.errors import DataSchemaError, InputFileError
 from geo.gazetteer import Gazetteer
 from geo.tables import decode_bytes
+from layers.importers import budget
 from layers.importers._build import ImportResult, build_result, reject_rows, row_digests
 from layers.importers.mapping import SYNONYMS, UnmappedColumnsError, guess_mapping, normalise_header, parse_columns
 
@@ -324,13 +325,14 @@ def excel_rows(path: Path) -> tuple[list[str], list[list[str]], pd.DataFrame]:
     """Read the first sheet of a workbook into header, rows and rejects (see :func:`sheet_rows`)."""
     from openpyxl import load_workbook
 
+    budget.check_xlsx(path)  # zip sizes and ratios, no DOCTYPE or entities, before openpyxl reads it
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a broken zip/XML
         raise InputFileError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err})") from err
     try:
         sheet = book.worksheets[0]
-        records = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        records = [[_cell(v) for v in row] for row in budget.sheet_rows(sheet, str(path))]
     finally:
         book.close()
     return sheet_rows(records, path)
