@@ -18,6 +18,7 @@ from geo.corridors import load_corridors
 from geo.errors import IncidentMapError
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.place_sources import read_place_file
+from geo.safety import scrub_paths
 from geo.tables import neutralize_formulas
 from layers import app_state
 from layers.curated import list_curated, load_curated
@@ -551,4 +552,4 @@ def details_panel(shown: pd.DataFrame, per_page: int = 10) -> None:
 try:
     main()
 except IncidentMapError as err:
-    st.error(md(err))
+    st.error(md(scrub_paths(err)))  # no server folder (temporary or home) in what the browser sees

@@ -22,6 +22,7 @@ import pandas as pd
 
 from geo.gazetteer import Gazetteer
 from geo.names import clean_text
+from geo.safety import strip_bidi
 from geo.tables import write_csv_atomic
 from layers.export.story import STORIES_DIR, list_stories
 from layers.incidents import empty_incidents
@@ -389,7 +390,7 @@ def md_text(value: object) -> str:
     >>> md_text("![x](https://t.example/p.png) <b>$1$</b>")
     '\\!\\[x\\]\\(https\\://t\\.example/p\\.png\\) \\<b\\>\\$1\\$\\</b\\>'
     """
-    return _MARKDOWN_ACTIVE.sub(r"\\\1", " ".join(str(value).split()))
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", " ".join(strip_bidi(value).split()))  # no bidi reordering
 
 
 def safe_filename(name: object, fallback: str = "upload") -> str:

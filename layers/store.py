@@ -30,6 +30,7 @@ import pandas as pd
 import pyogrio
 
 from geo.errors import StoreError
+from geo.safety import check_writable
 from layers.incidents import from_flat, to_flat, to_incident_frame
 from layers.store_check import check_gpkg
 
@@ -96,6 +97,7 @@ def save_gpkg(gdf: gpd.GeoDataFrame, path: str | Path, *, title: str = "", publi
     path = Path(path)
     frame = to_incident_frame(gdf)
     flat = to_flat(frame)
+    check_writable(flat, path.name, error=StoreError)  # GDAL would cut the text at a NUL byte
     for column in ("sensitive", "aggregate"):
         flat[column] = flat[column].astype("int32")
     flat = gpd.GeoDataFrame(flat, geometry=frame.geometry.to_numpy(), crs="EPSG:4326")

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import InvalidOptionError
+from geo.safety import BIDI_CONTROLS, strip_bidi
 
 __all__ = [
     "FilterSpec",
@@ -140,7 +141,8 @@ def filter_incidents(gdf: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
             keep &= gdf[column].isin(values)
     for column, text in (("perpetrator_reported", spec.perpetrator), ("victim_group_reported", spec.victim_group)):
         if text.strip():
-            keep &= gdf[column].fillna("").str.contains(text.strip(), case=False, regex=False)
+            haystack = gdf[column].fillna("").astype(str).str.replace(BIDI_CONTROLS, "", regex=True)
+            keep &= haystack.str.contains(strip_bidi(text).strip(), case=False, regex=False)
     if spec.min_deaths is not None:
         keep &= (gdf["deaths_best"].astype("Float64") >= spec.min_deaths).fillna(False).astype(bool)
     if spec.corridor:

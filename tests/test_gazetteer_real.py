@@ -151,10 +151,35 @@ def test_a_foreign_alternate_name_is_review() -> None:
     """A name found only as another place's GeoNames alternate name is never placed."""
     places = pd.DataFrame(
         [
-            ("hajin", "Hajin", "", "Abu Hardub", "town", "", "Deir ez-Zor", 34.69, 40.83, 2000, "geonames:1", "geonames"),
+            (
+                "hajin",
+                "Hajin",
+                "",
+                "Abu Hardub",
+                "town",
+                "",
+                "Deir ez-Zor",
+                34.69,
+                40.83,
+                2000,
+                "geonames:1",
+                "geonames",
+            ),
         ],
-        columns=["id", "name_en", "name_ar", "alt_names", "kind", "parent_id", "admin1", "lat", "lon",
-                 "coord_precision_m", "source", "origin"],
+        columns=[
+            "id",
+            "name_en",
+            "name_ar",
+            "alt_names",
+            "kind",
+            "parent_id",
+            "admin1",
+            "lat",
+            "lon",
+            "coord_precision_m",
+            "source",
+            "origin",
+        ],
     ).assign(notes="")
     match = Gazetteer(places).resolve("Abu Hardub")
     assert match.status == "review"

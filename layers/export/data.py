@@ -23,6 +23,7 @@ import pandas as pd
 import pyogrio
 
 from geo.errors import ExportError, InvalidOptionError
+from geo.safety import check_writable
 from geo.tables import neutralize_formulas, write_csv_atomic
 from layers.export.common import ExportResult, filter_incidents
 from layers.export.public import apply_public, export_metadata
@@ -135,6 +136,7 @@ def to_geojson(gdf: gpd.GeoDataFrame, path: str | Path, metadata: dict[str, Any]
 
 def to_kml(gdf: gpd.GeoDataFrame, path: str | Path, metadata: dict[str, Any]) -> Path:
     """Write KML 2.2: one Placemark per incident with TimeSpan, escaped text and ExtendedData (sources as JSON)."""
+    check_writable(to_flat(gdf), Path(path).name, xml=True, error=ExportError)  # XML cannot hold these
     ET.register_namespace("", KML_NS)
     decimals = int(metadata.get("coordinate_decimals", 6))
 

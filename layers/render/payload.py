@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import InvalidOptionError
+from geo.safety import BIDI_CONTROLS
 
 __all__ = [
     "COLOUR_BY",
@@ -93,7 +94,8 @@ def to_script_json(obj: Any) -> str:
 
 
 def _text(values: pd.Series) -> pd.Series:
-    return values.astype(object).where(values.notna(), "").astype(str)
+    # Bidi controls would make a label read differently from the stored text: removed.
+    return values.astype(object).where(values.notna(), "").astype(str).str.replace(BIDI_CONTROLS, "", regex=True)
 
 
 def _column(rows: pd.DataFrame, name: str) -> pd.Series:
