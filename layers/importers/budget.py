@@ -167,7 +167,7 @@ def parse_xml(
     InputFileError
         Not well-formed, nested deeper than *max_depth* or more than *max_elements* elements.
     """
-    parser = ET.XMLPullParser(events=("start", "end"))
+    parser: Any = ET.XMLPullParser(events=("start", "end"))
     depth = elements = 0
     root: ET.Element | None = None
     step = 1 << 20
