@@ -9,6 +9,7 @@ from geo.admin import load_admin_areas
 from geo.context import lookup_area, parse_location
 from geo.gazetteer import Gazetteer
 from geo.match_policy import SHORT_NAME_LETTERS
+from tests.conftest import tiny_places
 
 
 @pytest.mark.parametrize(
@@ -149,38 +150,9 @@ def test_real_file_misses_now_find_their_own_village(gazetteer: Gazetteer, query
 
 def test_a_foreign_alternate_name_is_review() -> None:
     """A name found only as another place's GeoNames alternate name is never placed."""
-    places = pd.DataFrame(
-        [
-            (
-                "hajin",
-                "Hajin",
-                "",
-                "Abu Hardub",
-                "town",
-                "",
-                "Deir ez-Zor",
-                34.69,
-                40.83,
-                2000,
-                "geonames:1",
-                "geonames",
-            ),
-        ],
-        columns=[
-            "id",
-            "name_en",
-            "name_ar",
-            "alt_names",
-            "kind",
-            "parent_id",
-            "admin1",
-            "lat",
-            "lon",
-            "coord_precision_m",
-            "source",
-            "origin",
-        ],
-    ).assign(notes="")
+    hajin = {"id": "hajin", "name_en": "Hajin", "name_ar": "", "alt_names": "Abu Hardub", "kind": "town"}
+    hajin |= {"parent_id": "", "admin1": "Deir ez-Zor", "lat": 34.69, "lon": 40.83, "coord_precision_m": 2000}
+    places = pd.DataFrame([{**tiny_places().iloc[0].to_dict(), **hajin, "source": "geonames:1", "origin": "geonames"}])
     match = Gazetteer(places).resolve("Abu Hardub")
     assert match.status == "review"
     assert "alternate name" in (match.reason or "")
