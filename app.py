@@ -48,6 +48,7 @@ from layers.importers.mapping import FIELDS, remember_mapping, remembered_dayfir
 from layers.importers.preview import preview_import, table_headers
 from layers.prepared import PreparedTable
 from layers.raster import add_raster_column, density_raster, prepare_overlay, terrain_overlay, write_geotiff
+from layers.render.component import MAP_KEY, component_args, feature_group_arg
 from layers.render.payload import to_script_json
 from layers.spread import KILLING_KINDS, analyse_spread, to_road_chart, to_spacetime_chart
 from layers.standalone import story_steps
@@ -554,7 +555,7 @@ def map_panel(
         held = (structure, bounds)
         fmap = build()
         IncidentUpdate(payload_json, options_json).add_to(fmap)
-        st_folium(fmap, height=620, use_container_width=True, returned_objects=[], key="map")
+        st_folium(fmap, height=620, use_container_width=True, returned_objects=[], key=MAP_KEY)
         return
     held = st.session_state.get("map_structure")
     if held is None or held[0] != structure:  # the first map of the session, or a new structure: fit the selection
@@ -565,51 +566,16 @@ def map_panel(
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def cached_map_args(structure: str, _build: Callable[[], object]) -> dict:
-    """Render a base map into streamlit-folium's component arguments once per structure (for all sessions).
-
-    These are the arguments ``st_folium`` computes from a map on every call (its script,
-    header, HTML, JS and CSS links, and the component key: a hash of the script), rendered once
-    here; ``tests/test_app_map.py`` checks them against ``st_folium``'s own.
-    """
-    fmap = _build()
-    fmap.get_root().render()
-    header, html = streamlit_folium._get_header(fmap), streamlit_folium._get_html(fmap)
-    script = streamlit_folium._get_map_string(fmap)
-    js_links: list[str] = []
-    css_links: list[str] = []
-    for element in _walk(fmap):
-        js_links += [src for _, src in getattr(element, "default_js", [])]
-        css_links += [href for _, href in getattr(element, "default_css", [])]
-    return {
-        "script": script,
-        "header": header,
-        "html": html,
-        "id": streamlit_folium.get_full_id(fmap),
-        "key": streamlit_folium.generate_js_hash(script, "map", False),
-        "js_links": list(dict.fromkeys(js_links)),
-        "css_links": list(dict.fromkeys(css_links)),
-    }
-
-
-def _walk(element: object) -> list:
-    """Return *element* and its descendants, as st_folium walks them for JS and CSS links."""
-    out = [element]
-    for child in getattr(element, "_children", {}).values():
-        out += _walk(child)
-    return out
+    """Render a base map into streamlit-folium's component arguments once per structure (for all sessions)."""
+    return component_args(_build(), key=MAP_KEY)
 
 
 def show_map(base: dict, feature_group: str, height: int = 620) -> object:
     """Call streamlit-folium's component as ``st_folium(fmap, key="map", returned_objects=[], feature_group_to_add=…)``.
 
-    *feature_group* is the script of the incident layer; the frontend removes the previous
-    one from the map and runs it (streamlit-folium 0.27's dynamic feature groups).
+    *feature_group* is the script of the incident layer: the frontend removes the previous one
+    from the map and runs it (streamlit-folium's dynamic feature groups); see layers/render/component.py.
     """
-    trailer = (
-        "\nmap_div.addLayer(feature_group_feature_group_0);\n"
-        "window.feature_group = window.feature_group || [];\n"
-        "window.feature_group.push(feature_group_feature_group_0);\n"
-    )
     return streamlit_folium._component_func(
         **base,
         height=height,
@@ -618,7 +584,7 @@ def show_map(base: dict, feature_group: str, height: int = 620) -> object:
         default={},
         zoom=None,
         center=None,
-        feature_group=feature_group + trailer,
+        feature_group=feature_group_arg(feature_group),
         return_on_hover=False,
         layer_control=None,
         pixelated=False,
