@@ -5,13 +5,16 @@ Run: python -m streamlit run app.py
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+import streamlit_folium
 from streamlit_folium import st_folium
 
 from geo.corridors import load_corridors
@@ -24,7 +27,15 @@ from layers import app_state
 from layers.curated import list_curated, load_curated
 from layers.export.formats import FORMATS, export_file, public_density
 from layers.export.story import load_story
-from layers.folium_map import AGGREGATE_THRESHOLD, add_raster_overlay, incident_map
+from layers.folium_map import (
+    AGGREGATE_THRESHOLD,
+    IncidentUpdate,
+    add_raster_overlay,
+    base_map,
+    layer_options,
+    payload_bounds,
+    update_script,
+)
 from layers.importers import (
     MAPPED,
     AmbiguousDateOrderError,
@@ -35,16 +46,21 @@ from layers.importers import (
 )
 from layers.importers.mapping import FIELDS, remember_mapping, remembered_dayfirst, remembered_mapping
 from layers.importers.preview import preview_import, table_headers
+from layers.prepared import PreparedTable
 from layers.raster import add_raster_column, density_raster, prepare_overlay, terrain_overlay, write_geotiff
+from layers.render.component import MAP_KEY, component_args, feature_group_arg
+from layers.render.payload import to_script_json
 from layers.spread import KILLING_KINDS, analyse_spread, to_road_chart, to_spacetime_chart
-from layers.standalone import map_steps, story_steps
+from layers.standalone import story_steps
 from layers.store import load_gpkg
-from layers.timeline import filter_incidents, timeline_chart, timeline_counts
+from layers.timeline import timeline_chart, timeline_counts
 
 st.set_page_config(page_title="Syria incident map", layout="wide")
 MAX_UPLOAD_MB = 50
 md = app_state.md_text  # every text from data or files goes through it into markdown
 MAX_RASTER_MB = 500
+#: SYRIA_MAP_FULL_REBUILD=1: rebuild the whole map on every rerun (the way before issue 20), for bench_load.py.
+FULL_REBUILD = os.environ.get("SYRIA_MAP_FULL_REBUILD") == "1"
 
 
 @st.cache_resource(show_spinner="Loading the gazetteer…")
@@ -74,6 +90,29 @@ def cached_extra_datasets() -> dict[str, pd.DataFrame]:
 def cached_corridors() -> dict:
     """Load the M1/M4/M5 corridors once per server process."""
     return dict(load_corridors())
+
+
+@st.cache_resource(max_entries=16, show_spinner="Preparing the datasets…")
+def cached_prepared(version: tuple, _datasets: dict[str, pd.DataFrame]) -> PreparedTable:
+    """Combine and prepare the chosen datasets once per dataset version, for every session (see DESIGN.md)."""
+    chosen = [name for name, _, _ in version]
+    return PreparedTable(app_state.combine(_datasets, chosen), sources=[_datasets[n] for n in chosen])
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_layer(version: tuple, selection: str, _prep: PreparedTable, _request: dict) -> tuple[str, str, list]:
+    """Return the incident layer of a selection as script JSON (payload, options) and its bounds, once per key."""
+    req = _request
+    idx = _prep.select(req["spec"])
+    steps = req["steps"] if req["steps"] is not None else _prep.steps(idx, req["step"], req["mode"])
+    payload = _prep.payload(
+        idx,
+        threshold=req["threshold"],
+        categories=req["categories"],
+        highlight_ids=req["highlight"],
+        time_label=req["time_label"],
+    )
+    return to_script_json(payload), layer_options(steps=steps), payload_bounds(payload)
 
 
 ORDER_CHOICES = {"Decide from the values": None, "Day/month (31/12/2013)": True, "Month/day (12/31/2013)": False}
@@ -249,7 +288,10 @@ def session_folder() -> Path:
     return Path(st.session_state["session_tmp"].name)
 
 
-def raster_panel(shown: pd.DataFrame) -> tuple[list[tuple[object, str]], pd.DataFrame]:
+Rows = Callable[[], pd.DataFrame]  # the selection's rows, built on first call (cached)
+
+
+def raster_panel(shown: Rows) -> tuple[list[tuple[object, str]], Rows]:
     """GeoTIFF overlay (sampled at the incidents) and incident density; return overlays and the table."""
     overlays: list[tuple[object, str]] = []
     with st.sidebar.expander("Raster layers (GeoTIFF, terrain, density)"):
@@ -276,11 +318,12 @@ def raster_panel(shown: pd.DataFrame) -> tuple[list[tuple[object, str]], pd.Data
                 overlay, note = cached_overlay(str(path), hillshade, colormap, opacity)
                 overlays.append((overlay, upload.name))
                 st.caption(md(note))
-                shown = add_raster_column(shown, path, column="raster_value")
+                sampled = add_raster_column(shown(), path, column="raster_value")
+                shown = lambda: sampled  # noqa: E731
         if st.checkbox("Incident density"):
             bandwidth = st.slider("Bandwidth (km)", 1, 50, 10)
             weight = st.radio("Weight", ["deaths", "count"], horizontal=True)
-            raster = density_raster(shown, bandwidth_km=float(bandwidth), weight=weight)
+            raster = density_raster(shown(), bandwidth_km=float(bandwidth), weight=weight)
             with tempfile.TemporaryDirectory() as tmp:  # this session's own file, gone after the rerun
                 tif = Path(tmp) / "density.tif"
                 write_geotiff(raster, tif)
@@ -292,7 +335,7 @@ def raster_panel(shown: pd.DataFrame) -> tuple[list[tuple[object, str]], pd.Data
                 "Public-safe download (coarsened points, cells ≥ 1 km)", value=True, key="density_public"
             )
             if public:  # the overlay is the investigator's own view; the file may be shared
-                raster = public_density(shown, bandwidth_km=float(bandwidth), weight=weight, grid_km=1.0)
+                raster = public_density(shown(), bandwidth_km=float(bandwidth), weight=weight, grid_km=1.0)
                 with tempfile.TemporaryDirectory() as tmp:
                     tif = Path(tmp) / "density.tif"
                     write_geotiff(raster, tif)
@@ -301,7 +344,7 @@ def raster_panel(shown: pd.DataFrame) -> tuple[list[tuple[object, str]], pd.Data
     return overlays, shown
 
 
-def export_panel(shown: pd.DataFrame, start: object, end: object) -> None:
+def export_panel(shown: Rows, start: object, end: object) -> None:
     """Download buttons for the current selection (public-safe by default)."""
     with st.sidebar.expander("Export this selection"):
         public = st.checkbox("Public-safe (withhold sensitive records, coarsen to 1 km)", value=True)
@@ -313,7 +356,7 @@ def export_panel(shown: pd.DataFrame, start: object, end: object) -> None:
             with st.spinner("Rendering…"):
                 # One entry point for every format: public-safe mode is applied inside, before writing.
                 export_file(
-                    shown,
+                    shown(),
                     path,
                     fmt,
                     public_safe=public,
@@ -348,7 +391,9 @@ def main() -> None:
     if "datasets" not in st.session_state:
         st.session_state["datasets"] = list(state.datasets)
     chosen = st.sidebar.multiselect("Datasets", list(datasets), key="datasets")
-    table = app_state.combine(datasets, chosen)
+    version = app_state.dataset_version(datasets, chosen)
+    prep = cached_prepared(version, datasets)  # combined and prepared once per dataset version, for all sessions
+    table = prep.table
     options = app_state.options(table)
     state = state.within(options)
     for notice in state.notices:  # once: the link is rewritten from the widgets below
@@ -422,14 +467,14 @@ def main() -> None:
     )
     st.query_params.from_dict(new_state.to_query())
 
-    shown = filter_incidents(table, new_state.filter_spec())
-    points = int((~shown["aggregate"].astype(bool)).sum()) if len(shown) else 0
+    idx = prep.select(new_state.filter_spec())
+    n_shown, points = prep.counts(idx)
     count_slot.metric(
         "Incidents shown",
-        f"{len(shown):,}",
+        f"{n_shown:,}",
         help=f"{points:,} on the map as points; the rest are regional totals (not site-level)",
     )
-    st.markdown(f"**{len(shown):,} incidents shown** ({points:,} mapped) of {len(table):,} in the chosen datasets")
+    st.markdown(f"**{n_shown:,} incidents shown** ({points:,} mapped) of {len(table):,} in the chosen datasets")
     threshold = new_state.aggregate_threshold(AGGREGATE_THRESHOLD)
     if points > threshold:
         st.caption(
@@ -438,52 +483,114 @@ def main() -> None:
             "or the dates, or choose points under Map, to see single incidents and their sources."
         )
 
+    shown = functools.cache(lambda: prep.rows(idx))  # the full rows, built only for the panels that need them
     overlays, shown = raster_panel(shown)
+    request = {
+        "spec": new_state.filter_spec(),
+        "threshold": threshold,
+        "categories": tuple(options["campaign"]),
+        "highlight": (),
+        "time_label": f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
+        "steps": None,
+        "step": step,
+        "mode": mode,
+    }
     if story_name:
         story = load_story(story_files[story_name])
         st.subheader(md(story.title))
         st.caption(md(story.description))
-        fmap = incident_map(
-            shown,
-            corridors=corridors,
-            basemap=basemap,
-            categories=options["campaign"],
-            time_label=story.title,
-            steps=story_steps(story),
-            highlight_ids=story.incident_ids,
-            aggregate_threshold=threshold,
-        )
+        request.update(time_label=story.title, steps=story_steps(story), highlight=tuple(story.incident_ids))
         with st.expander(f"The {len(story.steps)} steps of this story"):
             for number, story_step in enumerate(story.steps, 1):
                 st.markdown(f"**{number}.** {md(story_step.start)} – {md(story_step.end)}")
                 st.text(story_step.caption)
-    else:
-        fmap = incident_map(
-            shown,
-            corridors=corridors,
-            basemap=basemap,
-            categories=options["campaign"],
-            time_label=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
-            steps=map_steps(shown, step, mode),
-            view=new_state.view,
-            aggregate_threshold=threshold,
-        )
+    key = app_state.selection_key(request.pop("spec"), story=story_name, **request)
+    request["spec"] = new_state.filter_spec()
+    layer = cached_layer(version, key, prep, request)
     if corridor:
         left, right = st.columns([3, 2])
     else:
         left, right = st.container(), None
     with left:
-        for overlay, name in overlays:
-            add_raster_overlay(fmap, overlay, name)
-        st_folium(fmap, height=620, use_container_width=True, returned_objects=[], key="map")
+        map_panel(layer, overlays, corridors, new_state, timed=layer[1] != layer_options())
     if right is not None:
         with right:
-            spread_panel(shown, corridor, float(max_km), gaz, corridors)
+            spread_panel(shown(), corridor, float(max_km), gaz, corridors)
 
     export_panel(shown, start, end)
-    counts = timeline_counts(shown, freq=app_state.timeline_freq(start, end))
+    # The chart needs three columns of the selection, not its full rows.
+    counts = timeline_counts(
+        prep.rows(idx, ["date_start", "deaths_best", "aggregate"]), freq=app_state.timeline_freq(start, end)
+    )
     st.altair_chart(timeline_chart(counts, highlight=(start, end)), width="stretch")
     details_panel(shown)
+
+
+def map_panel(
+    layer: tuple[str, str, list], overlays: list, corridors: dict, state: app_state.AppState, timed: bool
+) -> None:
+    """Show the map; a rerun that changes only the data sends only the new incident layer (see DESIGN.md).
+
+    The base map (base layers, corridors, controls, raster overlays, first view) is rendered once
+    per structure and shared by the sessions; a session keeps its structure until a base layer,
+    the corridors, an overlay or the link's view change. streamlit-folium keeps the same Leaflet
+    map in the browser while the base map's script is unchanged and swaps only the incident layer.
+    """
+    payload_json, options_json, bounds = layer
+    structure = (
+        state.basemap,
+        bool(corridors),
+        timed,
+        state.view,
+        tuple(app_state.overlay_key(o, n) for o, n in overlays),
+    )
+
+    def build() -> object:
+        fmap = base_map(corridors=corridors, basemap=state.basemap, timed=timed, view=state.view, bounds=held[1])
+        for overlay, name in overlays:
+            add_raster_overlay(fmap, overlay, name)
+        return fmap
+
+    if FULL_REBUILD:  # the way before issue 20: a new map, and a new Leaflet map in the browser, every rerun
+        held = (structure, bounds)
+        fmap = build()
+        IncidentUpdate(payload_json, options_json).add_to(fmap)
+        st_folium(fmap, height=620, use_container_width=True, returned_objects=[], key=MAP_KEY)
+        return
+    held = st.session_state.get("map_structure")
+    if held is None or held[0] != structure:  # the first map of the session, or a new structure: fit the selection
+        held = st.session_state["map_structure"] = (structure, [[round(v, 4) for v in c] for c in bounds])
+    base = cached_map_args(repr(held), build)
+    show_map(base, update_script(payload_json, options_json))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_map_args(structure: str, _build: Callable[[], object]) -> dict:
+    """Render a base map into streamlit-folium's component arguments once per structure (for all sessions)."""
+    return component_args(_build(), key=MAP_KEY)
+
+
+def show_map(base: dict, feature_group: str, height: int = 620) -> object:
+    """Call streamlit-folium's component as ``st_folium(fmap, key="map", returned_objects=[], feature_group_to_add=…)``.
+
+    *feature_group* is the script of the incident layer: the frontend removes the previous one
+    from the map and runs it (streamlit-folium's dynamic feature groups); see layers/render/component.py.
+    """
+    return streamlit_folium._component_func(
+        **base,
+        height=height,
+        width=None,
+        returned_objects=[],
+        default={},
+        zoom=None,
+        center=None,
+        feature_group=feature_group_arg(feature_group),
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        on_change=None,
+        wrap_longitude=False,
+    )
 
 
 def spread_panel(shown: pd.DataFrame, corridor: str, max_km: float, gaz: Gazetteer, corridors: dict) -> None:
@@ -530,7 +637,7 @@ def spread_panel(shown: pd.DataFrame, corridor: str, max_km: float, gaz: Gazette
     st.caption("How these answers are reached and their limits: docs/spread.md.")
 
 
-def details_panel(shown: pd.DataFrame, per_page: int = 10) -> None:
+def details_panel(shown: Rows, per_page: int = 10) -> None:
     """Show the full records of the selection, most deaths first, a page at a time, when asked for.
 
     Each record is two tables; drawing them for every incident on every rerun made each page
@@ -539,6 +646,7 @@ def details_panel(shown: pd.DataFrame, per_page: int = 10) -> None:
     if not st.toggle("Incident details (every figure with its source)", key="details"):
         return
     st.caption("Click a point on the map for its popup; the full records of the selection, most deaths first:")
+    shown = shown()
     pages = max(1, -(-len(shown) // per_page))
     page = st.number_input(f"Page (of {pages:,})", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
     for record in app_state.detail_records(shown, limit=per_page, offset=(int(page) - 1) * per_page):

@@ -1,6 +1,9 @@
 """Load: the real app under 1 and N concurrent browser sessions, and with a large dataset.
 
-Run: python bench/bench_load.py [--sessions 24] [--incidents 200000] [--rounds 2]
+Run: python bench/bench_load.py [--sessions 24] [--incidents 200000] [--before REF] [--full-rebuild]
+
+With --before REF (e.g. 2ff6e72, the commit before issue 20) that checkout of the app is
+measured first in the same run, and the figures are printed side by side with this tree's.
 
 Starts ``streamlit run app.py`` on a free port on 127.0.0.1 (nothing else is contacted; tiles
 are blocked), opens sessions in headless Debian chromium, and reports for each setting the
@@ -172,42 +175,97 @@ def measure(server: Any, label: str, url: str, n: int = 1, **options: Any) -> tu
     return seen
 
 
+def checkout(ref: str, folder: Path) -> Path:
+    """Extract the tree of git *ref* (e.g. the commit before a change) into *folder*: the "before" app."""
+    import subprocess
+
+    folder.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", ref], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder
+
+
+class _Printed(dict):
+    """A dict that prints each figure as it is recorded (a long run shows its progress)."""
+
+    def __setitem__(self, key: str, value: str) -> None:
+        print(f"  {key}: {value}", flush=True)
+        super().__setitem__(key, value)
+
+
+def run_variant(repo: Path, env: dict[str, str], args: Any, logs: Path, gpkg: Path | None) -> dict[str, str]:
+    """Measure one checkout of the app; return its figures by name (also printed as they come)."""
+    out: dict[str, str] = _Printed()
+    load0 = os.getloadavg()[0]
+    if args.sessions:
+        with running_app(logs / "server.log", {**env, "SYRIA_MAP_HOME": str(logs / "home")}, repo) as server:
+            measure(server, "1 session (warm-up)", server.url)
+            alone = measure(server, "1 session", server.url)
+            cpu0 = cpu_s(server.pid)
+            times, failed, _ = sessions(server.url, args.sessions, expect=alone)
+            cpu = cpu_s(server.pid) - cpu0
+            q = np.percentile(times, [50, 90]) if times else [float("nan")] * 2
+            out[f"{args.sessions} sessions p50 / p90 (s)"] = f"{q[0]:.1f} / {q[1]:.1f}"
+            out[f"{args.sessions} sessions failed"] = str(failed)
+            out["server CPU per session (s)"] = f"{cpu / args.sessions:.2f}"
+            out["server RSS after (MB)"] = f"{rss_mb(server.pid):.0f}"
+    if gpkg is not None:
+        large = {**env, "SYRIA_MAP_DATASETS": str(gpkg), "SYRIA_MAP_HOME": str(logs / "home")}
+        with running_app(logs / "server-large.log", large, repo) as server:
+            page = f"{server.url}/?ds=synthetic&base=blank"
+            t = sessions(page, 1, timeout_s=600)[0]
+            out["first page after start (s)"] = f"{t[0]:.1f}" if t else "failed"
+            for shown_as, url in (("cells", page), ("points", f"{page}&detail=points")):
+                t = sessions(url, 1, timeout_s=600)[0]
+                out[f"warm page, {shown_as} (s)"] = f"{t[0]:.1f}" if t else "failed"
+                cpu0 = cpu_s(server.pid)
+                count_s, map_s, same = slider_step(url)
+                out[f"date step, {shown_as}: count / map (s)"] = f"{count_s:.2f} / {map_s:.2f}"
+                out[f"date step, {shown_as}: same Leaflet map"] = "yes" if same else "no"
+                out[f"date step, {shown_as}: server CPU (s)"] = f"{cpu_s(server.pid) - cpu0:.2f}"
+    out["load average (1 min) at start / end"] = f"{load0:.1f} / {os.getloadavg()[0]:.1f}"
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=24)
     parser.add_argument("--incidents", type=int, default=200_000)
-    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--before", default="", help="git ref of the 'before' app (e.g. 2ff6e72, before issue 20)")
+    parser.add_argument(
+        "--full-rebuild", action="store_true", help="also measure SYRIA_MAP_FULL_REBUILD=1 (the map rebuilt each rerun)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         logs = Path(tmp)
-        with running_app(logs / "server.log", {"SYRIA_MAP_HOME": str(logs / "home")}) as server:
-            for rnd in range(args.rounds if args.sessions else 0):
-                alone = measure(server, f"1 session (round {rnd + 1})", server.url)
-                label = f"{args.sessions} sessions (round {rnd + 1})"
-                measure(server, label, server.url, args.sessions, expect=alone)
-        if not args.incidents:
-            return
-        t0 = time.perf_counter()
-        gpkg = synthetic(args.incidents, logs / "synthetic.gpkg")
-        print(f"\n{args.incidents:,} synthetic incidents written in {time.perf_counter() - t0:.1f} s")
-        env = {"SYRIA_MAP_DATASETS": str(gpkg), "SYRIA_MAP_HOME": str(logs / "home")}
-        with running_app(logs / "server-large.log", env) as server:
-            page = f"{server.url}/?ds=synthetic&base=blank"
-            # The first page loads the dataset into the server's cache: reported on its own.
-            measure(server, f"{args.incidents:,}, first page", page, timeout_s=600)
-            # Then the map as grid cells (the default above 20,000 points) and, for comparison,
-            # forced to points (?detail=points).
-            for shown_as, url in (("cells", page), ("points", f"{page}&detail=points")):
-                measure(server, f"{args.incidents:,}, map as {shown_as}", url, timeout_s=600)
-                count_s, map_s = slider_step(url)
-                print(
-                    f"{'':28s} one date-slider step: new count shown after {count_s:.2f} s, "
-                    f"map redrawn with it after {map_s:.2f} s"
-                )
+        gpkg = None
+        if args.incidents:
+            t0 = time.perf_counter()
+            gpkg = synthetic(args.incidents, logs / "synthetic.gpkg")
+            print(f"{args.incidents:,} synthetic incidents written in {time.perf_counter() - t0:.1f} s")
+        variants: list[tuple[str, Path, dict[str, str]]] = []
+        if args.before:
+            old = checkout(args.before, logs / "before")
+            variants.append((f"before ({args.before})", old, {"PYTHONPATH": str(old)}))
+        if args.full_rebuild:
+            variants.append(("after, full rebuild", REPO, {"PYTHONPATH": str(REPO), "SYRIA_MAP_FULL_REBUILD": "1"}))
+        variants.append(("after", REPO, {"PYTHONPATH": str(REPO)}))
+        results = {}
+        for name, repo, env in variants:
+            print(f"\n== {name}", flush=True)
+            results[name] = run_variant(repo, env, args, logs / name.split()[0], gpkg)
+        names = list(results)
+        print(f"\n{'':42s}" + "".join(f"{n:>24s}" for n in names))
+        for metric in dict.fromkeys(m for r in results.values() for m in r):
+            print(f"{metric:42s}" + "".join(f"{results[n].get(metric, '-'):>24s}" for n in names))
+        print(f"({os.cpu_count()} cores; machine shared: see the load averages)")
 
 
-def slider_step(url: str) -> tuple[float, float]:
-    """Seconds from a date-slider key press until the count changes, and until the map shows it."""
+def slider_step(url: str) -> tuple[float, float, bool]:
+    """Seconds from a date-slider key press until the count changes, and until the map shows it.
+
+    Also whether the Leaflet map is the same object afterwards (a tag set on it survives).
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
@@ -217,6 +275,10 @@ def slider_step(url: str) -> tuple[float, float]:
         pg.goto(url)
         pg.wait_for_function(READY, timeout=600_000)
         before = pg.get_by_text(COUNT_LINE).first.inner_text()
+        pg.evaluate(
+            "() => Array.from(document.querySelectorAll('iframe')).forEach(f => {"
+            " if (f.contentWindow.map) { f.contentWindow.map.__benchTag = 1; } })"
+        )
         thumb = pg.locator("[data-testid=stSlider]").filter(has_text="Dates").get_by_role("slider").first
         start = time.perf_counter()
         thumb.focus()
@@ -226,13 +288,19 @@ def slider_step(url: str) -> tuple[float, float]:
         after = int(pg.get_by_text(COUNT_LINE).first.inner_text().split()[0].replace(",", ""))
         pg.wait_for_function(
             "n => Array.from(document.querySelectorAll('iframe')).some(f => f.contentWindow.__incidentLayers"
-            " && f.contentWindow.__incidentLayers.slice(-1)[0].visibleCount() === n)",
+            " && f.contentWindow.__incidentLayers.length"
+            " && f.contentWindow.__incidentLayers.slice(-1)[0].visibleCount() === n"
+            " && f.contentWindow.__incidentLayers.slice(-1)[0].ready)",
             arg=after,
             timeout=300_000,
         )
         drawn = time.perf_counter() - start
+        same = pg.evaluate(
+            "() => Array.from(document.querySelectorAll('iframe')).some(f => f.contentWindow.map"
+            " && f.contentWindow.map.__benchTag === 1)"
+        )
         browser.close()
-    return counted, drawn
+    return counted, drawn, bool(same)
 
 
 if __name__ == "__main__":

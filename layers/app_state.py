@@ -9,6 +9,7 @@ page.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import os
 import re
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from geo.gazetteer import Gazetteer
@@ -34,13 +36,16 @@ __all__ = [
     "AppState",
     "apply_review",
     "combine",
+    "dataset_version",
     "date_span",
     "detail_records",
     "from_query",
     "md_text",
     "options",
+    "overlay_key",
     "review_editor_frame",
     "safe_filename",
+    "selection_key",
     "story_files",
     "timeline_freq",
     "user_data_dir",
@@ -272,6 +277,41 @@ def combine(datasets: Mapping[str, pd.DataFrame], chosen: Sequence[str]) -> pd.D
         return empty_incidents()
     out = pd.concat(frames, ignore_index=True)
     return out.drop_duplicates("id", keep="first").reset_index(drop=True)
+
+
+def dataset_version(datasets: Mapping[str, pd.DataFrame], chosen: Sequence[str]) -> tuple[tuple[str, int, int], ...]:
+    """Return the key of a choice of datasets: (name, id of its frame, rows) for each chosen one.
+
+    The app's shared caches of combined, prepared tables use it: a dataset loaded again (a new
+    frame) gets a new key. The cache entry keeps the frames alive, so no other frame can take
+    an id while the key is in use.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"id": ["a"]})
+    >>> dataset_version({"x": frame, "y": frame}, ["y", "gone"]) == (("y", id(frame), 1),)
+    True
+    """
+    return tuple((name, id(datasets[name]), len(datasets[name])) for name in chosen if name in datasets)
+
+
+def selection_key(spec: FilterSpec, **what: object) -> str:
+    """Return a cache key of a map selection: the filter and whatever else shapes its layer.
+
+    Examples
+    --------
+    >>> selection_key(FilterSpec(min_deaths=3), threshold=10) == selection_key(FilterSpec(min_deaths=3), threshold=10)
+    True
+    >>> selection_key(FilterSpec(min_deaths=3), threshold=10) == selection_key(FilterSpec(), threshold=10)
+    False
+    """
+    return repr((spec, sorted(what.items())))
+
+
+def overlay_key(overlay: Any, name: str) -> tuple[str, str, str]:
+    """Return what identifies a raster overlay on the map: its name, a digest of its pixels, its bounds."""
+    pixels = hashlib.blake2b(np.ascontiguousarray(overlay.rgba).tobytes(), digest_size=16).hexdigest()
+    return name, pixels, repr(overlay.leaflet_bounds)
 
 
 def options(table: pd.DataFrame) -> dict[str, list[str]]:

@@ -15,9 +15,29 @@ import folium
 
 from geo.types import Match
 from layers.render.assets import to_offline
-from layers.render.incident_map import AGGREGATE_THRESHOLD, SYRIA_BOUNDS, incident_map
+from layers.render.incident_map import (
+    AGGREGATE_THRESHOLD,
+    SYRIA_BOUNDS,
+    IncidentUpdate,
+    base_map,
+    incident_map,
+    layer_options,
+    payload_bounds,
+    update_script,
+)
 
-__all__ = ["AGGREGATE_THRESHOLD", "add_raster_overlay", "incident_map", "match_map", "to_offline"]
+__all__ = [
+    "AGGREGATE_THRESHOLD",
+    "IncidentUpdate",
+    "add_raster_overlay",
+    "base_map",
+    "incident_map",
+    "layer_options",
+    "match_map",
+    "payload_bounds",
+    "to_offline",
+    "update_script",
+]
 
 
 def _text(value: object) -> str:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from geo.errors import ExportError
@@ -26,7 +25,7 @@ from layers.render.assets import inline_html
 from layers.render.incident_map import incident_map
 from layers.render.offline_base import export_layers
 from layers.render.payload import window_days
-from layers.timeline import time_steps, window_for
+from layers.timeline import span_steps
 
 __all__ = ["story_to_html", "to_standalone_html"]
 
@@ -37,22 +36,7 @@ def map_steps(gdf: pd.DataFrame, step: str = "day", mode: str = "cumulative", si
     first = pd.to_datetime(drawable["date_start"], utc=True).min() if len(drawable) else pd.NaT
     ends = pd.to_datetime(drawable["date_end"], utc=True).fillna(pd.to_datetime(drawable["date_start"], utc=True))
     last = ends.max() if len(drawable) else pd.NaT
-    if pd.isna(first) or pd.isna(last):
-        return []
-    steps = time_steps(first, last, step)
-    if not steps:
-        return []
-    window_for(0, steps, mode, size)  # validates mode
-    # Vectorised window_for: step i shows [start of step first_i, end of step i).
-    starts = pd.DatetimeIndex([s for s, _ in steps]).tz_localize(None)
-    lasts = pd.DatetimeIndex([e for _, e in steps]).tz_localize(None) - pd.Timedelta(days=1)
-    index = np.arange(len(steps))
-    first_of = np.zeros_like(index) if mode == "cumulative" else np.maximum(0, index - max(int(size), 1) + 1)
-    window_starts = starts[first_of]
-    day0 = window_starts.to_numpy(dtype="datetime64[D]").astype("int64")
-    day1 = lasts.to_numpy(dtype="datetime64[D]").astype("int64")
-    labels = window_starts.strftime("%Y-%m-%d") + " – " + lasts.strftime("%Y-%m-%d")
-    return [[int(a), int(b), str(c)] for a, b, c in zip(day0, day1, labels, strict=True)]
+    return span_steps(first, last, step, mode, size)
 
 
 def _metadata(title: str, report: PublicReport, n_points: int, generated: str) -> str:

@@ -161,7 +161,9 @@ def load_gpkg(path: str | Path) -> gpd.GeoDataFrame:
         raise StoreError(f"{path}: no such dataset file")
     check_gpkg(path, LAYER)
     try:
-        flat = pyogrio.read_dataframe(path, layer=LAYER)
+        # Columns only, through Arrow: the geometry is rebuilt from lon/lat below anyway, and
+        # GDAL's geometry and row-by-row reading was most of the time of a large file (bench_load.py).
+        flat = pyogrio.read_dataframe(path, layer=LAYER, read_geometry=False, use_arrow=True)
     except Exception as err:  # pyogrio raises DataSourceError, DataLayerError, …
         raise StoreError(f"{path}: not a readable incident GeoPackage ({type(err).__name__}: {err})") from err
     # Geometry is rebuilt from lon/lat (and aggregate) exactly as on save.

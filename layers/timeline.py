@@ -23,8 +23,11 @@ from geo.safety import BIDI_CONTROLS, strip_bidi
 
 __all__ = [
     "FilterSpec",
+    "corridor_offsets_km",
     "filter_incidents",
     "in_window",
+    "near_corridor",
+    "span_steps",
     "time_steps",
     "timeline_chart",
     "timeline_counts",
@@ -94,6 +97,15 @@ def _corridors() -> dict[str, Any]:
     return load_corridors()
 
 
+def corridor_offsets_km(lon: np.ndarray, lat: np.ndarray, corridor: str) -> np.ndarray:
+    """Return each point's distance from *corridor* in km (measured on the ellipsoid); NaN without a point."""
+    from geo.corridors import locate_on, resolve_corridor
+
+    road = _corridors()[resolve_corridor(corridor)]
+    located = locate_on(road, np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    return pd.to_numeric(located["offset_km"], errors="coerce").to_numpy(dtype=float, copy=True)
+
+
 def near_corridor(gdf: pd.DataFrame, corridor: str, max_km: float) -> pd.Series:
     """Return a mask: the incident's point lies within *max_km* of *corridor* (measured on the ellipsoid).
 
@@ -105,13 +117,10 @@ def near_corridor(gdf: pd.DataFrame, corridor: str, max_km: float) -> pd.Series:
     >>> near_corridor(df, "M1", 5).tolist()
     [True, False, False]
     """
-    from geo.corridors import locate_on, resolve_corridor
-
     if not len(gdf):
         return pd.Series(False, index=gdf.index)
-    road = _corridors()[resolve_corridor(corridor)]
-    located = locate_on(road, gdf["lon"].to_numpy(dtype=float), gdf["lat"].to_numpy(dtype=float))
-    near = (located["offset_km"] <= max_km).fillna(False).to_numpy(dtype=bool, copy=True)
+    offsets = corridor_offsets_km(gdf["lon"].to_numpy(dtype=float), gdf["lat"].to_numpy(dtype=float), corridor)
+    near = np.nan_to_num(offsets, nan=np.inf) <= max_km
     if "aggregate" in gdf.columns:  # a regional total has no point of its own, even when it carries one
         near &= ~gdf["aggregate"].fillna(False).astype(bool).to_numpy()
     return pd.Series(near, index=gdf.index)
@@ -175,6 +184,34 @@ def time_steps(start: Any, end: Any, step: str = "day") -> list[tuple[pd.Timesta
     nxt = edges[-1] + (pd.DateOffset(months=1) if step == "month" else pd.Timedelta(days=7 if step == "week" else 1))
     bounds = [*edges, nxt]
     return [(bounds[i], bounds[i + 1]) for i in range(len(edges))]
+
+
+def span_steps(first: Any, last: Any, step: str = "day", mode: str = "cumulative", size: int = 1) -> list[list[Any]]:
+    """Return the in-map time control's steps from *first* to *last*: [first_day, last_day, label] per window.
+
+    Days are counted since 1970-01-01; step *i* shows the window :func:`window_for` gives it.
+
+    Examples
+    --------
+    >>> span_steps("2025-03-06", "2025-03-07")
+    [[20153, 20153, '2025-03-06 – 2025-03-06'], [20153, 20154, '2025-03-06 – 2025-03-07']]
+    """
+    if first is None or last is None or pd.isna(first) or pd.isna(last):
+        return []
+    steps = time_steps(first, last, step)
+    if not steps:
+        return []
+    window_for(0, steps, mode, size)  # validates mode
+    # Vectorised window_for: step i shows [start of step first_i, end of step i).
+    starts = pd.DatetimeIndex([s for s, _ in steps]).tz_localize(None)
+    lasts = pd.DatetimeIndex([e for _, e in steps]).tz_localize(None) - pd.Timedelta(days=1)
+    index = np.arange(len(steps))
+    first_of = np.zeros_like(index) if mode == "cumulative" else np.maximum(0, index - max(int(size), 1) + 1)
+    window_starts = starts[first_of]
+    day0 = window_starts.to_numpy(dtype="datetime64[D]").astype("int64")
+    day1 = lasts.to_numpy(dtype="datetime64[D]").astype("int64")
+    labels = window_starts.strftime("%Y-%m-%d") + " – " + lasts.strftime("%Y-%m-%d")
+    return [[int(a), int(b), str(c)] for a, b, c in zip(day0, day1, labels, strict=True)]
 
 
 def window_for(

@@ -96,6 +96,8 @@
     map.whenReady(update);
   }
 
+  var owned = null;  // while a layer is created: the controls it adds (removed with it by destroy)
+
   function control(map, position, build) {
     var C = L.Control.extend({ onAdd: function () {
       var div = L.DomUtil.create("div", "incident-control");
@@ -106,6 +108,7 @@
     } });
     var c = new C({ position: position });
     c.addTo(map);
+    if (owned) { owned.push(c); }
     return c;
   }
 
@@ -173,6 +176,7 @@
         });
         div.appendChild(play); div.appendChild(slider); div.appendChild(text);
         group._showStep = show;
+        group._stop = function () { if (timer) { clearInterval(timer); timer = null; } };
       });
       group._showStep(steps.length - 1);
     } else {
@@ -351,6 +355,7 @@
       mk.openTooltip();
     });
     map.on("zoomend", draw);  // a new level, or the same cells at a new scale (radii follow the cell size)
+    group._offMap = function () { map.off("zoomend", draw); };
     group.addTo(map);
     gridLegend(map, P);
     timeControl(map, group, P, opts);
@@ -359,8 +364,53 @@
   }
 
   function create(map, P, opts) {
-    return P.mode === "grid" ? createGrid(map, P, opts || {}) : createPoints(map, P, opts);
+    var controls = [], group;
+    owned = controls;
+    try {
+      group = P.mode === "grid" ? createGrid(map, P, opts || {}) : createPoints(map, P, opts);
+    } finally {
+      owned = null;
+    }
+    group._controls = controls;
+    return group;
   }
 
-  window.IncidentLayer = { create: create, kmByZoom: kmByZoom };
+  function destroy(map, group) {
+    // Remove an incident layer with everything it added to the map: legend, time label and
+    // control (its playback stopped), zoom handler, layer-control entry, its open popup.
+    if (group._stop) { group._stop(); }
+    if (group._offMap) { group._offMap(); }
+    group._controls.forEach(function (c) { c.remove(); });
+    if (map._incidentLayerControl) { map._incidentLayerControl.removeLayer(group); }
+    if (map.hasLayer(group)) { map.removeLayer(group); }
+    map.closePopup();
+    window.__incidentLayers = (window.__incidentLayers || []).filter(function (g) { return g !== group; });
+  }
+
+  function watchVisibility(map) {
+    // Whether the person unticked "Incidents" in the layer control: a new selection stays hidden then.
+    if (map._incidentWatch) { return; }
+    map._incidentWatch = true;
+    map.on("overlayremove", function (e) { if (e.layer === map._incidentLayer) { map._incidentsHidden = true; } });
+    map.on("overlayadd", function (e) { if (e.layer === map._incidentLayer) { map._incidentsHidden = false; } });
+  }
+
+  function replace(map, P, opts) {
+    // A new selection for a map already on the page: only the incident layer is rebuilt; the map
+    // object, its view, base layer and other overlays stay. Returns an empty layer group, the
+    // handle streamlit-folium adds to the map (and removes before the next update).
+    var old = map._incidentLayer, hidden = !!map._incidentsHidden, control = map._incidentLayerControl;
+    if (old) { destroy(map, old); }
+    var group = create(map, P, opts);
+    group.updates = old ? old.updates + 1 : 0;
+    map._incidentLayer = group;
+    if (control) {
+      watchVisibility(map);
+      control.addOverlay(group, "Incidents");
+      if (hidden) { map.removeLayer(group); }
+    }
+    return L.layerGroup();
+  }
+
+  window.IncidentLayer = { create: create, replace: replace, destroy: destroy, kmByZoom: kmByZoom };
 }());

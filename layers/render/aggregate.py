@@ -34,9 +34,9 @@ import numpy as np
 import pandas as pd
 
 from geo.crs import FROM_SYRIA_AEQD, TO_SYRIA_AEQD
-from layers.render.payload import colour_keys, day_bounds, drawable_rows
+from layers.render.payload import colour_codes, colour_index, day_bounds, drawable_rows
 
-__all__ = ["GRID_LEVELS", "decode_groups", "to_grid_payload"]
+__all__ = ["GRID_LEVELS", "assemble_grid", "decode_groups", "grid_columns", "to_grid_payload"]
 
 #: (cell size in km, lowest zoom it is shown at). Every size is a multiple of the finest,
 #: so each fine cell lies in exactly one cell of every level.
@@ -83,6 +83,102 @@ def _unpair(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return key // (2 * _OFFSET) - _OFFSET, key % (2 * _OFFSET) - _OFFSET
 
 
+def grid_columns(rows: pd.DataFrame, lon: np.ndarray, lat: np.ndarray) -> dict[str, np.ndarray]:
+    """Return the row-wise columns the grid payload is built from (one entry per row of *rows*).
+
+    Positions in :data:`geo.crs.SYRIA_AEQD`, day bounds and best death figures: the per-row
+    work of :func:`to_grid_payload`, done once so that every selection of a table is summed
+    from these columns by :func:`assemble_grid`.
+    """
+    t0, t1 = day_bounds(rows)
+    x, y = TO_SYRIA_AEQD.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    deaths = pd.to_numeric(rows["deaths_best"], errors="coerce").astype("Float64")
+    return {
+        "x": np.asarray(x, dtype=float),
+        "y": np.asarray(y, dtype=float),
+        "t0": t0,
+        "t1": t1,
+        "d": deaths.fillna(0).to_numpy(dtype="int64"),
+        "k": deaths.notna().to_numpy(dtype="int64"),
+    }
+
+
+def assemble_grid(
+    cols: dict[str, np.ndarray],
+    sel: np.ndarray,
+    *,
+    colour: tuple[list[str], list[str], np.ndarray],
+    colour_by: str = "campaign",
+    time_label: str | None = None,
+    n_aggregate: int = 0,
+    levels: Sequence[tuple[int, int]] = GRID_LEVELS,
+) -> dict[str, Any]:
+    """Return the grid payload of the rows *sel* (positions) of :func:`grid_columns`.
+
+    *colour* is :func:`layers.render.payload.colour_index` of the same rows.
+    """
+    sizes = [int(km) for km, _ in levels]
+    finest = sizes[-1]
+    if any(km % finest for km in sizes):
+        raise ValueError(f"grid sizes {sizes} must all be multiples of the finest, {finest} km")
+    sel = np.asarray(sel, dtype="int64")
+    cats, colours, cat_index = colour
+    x, y = cols["x"][sel], cols["y"][sel]
+    fx = np.floor(x / (finest * 1000.0)).astype("int64")
+    fy = np.floor(y / (finest * 1000.0)).astype("int64")
+    fine_code, fine_uniques = pd.factorize(_pair_key(fx, fy))
+    ufx, ufy = _unpair(np.asarray(fine_uniques, dtype="int64"))
+
+    out_levels = []
+    for km, min_zoom in levels:
+        k = int(km) // finest
+        level_code = pd.factorize(_pair_key(ufx // k, ufy // k))[0]
+        per_row = level_code[fine_code] if len(sel) else np.empty(0, "int64")
+        n_cells = int(level_code.max()) + 1 if len(level_code) else 0
+        counts = np.bincount(per_row, minlength=n_cells)
+        mx = np.bincount(per_row, weights=x, minlength=n_cells) / np.maximum(counts, 1)
+        my = np.bincount(per_row, weights=y, minlength=n_cells) / np.maximum(counts, 1)
+        clon, clat = FROM_SYRIA_AEQD.transform(mx, my)
+        out_levels.append(
+            {
+                "km": int(km),
+                "minZoom": int(min_zoom),
+                "lat": np.round(np.asarray(clat, dtype=float), 4).tolist(),
+                "lon": np.round(np.asarray(clon, dtype=float), 4).tolist(),
+                "of": level_code.astype("int64").tolist(),
+                "max": int(counts.max()) if n_cells else 0,
+            }
+        )
+
+    t0, t1 = cols["t0"][sel], cols["t1"][sel]
+    groups = (
+        pd.DataFrame(
+            {
+                "cell": fine_code,
+                "c": cat_index,
+                "t0": t0,
+                "dt": t1 - t0,
+                "n": 1,
+                "d": cols["d"][sel],
+                "k": cols["k"][sel],
+            }
+        )
+        .groupby(["cell", "c", "t0", "dt"], sort=True, as_index=False)
+        .sum()
+    )
+    return {
+        "mode": "grid",
+        "n": len(sel),
+        "levels": out_levels,
+        "g": _encode_groups(groups),
+        "cats": cats,
+        "colours": colours,
+        "colourBy": colour_by.replace("_", " "),
+        "note": (f"{n_aggregate} aggregate total(s) (regional figures) not drawn as points." if n_aggregate else ""),
+        "timeLabel": time_label or "",
+    }
+
+
 def to_grid_payload(
     gdf: pd.DataFrame,
     *,
@@ -114,65 +210,14 @@ def to_grid_payload(
         deaths ``d`` and ``k``, how many of them give a figure — ``null`` when all do), and the
         legend's categories and colours. :func:`decode_groups` undoes the encoding.
     """
-    sizes = [int(km) for km, _ in levels]
-    finest = sizes[-1]
-    if any(km % finest for km in sizes):
-        raise ValueError(f"grid sizes {sizes} must all be multiples of the finest, {finest} km")
     rows, lon, lat, n_aggregate = drawable_rows(gdf)
-    cats, colours, cat_index = colour_keys(rows, colour_by, categories)
-    t0, t1 = day_bounds(rows)
-    x, y = TO_SYRIA_AEQD.transform(lon, lat)
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    fx = np.floor(x / (finest * 1000.0)).astype("int64")
-    fy = np.floor(y / (finest * 1000.0)).astype("int64")
-    fine_code, fine_uniques = pd.factorize(_pair_key(fx, fy))
-    ufx, ufy = _unpair(np.asarray(fine_uniques, dtype="int64"))
-
-    out_levels = []
-    for km, min_zoom in levels:
-        k = int(km) // finest
-        level_code = pd.factorize(_pair_key(ufx // k, ufy // k))[0]
-        per_row = level_code[fine_code] if len(rows) else np.empty(0, "int64")
-        n_cells = int(level_code.max()) + 1 if len(level_code) else 0
-        counts = np.bincount(per_row, minlength=n_cells)
-        mx = np.bincount(per_row, weights=x, minlength=n_cells) / np.maximum(counts, 1)
-        my = np.bincount(per_row, weights=y, minlength=n_cells) / np.maximum(counts, 1)
-        clon, clat = FROM_SYRIA_AEQD.transform(mx, my)
-        out_levels.append(
-            {
-                "km": int(km),
-                "minZoom": int(min_zoom),
-                "lat": np.round(np.asarray(clat, dtype=float), 4).tolist(),
-                "lon": np.round(np.asarray(clon, dtype=float), 4).tolist(),
-                "of": level_code.astype("int64").tolist(),
-                "max": int(counts.max()) if n_cells else 0,
-            }
-        )
-
-    deaths = pd.to_numeric(rows["deaths_best"], errors="coerce").astype("Float64")
-    groups = (
-        pd.DataFrame(
-            {
-                "cell": fine_code,
-                "c": cat_index,
-                "t0": t0,
-                "dt": t1 - t0,
-                "n": 1,
-                "d": deaths.fillna(0).to_numpy(dtype="int64"),
-                "k": deaths.notna().to_numpy(dtype="int64"),
-            }
-        )
-        .groupby(["cell", "c", "t0", "dt"], sort=True, as_index=False)
-        .sum()
+    codes, keys = colour_codes(rows, colour_by)
+    return assemble_grid(
+        grid_columns(rows, lon, lat),
+        np.arange(len(rows)),
+        colour=colour_index(codes, keys, colour_by, categories),
+        colour_by=colour_by,
+        time_label=time_label,
+        n_aggregate=n_aggregate,
+        levels=levels,
     )
-    return {
-        "mode": "grid",
-        "n": len(rows),
-        "levels": out_levels,
-        "g": _encode_groups(groups),
-        "cats": cats,
-        "colours": colours,
-        "colourBy": colour_by.replace("_", " "),
-        "note": (f"{n_aggregate} aggregate total(s) (regional figures) not drawn as points." if n_aggregate else ""),
-        "timeLabel": time_label or "",
-    }

@@ -33,7 +33,19 @@ from layers.render.assets import own_asset_url, to_offline
 from layers.render.offline_base import OfflineBase
 from layers.render.payload import drawable_rows, to_payload, to_script_json
 
-__all__ = ["AGGREGATE_THRESHOLD", "BASEMAPS", "SYRIA_BOUNDS", "IncidentLayer", "incident_map", "km_markers"]
+__all__ = [
+    "AGGREGATE_THRESHOLD",
+    "BASEMAPS",
+    "SYRIA_BOUNDS",
+    "IncidentLayer",
+    "IncidentUpdate",
+    "base_map",
+    "incident_map",
+    "km_markers",
+    "layer_options",
+    "payload_bounds",
+    "update_script",
+]
 
 SYRIA_BOUNDS = [[32.3, 35.6], [37.4, 42.4]]  # [[south, west], [north, east]] for Leaflet
 KM_STEP = 25.0
@@ -90,16 +102,103 @@ class IncidentLayer(JSCSSMixin, Layer):
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "IncidentLayer"
         self.payload = to_script_json(payload)
-        self.options = to_script_json({"clusterThreshold": int(cluster_threshold), "steps": [list(s) for s in steps]})
-        self.default_js = [
-            ("leaflet_markercluster", _CLUSTER_JS),
-            ("incident_layer", own_asset_url("incident_layer.js")),
-        ]
-        self.default_css = [
-            ("markerclustercss", _CLUSTER_CSS + "MarkerCluster.css"),
-            ("markerclusterdefaultcss", _CLUSTER_CSS + "MarkerCluster.Default.css"),
-            ("incident_layer_css", own_asset_url("incident_layer.css")),
-        ]
+        self.options = layer_options(cluster_threshold, steps)
+        self.default_js, self.default_css = _layer_assets()
+
+
+def _layer_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Return the JS and CSS the incident layer needs (markercluster and the project's own files)."""
+    js = [("leaflet_markercluster", _CLUSTER_JS), ("incident_layer", own_asset_url("incident_layer.js"))]
+    css = [
+        ("markerclustercss", _CLUSTER_CSS + "MarkerCluster.css"),
+        ("markerclusterdefaultcss", _CLUSTER_CSS + "MarkerCluster.Default.css"),
+        ("incident_layer_css", own_asset_url("incident_layer.css")),
+    ]
+    return js, css
+
+
+class IncidentUpdate(folium.FeatureGroup):
+    """The incident layer as data for a map already on the page (streamlit-folium's ``feature_group_to_add``).
+
+    Its script calls ``IncidentLayer.replace``: the incident layer on the map (with its legend,
+    time label and time control) is removed and a new one drawn from *payload*; the map, its
+    view, base layer, overlays and layer control stay. What the script returns is an empty
+    layer group: streamlit-folium adds it to the map and removes it before the next update.
+    The map must come from :func:`base_map` (which loads ``incident_layer.js``).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = IncidentLayer.replace({{ this._parent.get_name() }},
+            {{ this.payload }}, {{ this.options }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload_json: str, options_json: str) -> None:
+        super().__init__(name="Incidents", overlay=True, control=False, show=True)
+        self.payload = payload_json  # already safe for a <script> (to_script_json)
+        self.options = options_json
+
+
+def update_script(payload_json: str, options_json: str, map_name: str = "map_div", var: str = "") -> str:
+    """Return the script of :class:`IncidentUpdate` for the map variable *map_name*, without folium.
+
+    What folium renders for an ``IncidentUpdate`` on that map, as plain text: the app builds it
+    on every rerun without rendering any folium element. *var* names the returned handle
+    (default: the name streamlit-folium gives its first ``feature_group_to_add``).
+
+    Examples
+    --------
+    >>> update_script('{"n":0}', layer_options())
+    'var feature_group_feature_group_0 = IncidentLayer.replace(map_div, {"n":0}, {"clusterThreshold":500,"steps":[]});'
+    """
+    var = var or "feature_group_feature_group_0"
+    return f"var {var} = IncidentLayer.replace({map_name}, {payload_json}, {options_json});"
+
+
+def layer_options(cluster_threshold: int = 500, steps: Sequence[Sequence[Any]] = ()) -> str:
+    """Return the incident layer's options as script-safe JSON (cluster threshold, time steps)."""
+    return to_script_json({"clusterThreshold": int(cluster_threshold), "steps": [list(s) for s in steps]})
+
+
+class _IncidentAssets(JSCSSMixin, MacroElement):
+    """Loads the incident layer's JS and CSS into a map that gets its incidents later (:class:`IncidentUpdate`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "IncidentAssets"
+        self.default_js, self.default_css = _layer_assets()
+
+
+class _LayerControl(folium.LayerControl):
+    """folium's layer control, also kept on the map so that a later incident layer can join it."""
+
+    _template = Template(
+        """
+        {% macro script(this,kwargs) %}
+            var {{ this.get_name() }}_layers = {
+                base_layers : {
+                    {%- for key, val in this.base_layers.items() %}
+                    {{ key|tojson }} : {{val}},
+                    {%- endfor %}
+                },
+                overlays :  {
+                    {%- for key, val in this.overlays.items() %}
+                    {{ key|tojson }} : {{val}},
+                    {%- endfor %}
+                },
+            };
+            let {{ this.get_name() }} = L.control.layers(
+                {{ this.get_name() }}_layers.base_layers,
+                {{ this.get_name() }}_layers.overlays,
+                {{ this.options|tojavascript }}
+            ).addTo({{this._parent.get_name()}});
+            {{this._parent.get_name()}}._incidentLayerControl = {{ this.get_name() }};
+        {% endmacro %}
+        """
+    )
 
 
 class _BlankBase(Layer):
@@ -273,6 +372,61 @@ def incident_map(
             public_safe=public_safe,
             time_label=time_label,
         )
+    layer = IncidentLayer(payload, cluster_threshold=cluster_threshold, steps=steps)
+    fmap = _assemble(layer, corridors=corridors, basemap=basemap, timed=bool(steps), view=view, bounds=_bounds(payload))
+    return to_offline(fmap) if offline_assets else fmap
+
+
+def payload_bounds(payload: Mapping[str, Any]) -> list[list[float]]:
+    """Return [[south, west], [north, east]] around a payload's points or cells (Syria when empty)."""
+    return _bounds(payload)
+
+
+def base_map(
+    *,
+    corridors: Mapping[str, Any] | None = None,
+    basemap: str = "osm",
+    timed: bool = True,
+    view: tuple[float, float, int] | None = None,
+    bounds: Sequence[Sequence[float]] | None = None,
+    offline_assets: bool = True,
+) -> folium.Map:
+    """Return the map of :func:`incident_map` without its incidents, ready for :class:`IncidentUpdate`.
+
+    Everything that does not change with a filter — base layers, corridors, controls, the
+    first view — is here; the incidents arrive as an :class:`IncidentUpdate`, each filter
+    change replacing only that layer in the browser. *timed* places the mini map clear of the
+    time control; *bounds* (``payload_bounds``) is fitted when no *view* is given.
+
+    Raises
+    ------
+    InvalidOptionError
+        If *basemap* is not one of :data:`BASEMAPS`.
+
+    Examples
+    --------
+    >>> page = base_map(basemap="blank").get_root().render()
+    >>> "IncidentLayer.create" in page, "_incidentLayerControl" in page
+    (False, True)
+    """
+    if basemap not in BASEMAPS:
+        raise InvalidOptionError(f"'{basemap}' is not a valid basemap, must be one of {', '.join(BASEMAPS)}")
+    fmap = _assemble(
+        _IncidentAssets(), corridors=corridors, basemap=basemap, timed=timed, view=view, bounds=bounds or SYRIA_BOUNDS
+    )
+    return to_offline(fmap) if offline_assets else fmap
+
+
+def _assemble(
+    layer: MacroElement,
+    *,
+    corridors: Mapping[str, Any] | None,
+    basemap: str,
+    timed: bool,
+    view: tuple[float, float, int] | None,
+    bounds: Sequence[Sequence[float]],
+) -> folium.Map:
+    """Build the map around *layer* (the incident layer, or only its assets): base layers, corridors, controls."""
     # markercluster needs the map's maxZoom, which the blank base layer does not give.
     fmap = folium.Map(tiles=None, control_scale=True, zoom_start=7, location=[35.0, 38.5])
     # folium gives max_zoom to tile layers only; the blank base has none, so the map itself
@@ -287,15 +441,15 @@ def incident_map(
             folium.TileLayer(tiles, name=name, attr=attr, show=key == basemap, max_zoom=19).add_to(fmap)
     if corridors:
         _add_corridors(fmap, corridors)
-    IncidentLayer(payload, cluster_threshold=cluster_threshold, steps=steps).add_to(fmap)
+    layer.add_to(fmap)
     plugins.Fullscreen(position="topleft").add_to(fmap)
     if BASEMAPS[basemap][1] is not None:  # the mini map is of web tiles: none on an offline first view
-        plugins.MiniMap(toggle_display=True, position="bottomleft" if not steps else "topright").add_to(fmap)
+        plugins.MiniMap(toggle_display=True, position="bottomleft" if not timed else "topright").add_to(fmap)
     plugins.MeasureControl(position="topleft", primary_length_unit="kilometers").add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
+    _LayerControl(collapsed=True).add_to(fmap)
     if view is not None:
         fmap.location = [float(view[0]), float(view[1])]
         fmap.options["zoom"] = int(view[2])
     else:
-        fmap.fit_bounds(_bounds(payload), padding_top_left=FIT_PADDING[0], padding_bottom_right=FIT_PADDING[1])
-    return to_offline(fmap) if offline_assets else fmap
+        fmap.fit_bounds(bounds, padding_top_left=FIT_PADDING[0], padding_bottom_right=FIT_PADDING[1])
+    return fmap

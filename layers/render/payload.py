@@ -24,14 +24,19 @@ __all__ = [
     "COLOUR_BY",
     "OTHER_COLOUR",
     "PALETTE",
+    "assemble_points",
     "category_colours",
     "category_order",
     "category_values",
     "colour_assignment",
+    "colour_codes",
+    "colour_index",
     "colour_keys",
     "curated_campaigns",
     "day_bounds",
+    "drawable_mask",
     "drawable_rows",
+    "point_columns",
     "radius_px",
     "to_payload",
     "to_script_json",
@@ -204,16 +209,53 @@ def colour_assignment(
     return category_colours(category_order(colour_by, values, categories))
 
 
-def drawable_rows(gdf: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, int]:
-    """Return the rows drawn on a map (located, not aggregate totals), their lon and lat, and the aggregate count."""
+def drawable_mask(gdf: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return which rows are drawn on a map (located, not aggregate totals) and every row's lon and lat.
+
+    lon and lat are NaN where a row is not drawn.
+    """
     aggregate = gdf["aggregate"].astype(bool) if "aggregate" in gdf else pd.Series(False, index=gdf.index)
     geom = gdf.geometry
-    drawable = ~aggregate & geom.notna() & ~geom.is_empty
-    rows = gdf[drawable.to_numpy()]
-    lon = rows.geometry.x.to_numpy() if len(rows) else np.empty(0)
-    lat = rows.geometry.y.to_numpy() if len(rows) else np.empty(0)
-    ok = np.isfinite(lon) & np.isfinite(lat)
-    return rows[ok], lon[ok], lat[ok], int(aggregate.sum())
+    drawable = (~aggregate & geom.notna() & ~geom.is_empty).to_numpy(dtype=bool, copy=True)
+    lon = np.full(len(gdf), np.nan)
+    lat = np.full(len(gdf), np.nan)
+    if drawable.any():
+        points = geom[drawable]
+        lon[drawable], lat[drawable] = points.x.to_numpy(), points.y.to_numpy()
+    drawable &= np.isfinite(lon) & np.isfinite(lat)
+    return drawable, lon, lat
+
+
+def drawable_rows(gdf: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, int]:
+    """Return the rows drawn on a map (located, not aggregate totals), their lon and lat, and the aggregate count."""
+    drawable, lon, lat = drawable_mask(gdf)
+    n_aggregate = int(gdf["aggregate"].astype(bool).sum()) if "aggregate" in gdf else 0
+    return gdf[drawable], lon[drawable], lat[drawable], n_aggregate
+
+
+def colour_codes(rows: pd.DataFrame, colour_by: str) -> tuple[np.ndarray, np.ndarray]:
+    """Return each row's code of its colour key and the keys (``pd.factorize`` of :func:`category_values`)."""
+    if colour_by not in COLOUR_BY:
+        raise InvalidOptionError(f"'{colour_by}' is not a valid colour_by, must be one of {', '.join(COLOUR_BY)}")
+    codes, uniques = pd.factorize(category_values(rows[colour_by]))
+    return codes.astype("int64"), np.asarray(uniques, dtype=object)
+
+
+def colour_index(
+    codes: np.ndarray, keys: np.ndarray, colour_by: str, categories: Sequence[str] | None
+) -> tuple[list[str], list[str], np.ndarray]:
+    """Return the ordered categories, their colours and each row's category index, from :func:`colour_codes`.
+
+    *codes* may be a selection of a table's codes: the keys found are taken in order of first
+    appearance in it, exactly as if the selection had been factorized on its own.
+    """
+    local, first_seen = pd.factorize(np.asarray(codes, dtype="int64"))
+    found = [str(keys[k]) for k in first_seen]
+    cats = category_order(colour_by, found, categories)
+    colours = category_colours(cats)
+    position = {c: i for i, c in enumerate(cats)}
+    cat_index = np.array([position[u] for u in found], dtype="int64")[local] if len(local) else np.empty(0, "int64")
+    return cats, [colours[c] for c in cats], cat_index
 
 
 def colour_keys(
@@ -225,15 +267,8 @@ def colour_keys(
     (so colours stay put when filters change), then keys found in *rows*, sorted. The map's
     legend lists only the categories present.
     """
-    if colour_by not in COLOUR_BY:
-        raise InvalidOptionError(f"'{colour_by}' is not a valid colour_by, must be one of {', '.join(COLOUR_BY)}")
-    codes, uniques = pd.factorize(category_values(rows[colour_by]))
-    found = [str(u) for u in uniques]
-    cats = category_order(colour_by, found, categories)
-    colours = category_colours(cats)
-    position = {c: i for i, c in enumerate(cats)}
-    cat_index = np.array([position[u] for u in found], dtype="int64")[codes] if len(codes) else np.empty(0, "int64")
-    return cats, [colours[c] for c in cats], cat_index
+    codes, keys = colour_codes(rows, colour_by)
+    return colour_index(codes, keys, colour_by, categories)
 
 
 def day_bounds(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -241,6 +276,113 @@ def day_bounds(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     start = pd.to_datetime(rows["date_start"], utc=True)
     end = pd.to_datetime(rows["date_end"], utc=True).fillna(start)
     return _days(rows["date_start"], -_NO_DAY), _days(end.where(start.notna()), _NO_DAY)
+
+
+#: Payload ``info`` key -> the interned text column it is read from (None: computed).
+_INTERNED = (
+    ("dprec", "date_precision"),
+    ("place", "place_reported"),
+    ("perp", "perpetrator_reported"),
+    ("victim", "victim_group_reported"),
+    ("summary", "summary"),
+    ("type", "event_type"),
+    ("conf", "confidence"),
+    ("actors", None),
+    ("flags", None),
+)
+
+
+def point_columns(rows: pd.DataFrame, lon: np.ndarray, lat: np.ndarray) -> dict[str, np.ndarray]:
+    """Return the row-wise columns of the point payload of *rows* (one entry per row, ready to select).
+
+    The costly per-row work (text cleaning, source keys, day numbers, radii) is done here once;
+    :func:`assemble_points` only selects from these columns, so a table's columns can be kept
+    and every selection of it becomes a payload quickly.
+    """
+    t0, t1 = day_bounds(rows)
+    cols: dict[str, np.ndarray] = {
+        "id": _text(rows["id"]).to_numpy(dtype=object),
+        "title": _text(rows["title"]).to_numpy(dtype=object),
+        "lat": np.round(np.asarray(lat, dtype=float), 5),
+        "lon": np.round(np.asarray(lon, dtype=float), 5),
+        "r": np.round(radius_px(rows["deaths_best"]), 1),
+        "p": rows["geo_precision"].astype("Int64").fillna(3).clip(1, 3).astype(int).to_numpy(dtype="int64"),
+        "t0": t0,
+        "t1": t1,
+        "sensitive": rows["sensitive"].astype(bool).to_numpy(dtype=bool),
+    }
+    for key, column in _INTERNED:
+        values = _actors(rows) if key == "actors" else _column(rows, "flags") if key == "flags" else _text(rows[column])
+        cols["s_" + key] = values.to_numpy(dtype=object)
+    src_keys = pd.Series([json.dumps(v, sort_keys=True, default=str) for v in rows["sources"]], dtype=object)
+    codes, uniques = pd.factorize(src_keys)
+    cols["src_code"], cols["src_keys"] = codes.astype("int64"), np.asarray(uniques, dtype=object)
+    for key, column in (("dl", "deaths_low"), ("db", "deaths_best"), ("dh", "deaths_high")):
+        cols[key] = np.array(_ints(rows[column]), dtype=object)
+    return cols
+
+
+def assemble_points(
+    cols: dict[str, np.ndarray],
+    sel: np.ndarray,
+    *,
+    colour: tuple[list[str], list[str], np.ndarray],
+    highlight_ids: Iterable[str] = (),
+    public_safe: bool = False,
+    time_label: str | None = None,
+    n_aggregate: int = 0,
+    colour_by: str = "campaign",
+) -> dict[str, Any]:
+    """Return the point payload of the rows *sel* (positions) of :func:`point_columns`.
+
+    *colour* is :func:`colour_index` of the same rows; *n_aggregate* the aggregate totals
+    of the selection (named in the legend's note).
+    """
+    sel = np.asarray(sel, dtype="int64")
+    cats, colours, cat_index = colour
+    withhold = cols["sensitive"][sel] & public_safe
+    strings: dict[str, int] = {"": 0}
+
+    def intern(values: np.ndarray) -> list[int]:
+        codes, uniques = pd.factorize(values)
+        table = np.array([strings.setdefault(u, len(strings)) for u in uniques], dtype="int64")
+        return table[codes].tolist()
+
+    src = cols["src_code"][sel] * 2 + withhold.astype("int64")
+    src_codes, src_uniques = pd.factorize(src)
+    src_table = [_sources(json.loads(cols["src_keys"][k // 2]), bool(k % 2)) for k in src_uniques]
+    info: dict[str, Any] = {"title": cols["title"][sel].tolist()}
+    for key, _ in _INTERNED:
+        values = cols["s_" + key][sel]
+        info[key] = intern(np.where(withhold, "", values) if key == "summary" else values)
+    info["src"] = src_codes.tolist()
+    for key in ("dl", "db", "dh"):
+        info[key] = cols[key][sel].tolist()
+    ids = cols["id"][sel]
+    highlight = set(map(str, highlight_ids))
+    return {
+        "n": len(sel),
+        "ids": ids.tolist(),
+        "lat": cols["lat"][sel].tolist(),
+        "lon": cols["lon"][sel].tolist(),
+        "c": cat_index.tolist(),
+        "r": cols["r"][sel].tolist(),
+        "p": cols["p"][sel].tolist(),
+        "t0": cols["t0"][sel].tolist(),
+        "t1": cols["t1"][sel].tolist(),
+        "h": [i for i, v in enumerate(ids) if v in highlight] if highlight else [],
+        "w": [int(i) for i in np.flatnonzero(withhold)],
+        "info": info,
+        "S": list(strings),
+        "sources": src_table,
+        "precisionText": [PRECISION_TEXT[k] for k in (1, 2, 3)],
+        "cats": cats,
+        "colours": colours,
+        "colourBy": colour_by.replace("_", " "),
+        "sizes": [[d, round(float(radius_px([d])[0]), 1)] for d in SIZE_LEGEND],
+        "note": (f"{n_aggregate} aggregate total(s) (regional figures) not drawn as points." if n_aggregate else ""),
+        "timeLabel": time_label or "",
+    }
 
 
 def to_payload(
@@ -264,64 +406,17 @@ def to_payload(
     (1, 'C', '<b>')
     """
     rows, lon, lat, n_aggregate = drawable_rows(gdf)
-    cats, colours, cat_index = colour_keys(rows, colour_by, categories)
-
-    t0, t1 = day_bounds(rows)
-    precision = rows["geo_precision"].astype("Int64").fillna(3).clip(1, 3).astype(int)
-    withhold = rows["sensitive"].astype(bool).to_numpy() & public_safe
-    strings: dict[str, int] = {"": 0}
-
-    def intern(values: pd.Series) -> list[int]:
-        codes, uniques = pd.factorize(_text(values))
-        table = np.array([strings.setdefault(u, len(strings)) for u in uniques], dtype="int64")
-        return table[codes].tolist()
-
-    src_keys = [
-        json.dumps(v, sort_keys=True, default=str) + ("#w" if w else "")
-        for v, w in zip(rows["sources"], withhold, strict=True)
-    ]
-    src_codes, src_uniques = pd.factorize(pd.Series(src_keys, dtype=object))
-    src_table = [_sources(json.loads(k.removesuffix("#w")), k.endswith("#w")) for k in src_uniques]
-    info = {
-        "title": _text(rows["title"]).tolist(),
-        "dprec": intern(rows["date_precision"]),
-        "place": intern(rows["place_reported"]),
-        "perp": intern(rows["perpetrator_reported"]),
-        "victim": intern(rows["victim_group_reported"]),
-        "summary": intern(_text(rows["summary"]).where(~withhold, "")),
-        "type": intern(rows["event_type"]),
-        "conf": intern(rows["confidence"]),
-        "actors": intern(_actors(rows)),
-        "flags": intern(_column(rows, "flags")),
-        "src": src_codes.tolist(),
-        "dl": _ints(rows["deaths_low"]),
-        "db": _ints(rows["deaths_best"]),
-        "dh": _ints(rows["deaths_high"]),
-    }
-    highlight = set(map(str, highlight_ids))
-    return {
-        "n": len(rows),
-        "ids": _text(rows["id"]).tolist(),
-        "lat": np.round(lat, 5).tolist(),
-        "lon": np.round(lon, 5).tolist(),
-        "c": cat_index.tolist(),
-        "r": np.round(radius_px(rows["deaths_best"]), 1).tolist(),
-        "p": precision.tolist(),
-        "t0": t0.tolist(),
-        "t1": t1.tolist(),
-        "h": [i for i, v in enumerate(_text(rows["id"])) if v in highlight],
-        "w": [int(i) for i in np.flatnonzero(withhold)],
-        "info": info,
-        "S": list(strings),
-        "sources": src_table,
-        "precisionText": [PRECISION_TEXT[k] for k in (1, 2, 3)],
-        "cats": cats,
-        "colours": colours,
-        "colourBy": colour_by.replace("_", " "),
-        "sizes": [[d, round(float(radius_px([d])[0]), 1)] for d in SIZE_LEGEND],
-        "note": (f"{n_aggregate} aggregate total(s) (regional figures) not drawn as points." if n_aggregate else ""),
-        "timeLabel": time_label or "",
-    }
+    codes, keys = colour_codes(rows, colour_by)
+    return assemble_points(
+        point_columns(rows, lon, lat),
+        np.arange(len(rows)),
+        colour=colour_index(codes, keys, colour_by, categories),
+        highlight_ids=highlight_ids,
+        public_safe=public_safe,
+        time_label=time_label,
+        n_aggregate=n_aggregate,
+        colour_by=colour_by,
+    )
 
 
 def window_days(start: Any, end: Any) -> list[int]:

@@ -45,10 +45,10 @@ class AppServer(NamedTuple):
 
 
 @contextmanager
-def running_app(log: Path, env: dict[str, str] | None = None) -> Iterator[AppServer]:
-    """Run ``streamlit run app.py`` on a free port with *env* added; yield it, stop it after.
+def running_app(log: Path, env: dict[str, str] | None = None, repo: Path = REPO) -> Iterator[AppServer]:
+    """Run ``streamlit run app.py`` of *repo* on a free port with *env* added; yield it, stop it after.
 
-    Also used by ``bench/bench_load.py``.
+    Also used by ``bench/bench_load.py`` (which passes another checkout as *repo* for "before").
     """
     port = _free_port()
     full_env = {
@@ -76,7 +76,7 @@ def running_app(log: Path, env: dict[str, str] | None = None) -> Iterator[AppSer
                 "--browser.gatherUsageStats",
                 "false",
             ],
-            cwd=REPO,
+            cwd=repo,
             stdout=out,
             stderr=subprocess.STDOUT,
             env=full_env,
