@@ -108,6 +108,9 @@ def reject_rows(file: str, rows: object, field: str, value: object, reason: obje
 
 
 def _text(values: pd.Series) -> pd.Series:
+    """Return *values* as stripped text with "" for missing (text columns stay pyarrow text)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return values.fillna("").str.strip()
     return values.astype(object).where(values.notna(), "").astype(str).str.strip()
 
 
@@ -116,24 +119,29 @@ def _col(raw: pd.DataFrame, name: str) -> pd.Series:
 
 
 def row_digests(df: pd.DataFrame) -> pd.Series:
-    """Return a SHA-1 (hex) of every field of each row (columns not starting with ``_``, in order).
+    r"""Return a SHA-1 (hex) of every field of each row (columns not starting with ``_``, in order).
 
-    A ``_hash`` column already in *df* (digests computed while reading) is returned as is.
+    A ``_hash`` column already in *df* (digests computed while reading) is returned as is; a
+    ``_fields`` column (the row's fields as read, joined by ``\x1e``, see
+    :func:`layers.importers.tabular.frame_from_records`) is digested instead of the columns.
 
     Two rows get the same digest only when they are identical in every field.
     """
-    if "_hash" in df.columns:  # computed while reading (see tabular._frame)
+    if "_hash" in df.columns:  # computed while reading
         return df["_hash"].astype(object)
+    if "_fields" in df.columns:
+        return pd.Series(_sha1(df["_fields"].tolist()), index=df.index, dtype=object)
     columns = [c for c in df.columns if not str(c).startswith("_")]
     if not len(df):
         return pd.Series([], index=df.index, dtype=object)
     head = "\x1e".join(map(str, columns)) + "\x1d"
     values = df[columns].astype(object).where(df[columns].notna(), "").to_numpy().tolist()
-    digests = [
-        hashlib.sha1((head + "\x1e".join(map(str, row))).encode("utf-8"), usedforsecurity=False).hexdigest()
-        for row in values
-    ]
-    return pd.Series(digests, index=df.index, dtype=object)
+    return pd.Series(_sha1([head + "\x1e".join(map(str, row)) for row in values]), index=df.index, dtype=object)
+
+
+def _sha1(texts: list[str]) -> list[str]:
+    """Return the SHA-1 (hex) of each text (UTF-8)."""
+    return [hashlib.sha1(t.encode("utf-8"), usedforsecurity=False).hexdigest() for t in texts]
 
 
 def _issue_frame(
@@ -230,14 +238,16 @@ def build_result(
     for column in ("sources", "figures"):
         if column not in frame.columns:
             frame[column] = pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype=object)
-    if "_hash" not in frame.columns:
+    # Rows are compared by every field as read (``_fields``) or by a digest of their columns.
+    key = "_fields" if "_fields" in frame.columns and "_hash" not in frame.columns else "_hash"
+    if key not in frame.columns:
         frame["_hash"] = row_digests(frame)
     frame["id"] = _col(frame, "id")
     if prefix_file_ids and mapping.get("id") and normalise_header(mapping["id"]) != "id":
         frame["id"] = (prefix + "-" + frame["id"]).where(frame["id"] != "", "")
     no_id = frame["id"] == ""
-    if bool(no_id.any()):
-        frame.loc[no_id, "id"] = prefix + "-" + frame.loc[no_id, "_hash"].astype(str).str.slice(0, 12)
+    if bool(no_id.any()):  # digests only for the rows that need one
+        frame.loc[no_id, "id"] = prefix + "-" + row_digests(frame.loc[no_id, [key]]).str.slice(0, 12)
     aggregate = (
         frame["aggregate"].map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
         if "aggregate" in frame.columns
@@ -306,7 +316,7 @@ def build_result(
     frame["geo_precision"] = pd.to_numeric(frame["geo_precision"], errors="coerce").astype(object)
     frame["admin1"] = _col(frame, "admin1").astype(object)
     coord_rejected = frame["_row"].isin(coord_issues.loc[coord_issues["severity"] == "reject", "row"])
-    duplicate_rows = check_duplicate_rows(frame, file)
+    duplicate_rows = check_duplicate_rows(frame, file, key=key)
     repeated = frame["_row"].isin(duplicate_rows["row"])
     # Aggregates are regional totals, never placed on the map: they are not geocoded here.
     unlocated = frame["lon"].isna() & ~coord_rejected & ~offmap & ~aggregate & ~repeated

@@ -42,8 +42,8 @@ from geo.errors import DataSchemaError
 from geo.gazetteer import Gazetteer
 from geo.places import canonical_admin1
 from layers.dates import parse_partial_dates
-from layers.importers._build import ImportResult, build_result, row_digests
-from layers.importers.tabular import _frame, read_csv_rows
+from layers.importers._build import ImportResult, build_result
+from layers.importers.tabular import read_csv_frame
 
 __all__ = ["ACLED_COLUMNS", "REQUIRED", "SUB_EVENT_TYPES", "TIME_PRECISION", "import_acled"]
 
@@ -136,8 +136,7 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
     [['acled-syr1', 4, 'day']]
     """
     path = Path(path)
-    header, rows, rejects = read_csv_rows(path)
-    df = _frame(header, rows, path)
+    df, rejects, rows_in = read_csv_frame(path)
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise DataSchemaError(
@@ -196,12 +195,12 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
     )
     bad_tp = (tp != "") & ~tp.isin(TIME_PRECISION)
     raw.loc[bad_tp, "date_precision"] = "time_precision " + tp[bad_tp]
-    raw["_hash"] = row_digests(df)
+    raw["_fields"] = df["_fields"]  # every field as read: duplicates and digests
     return build_result(
         raw,
         file=str(path),
         fmt="acled",
-        rows_in=len(rows) + len(rejects),
+        rows_in=rows_in,
         pre_rejects=rejects,
         dayfirst=True,
         date_order="day/month (ACLED writes dates as 02 June 2023 or ISO)",
