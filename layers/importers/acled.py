@@ -220,26 +220,20 @@ def _per_value(values: pd.Series, function: object) -> pd.Series:
 
 
 def _sources_column(source: pd.Series, notes: pd.Series, date: pd.Series, ids: pd.Series) -> list[list[dict]]:
-    """One list of sources per row; the publisher lists are split once per distinct ``source``."""
-    split: dict[str, list[str]] = {}
-    out = []
-    for src, note, day, event_id in zip(source.tolist(), notes.tolist(), date.tolist(), ids.tolist(), strict=True):
-        publishers = split.get(src)
-        if publishers is None:
-            publishers = split[src] = [p.strip() for p in src.split(";") if p.strip()]
-        out.append(_sources(publishers, note, day, event_id))
+    """One list of sources per row: one per publisher in ``source`` (split on ";"), the first quoting the notes.
+
+    The publisher lists are split once per distinct ``source``; only the dicts are built per row.
+    """
+    codes, uniques = pd.factorize(source, sort=False)
+    lists = [[p.strip() for p in str(u).split(";") if p.strip()] for u in uniques]
+    out: list[list[dict]] = []
+    for code, note, day, event_id in zip(codes.tolist(), notes.tolist(), date.tolist(), ids.tolist(), strict=True):
+        publishers = lists[code] if code >= 0 else []
+        if not publishers:
+            out.append([])
+            continue
+        when, via = day or None, f"ACLED {event_id}".strip()
+        first = {"publisher": publishers[0], "title": "", "date": when, "url": "", "quote": note[:300], "via": via}
+        rest = [{"publisher": p, "title": "", "date": when, "url": "", "quote": "", "via": via} for p in publishers[1:]]
+        out.append([first, *rest])
     return out
-
-
-def _sources(publishers: list[str], notes: str, date: str, event_id: str) -> list[dict[str, object]]:
-    return [
-        {
-            "publisher": p,
-            "title": "",
-            "date": date or None,
-            "url": "",
-            "quote": notes[:300] if i == 0 else "",
-            "via": f"ACLED {event_id}".strip(),
-        }
-        for i, p in enumerate(publishers)
-    ]
