@@ -98,7 +98,9 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
 def _text(values: pd.Series) -> pd.Series:
-    """Return *values* as stripped text with "" for missing."""
+    """Return *values* as stripped text with "" for missing (text columns stay pyarrow text)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return values.fillna("").str.strip()
     return values.astype(object).where(values.notna(), "").astype(str).str.strip()
 
 

@@ -136,7 +136,11 @@ def _as_dtype(values: pd.Series, dtype: str) -> pd.Series:
     if dtype == "float64":
         return pd.to_numeric(values, errors="coerce").astype("float64")
     if dtype == "bool":
-        return values.astype(bool) if pd.api.types.is_bool_dtype(values) else values.map(_as_bool).astype(bool)
+        if pd.api.types.is_bool_dtype(values):
+            return values.astype(bool)
+        if bool(values.isna().all()):  # a column the input does not have
+            return pd.Series(False, index=values.index)
+        return values.map(_as_bool).astype(bool)
     if dtype.startswith("datetime"):
         return pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601").astype(dtype)
     lists = [v if isinstance(v, list) else list(v) if isinstance(v, tuple) else [] for v in values.tolist()]

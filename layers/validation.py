@@ -36,6 +36,7 @@ __all__ = [
     "is_in_syria",
     "parse_coordinates",
     "parse_tolls",
+    "to_number",
 ]
 
 ISSUE_COLUMNS = ("file", "row", "id", "field", "value", "reason", "severity")
@@ -49,7 +50,8 @@ def _issues(
     """Build issue rows for the rows of *frame* where *mask* holds.
 
     *frame* carries ``_row`` (1-based input row) and ``id``; *value* and
-    *reason* are scalars or Series aligned with *frame*.
+    *reason* are scalars or Series with (at least) the masked rows of *frame*'s index, so
+    that a check builds its texts for the rows at fault only.
     """
     mask = mask.fillna(False).astype(bool)
     if not bool(mask.any()):
@@ -57,7 +59,10 @@ def _issues(
     sub = frame.loc[mask]
 
     def pick(x: object) -> object:
-        return x.loc[mask].astype(str).to_numpy() if isinstance(x, pd.Series) else x
+        if not isinstance(x, pd.Series):
+            return x
+        picked = x.loc[mask] if x.index.equals(frame.index) else x.loc[sub.index]
+        return picked.astype(str).to_numpy()
 
     return pd.DataFrame(
         {
@@ -86,7 +91,27 @@ def _fmt(values: pd.Series, spec: str) -> pd.Series:
 
 
 def _text(values: pd.Series) -> pd.Series:
+    """Return *values* as stripped text, "" for missing (text columns without a round trip to objects)."""
+    if isinstance(values.dtype, pd.StringDtype):
+        return values.fillna("").str.strip()
     return values.astype(object).where(values.notna(), "").astype(str).str.strip()
+
+
+def to_number(text: pd.Series) -> pd.Series:
+    """Return text as float (NaN where empty or not a number), each distinct value parsed once.
+
+    Examples
+    --------
+    >>> to_number(pd.Series(["3", "", "x", "3", "1e3"])).tolist()
+    [3.0, nan, nan, 3.0, 1000.0]
+    """
+    codes, uniques = pd.factorize(text, sort=False)
+    if len(uniques) > 0.5 * len(text):
+        return pd.to_numeric(text.where(text != ""), errors="coerce").astype(float)
+    values = pd.Series(uniques, dtype=object)
+    parsed = pd.to_numeric(values.where(values != ""), errors="coerce").astype(float).to_numpy()
+    out = np.append(parsed, np.nan)[codes]  # code -1 (missing) reads the trailing NaN
+    return pd.Series(out, index=text.index, dtype=float)
 
 
 #: The largest toll accepted for one record (larger values are typos or overflow).
@@ -117,7 +142,7 @@ def parse_tolls(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFram
             out[column] = pd.array([pd.NA] * len(raw), dtype="Int64")
             continue
         text = _text(raw[column]).str.replace(",", "", regex=False)
-        values = pd.to_numeric(text.where(text != ""), errors="coerce")
+        values = to_number(text)
         nan = (text != "") & values.isna()
         negative = values < 0
         # No toll is above ten million people; inf and overflowing numbers are typos.
@@ -128,8 +153,8 @@ def parse_tolls(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFram
                 huge,
                 raw,
                 column,
-                text,
-                "implausible toll: " + column + " is " + text + f"; tolls above {MAX_TOLL:,} are not accepted",
+                text[huge],
+                "implausible toll: " + column + " is " + text[huge] + f"; tolls above {MAX_TOLL:,} are not accepted",
                 "reject",
                 file,
             ),
@@ -137,8 +162,8 @@ def parse_tolls(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFram
                 nan,
                 raw,
                 column,
-                text,
-                "not a number: " + column + " is " + text.map(repr) + "; write a whole number or leave it empty",
+                text[nan],
+                "not a number: " + column + " is " + text[nan].map(repr) + "; write a whole number or leave it empty",
                 "reject",
                 file,
             ),
@@ -146,8 +171,8 @@ def parse_tolls(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFram
                 negative,
                 raw,
                 column,
-                text,
-                "negative toll: " + column + " is " + text + "; tolls are counts of people (0 or more)",
+                text[negative],
+                "negative toll: " + column + " is " + text[negative] + "; tolls are counts of people (0 or more)",
                 "reject",
                 file,
             ),
@@ -155,8 +180,8 @@ def parse_tolls(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFram
                 fraction,
                 raw,
                 column,
-                text,
-                "not a whole number: " + column + " is " + text + "; tolls are counts of people",
+                text[fraction],
+                "not a whole number: " + column + " is " + text[fraction] + "; tolls are counts of people",
                 "reject",
                 file,
             ),
@@ -195,8 +220,7 @@ def check_toll_order(df: pd.DataFrame, file: str, *, severity: str = "flag") -> 
         bad = (a > b).fillna(False)
         if name_a == "deaths_low" and name_b == "deaths_high":
             bad = bad & best.isna()
-        text = pd.Series("", index=df.index, dtype=object)
-        text[bad] = _fmt(a[bad], ".0f") + " > " + _fmt(b[bad], ".0f")
+        text = _fmt(a[bad], ".0f") + " > " + _fmt(b[bad], ".0f")
         parts.append(
             _issues(bad, df, name_b, text, f"{kind}: {name_a} > {name_b} (" + text + ")" + tail, severity, file)
         )
@@ -223,8 +247,7 @@ def parse_coordinates(raw: pd.DataFrame, file: str) -> tuple[pd.Series, pd.Serie
     """
     lon_t = _text(raw["lon"]) if "lon" in raw.columns else pd.Series("", index=raw.index)
     lat_t = _text(raw["lat"]) if "lat" in raw.columns else pd.Series("", index=raw.index)
-    lon = pd.to_numeric(lon_t.where(lon_t != ""), errors="coerce").astype(float)
-    lat = pd.to_numeric(lat_t.where(lat_t != ""), errors="coerce").astype(float)
+    lon, lat = to_number(lon_t), to_number(lat_t)
     parts = []
     for name, text, values, limit in (("lon", lon_t, lon, 180.0), ("lat", lat_t, lat, 90.0)):
         nan = (text != "") & (values.isna() | ~np.isfinite(values.fillna(0.0)))
@@ -233,8 +256,8 @@ def parse_coordinates(raw: pd.DataFrame, file: str) -> tuple[pd.Series, pd.Serie
                 nan,
                 raw,
                 name,
-                text,
-                "not a number: " + name + " is " + text.map(repr) + "; write decimal degrees",
+                text[nan],
+                "not a number: " + name + " is " + text[nan].map(repr) + "; write decimal degrees",
                 "reject",
                 file,
             )
@@ -245,8 +268,10 @@ def parse_coordinates(raw: pd.DataFrame, file: str) -> tuple[pd.Series, pd.Serie
                 out,
                 raw,
                 name,
-                text,
-                f"coordinate out of range: {name} " + text + f" is outside ±{limit:.0f}; write decimal degrees (WGS84)",
+                text[out],
+                f"coordinate out of range: {name} "
+                + text[out]
+                + f" is outside ±{limit:.0f}; write decimal degrees (WGS84)",
                 "reject",
                 file,
             )
@@ -257,7 +282,7 @@ def parse_coordinates(raw: pd.DataFrame, file: str) -> tuple[pd.Series, pd.Serie
             one,
             raw,
             "lat/lon",
-            lat_t + "," + lon_t,
+            lat_t[one] + "," + lon_t[one],
             "missing coordinate: only one of lat/lon is given; give both or neither",
             "reject",
             file,
@@ -273,9 +298,7 @@ def parse_coordinates(raw: pd.DataFrame, file: str) -> tuple[pd.Series, pd.Serie
     swapped = both & ~inside & is_in_syria(lat, lon)
     outside = both & ~inside & ~swapped
     odd = swapped | outside  # only those rows' coordinates are written into a reason
-    lat_s = pd.Series("", index=raw.index, dtype=object)
-    lon_s = pd.Series("", index=raw.index, dtype=object)
-    lat_s[odd], lon_s[odd] = _fmt(lat[odd], ".5f"), _fmt(lon[odd], ".5f")
+    lat_s, lon_s = _fmt(lat[odd], ".5f"), _fmt(lon[odd], ".5f")
     pair = lat_s + "," + lon_s
     parts.append(
         _issues(
@@ -334,36 +357,45 @@ def check_duplicate_rows(df: pd.DataFrame, file: str, key: str = "_hash") -> pd.
     >>> check_duplicate_rows(df, "f.csv")["reason"].tolist()
     ['duplicate row: identical in every field to row 1, which is imported']
     """
-    dup = df[key].duplicated() & (_text(df[key]) != "")
-    first = df.drop_duplicates(key).set_index(key)["_row"]
-    earlier = df[key].map(first)
+    dup, earlier = _repeats(df[key], df["_row"])
+    if key != "_fields":  # digests: an empty one is no digest; _fields are the row's own text
+        dup &= _text(df[key]) != ""
     return _issues(
         dup,
         df,
         "",
         "",
-        "duplicate row: identical in every field to row " + earlier.astype(str) + ", which is imported",
+        "duplicate row: identical in every field to row " + earlier[dup].astype(str) + ", which is imported",
         "reject",
         file,
     )
+
+
+def _repeats(values: pd.Series, rows: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Return where a value repeats an earlier one and, for every row, the row of its first occurrence."""
+    codes, _ = pd.factorize(values, sort=False, use_na_sentinel=False)
+    _, first = np.unique(codes, return_index=True)
+    dup = pd.Series(np.ones(len(codes), dtype=bool), index=values.index)
+    dup.iloc[first] = False
+    earlier = pd.Series(rows.to_numpy()[first[codes]] if len(codes) else [], index=values.index, dtype="int64")
+    return dup, earlier
 
 
 def check_duplicate_ids(df: pd.DataFrame, file: str, skip: pd.Series | None = None) -> pd.DataFrame:
     """Reject every row whose id repeats an earlier row's id (rows in *skip* are left out)."""
     rows = df if skip is None else df[~skip.fillna(False).astype(bool)]
     ids = _text(rows["id"])
-    dup = ids.duplicated() & (ids != "")
-    first = rows.assign(_id=ids).drop_duplicates("_id").set_index("_id")["_row"]
-    earlier = ids.map(first)
+    dup, earlier = _repeats(ids, rows["_row"])
+    dup &= ids != ""
     return _issues(
         dup,
         rows,
         "id",
-        rows["id"],
+        rows["id"][dup],
         "duplicate id: "
-        + rows["id"].astype(str)
+        + rows["id"][dup].astype(str)
         + " is also the id of row "
-        + earlier.astype(str)
+        + earlier[dup].astype(str)
         + ", which differs in other fields; ids must be unique",
         "reject",
         file,
@@ -377,7 +409,7 @@ def _has_source(sources: pd.Series, key: str | None = None) -> pd.Series:
         dicts = [s for s in value if isinstance(s, dict)]
         return any(str(s.get(key) or "").strip() for s in dicts) if key else bool(dicts)
 
-    return sources.map(ok).astype(bool)
+    return pd.Series([ok(v) for v in sources.tolist()], index=sources.index, dtype=bool)
 
 
 def check_sources(df: pd.DataFrame, file: str, *, required: bool) -> pd.DataFrame:
@@ -469,13 +501,16 @@ def check_vocabulary(df: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.Data
     parts = []
     event = _text(out["event_type"]).str.lower()
     bad_event = ~event.isin(EVENT_TYPES)
+    odd = bad_event & (event != "")
     parts.append(
         _issues(
-            bad_event & (event != ""),
+            odd,
             out,
             "event_type",
-            event,
-            "unknown event type: " + event.map(repr) + f" recorded as 'other'; use one of {', '.join(EVENT_TYPES)}",
+            event[odd],
+            "unknown event type: "
+            + event[odd].map(repr)
+            + f" recorded as 'other'; use one of {', '.join(EVENT_TYPES)}",
             "flag",
             file,
         )
@@ -483,13 +518,14 @@ def check_vocabulary(df: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.Data
     out["event_type"] = event.where(~bad_event, "other")
     conf = _text(out["confidence"]).str.lower()
     bad_conf = ~conf.isin(CONFIDENCE)
+    odd = bad_conf & (conf != "")
     parts.append(
         _issues(
-            bad_conf & (conf != ""),
+            odd,
             out,
             "confidence",
-            conf,
-            "unknown confidence: " + conf.map(repr) + f" dropped; use one of {', '.join(CONFIDENCE)}",
+            conf[odd],
+            "unknown confidence: " + conf[odd].map(repr) + f" dropped; use one of {', '.join(CONFIDENCE)}",
             "flag",
             file,
         )

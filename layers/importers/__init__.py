@@ -31,7 +31,7 @@ import pandas as pd
 
 from geo.errors import InputFileError, InvalidOptionError
 from geo.gazetteer import Gazetteer
-from layers.importers._build import AmbiguousDateOrderError, ImportResult
+from layers.importers._build import AmbiguousDateOrderError, ImportResult, paused_gc
 from layers.importers.acled import import_acled
 from layers.importers.geojson import import_geojson
 from layers.importers.kml import import_kml
@@ -163,14 +163,14 @@ def import_file(
     if not Path(path).is_file():
         raise InputFileError(f"{path}: no such file")
     fmt = detect_format(path) if format == "auto" else format
-    if fmt in MAPPED:
-        return IMPORTERS[fmt](path, gazetteer, columns=columns, dayfirst=dayfirst)
-    if columns:
+    if columns and fmt not in MAPPED:
         raise InvalidOptionError(
             f"{path}: a column mapping applies to plain tables (csv, excel, json), not to {fmt}; "
             f"give --format csv to map the columns of this file yourself"
         )
-    return IMPORTERS[fmt](path, gazetteer)
+    options = {"columns": columns, "dayfirst": dayfirst} if fmt in MAPPED else {}
+    with paused_gc():
+        return IMPORTERS[fmt](path, gazetteer, **options)
 
 
 def review_table(result: ImportResult) -> pd.DataFrame:

@@ -22,6 +22,8 @@ def _col(frame: pd.DataFrame, name: str) -> pd.Series:
     if name not in frame.columns:
         return pd.Series("", index=frame.index)
     values = frame[name]
+    if isinstance(values.dtype, pd.StringDtype):
+        return values.fillna("").str.strip()
     return values.astype(object).where(values.notna(), "").astype(str).str.strip()
 
 

@@ -42,8 +42,8 @@ from geo.errors import DataSchemaError
 from geo.gazetteer import Gazetteer
 from geo.places import canonical_admin1
 from layers.dates import parse_partial_dates
-from layers.importers._build import ImportResult, build_result, row_digests
-from layers.importers.tabular import _frame, read_csv_rows
+from layers.importers._build import ImportResult, build_result
+from layers.importers.tabular import read_csv_frame
 
 __all__ = ["ACLED_COLUMNS", "REQUIRED", "SUB_EVENT_TYPES", "TIME_PRECISION", "import_acled"]
 
@@ -136,8 +136,7 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
     [['acled-syr1', 4, 'day']]
     """
     path = Path(path)
-    header, rows, rejects = read_csv_rows(path)
-    df = _frame(header, rows, path)
+    df, rejects, rows_in = read_csv_frame(path)
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise DataSchemaError(
@@ -196,12 +195,12 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
     )
     bad_tp = (tp != "") & ~tp.isin(TIME_PRECISION)
     raw.loc[bad_tp, "date_precision"] = "time_precision " + tp[bad_tp]
-    raw["_hash"] = row_digests(df)
+    raw["_fields"] = df["_fields"]  # every field as read: duplicates and digests
     return build_result(
         raw,
         file=str(path),
         fmt="acled",
-        rows_in=len(rows) + len(rejects),
+        rows_in=rows_in,
         pre_rejects=rejects,
         dayfirst=True,
         date_order="day/month (ACLED writes dates as 02 June 2023 or ISO)",
@@ -221,26 +220,20 @@ def _per_value(values: pd.Series, function: object) -> pd.Series:
 
 
 def _sources_column(source: pd.Series, notes: pd.Series, date: pd.Series, ids: pd.Series) -> list[list[dict]]:
-    """One list of sources per row; the publisher lists are split once per distinct ``source``."""
-    split: dict[str, list[str]] = {}
-    out = []
-    for src, note, day, event_id in zip(source.tolist(), notes.tolist(), date.tolist(), ids.tolist(), strict=True):
-        publishers = split.get(src)
-        if publishers is None:
-            publishers = split[src] = [p.strip() for p in src.split(";") if p.strip()]
-        out.append(_sources(publishers, note, day, event_id))
+    """One list of sources per row: one per publisher in ``source`` (split on ";"), the first quoting the notes.
+
+    The publisher lists are split once per distinct ``source``; only the dicts are built per row.
+    """
+    codes, uniques = pd.factorize(source, sort=False)
+    lists = [[p.strip() for p in str(u).split(";") if p.strip()] for u in uniques]
+    out: list[list[dict]] = []
+    for code, note, day, event_id in zip(codes.tolist(), notes.tolist(), date.tolist(), ids.tolist(), strict=True):
+        publishers = lists[code] if code >= 0 else []
+        if not publishers:
+            out.append([])
+            continue
+        when, via = day or None, f"ACLED {event_id}".strip()
+        first = {"publisher": publishers[0], "title": "", "date": when, "url": "", "quote": note[:300], "via": via}
+        rest = [{"publisher": p, "title": "", "date": when, "url": "", "quote": "", "via": via} for p in publishers[1:]]
+        out.append([first, *rest])
     return out
-
-
-def _sources(publishers: list[str], notes: str, date: str, event_id: str) -> list[dict[str, object]]:
-    return [
-        {
-            "publisher": p,
-            "title": "",
-            "date": date or None,
-            "url": "",
-            "quote": notes[:300] if i == 0 else "",
-            "via": f"ACLED {event_id}".strip(),
-        }
-        for i, p in enumerate(publishers)
-    ]

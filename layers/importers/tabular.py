@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from geo.errors import DataSchemaError, InputFileError
 from geo.gazetteer import Gazetteer
@@ -37,12 +40,24 @@ from layers.importers import budget
 from layers.importers._build import ImportResult, build_result, reject_rows, row_digests
 from layers.importers.mapping import SYNONYMS, UnmappedColumnsError, guess_mapping, normalise_header, parse_columns
 
-__all__ = ["SYNONYMS", "import_csv", "import_excel", "read_csv_rows", "stage_table"]
+__all__ = [
+    "SYNONYMS",
+    "frame_from_records",
+    "import_csv",
+    "import_excel",
+    "read_csv_frame",
+    "read_csv_rows",
+    "stage_table",
+]
 #: Nesting deeper than this in a JSON cell (sources, figures) rejects the row.
 MAX_JSON_DEPTH = 20
 
 _SOURCE_COLUMNS = ("source", "source_url", "source_title", "source_date", "source_quote")
 MAX_FIELD_CHARS = 1_000_000
+#: How much of the text the separator is sniffed from (the first line, unless longer).
+_HEAD_CHARS = 1 << 16
+#: The pandas text dtype of raw cells (pandas' default ``str``, held by pyarrow).
+_TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
 def read_csv_rows(path: str | Path) -> tuple[list[str], list[list[str]], pd.DataFrame]:
@@ -63,7 +78,41 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[list[str]], pd.Data
     InputFileError
         The file is missing, binary, empty or has unbalanced quoting.
     """
+    header, numbers, rows, rejects = _read_records(Path(path))
+    return header, [[str(n), *r] for n, r in zip(numbers, rows, strict=True)], rejects
+
+
+def read_csv_frame(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Read a delimited text file into a raw table (see :func:`read_csv_rows`) column by column.
+
+    The usual file (no blank line, no malformed row, no unbalanced quote) is parsed by pyarrow's
+    CSV reader straight into text columns; any other goes through Python's :mod:`csv` row by row,
+    with the same answers (the rows, their numbers, the rejects).
+
+    Returns
+    -------
+    (DataFrame, DataFrame, int)
+        The raw table (``_row``, ``_fields`` and one text column per header, named by
+        :func:`~layers.importers.mapping.normalise_header`), the malformed rows as rejects,
+        and the number of data rows (well-formed plus malformed).
+    """
     path = Path(path)
+    text, sep = _read_text(path)
+    fast = _arrow_frame(text, sep, path)
+    if fast is not None:
+        return fast, reject_rows(str(path), [], "", "", []), len(fast)
+    header, numbers, rows, rejects = _records(text, sep, path)
+    return frame_from_records(header, numbers, rows, path), rejects, len(rows) + len(rejects)
+
+
+def _read_records(path: Path) -> tuple[list[str], list[int], list[list[str]], pd.DataFrame]:
+    """Return header, data row numbers, well-formed records and malformed-row rejects."""
+    text, sep = _read_text(path)
+    return _records(text, sep, path)
+
+
+def _read_text(path: Path) -> tuple[str, str]:
+    """Return the decoded text (no NUL, no leading blank) and its separator."""
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -73,55 +122,170 @@ def read_csv_rows(path: str | Path) -> tuple[list[str], list[list[str]], pd.Data
     text = decode_bytes(data, str(path)).replace("\x00", "")
     if not text.strip():
         raise InputFileError(f"{path}: the file is empty")
-    head = text.lstrip().splitlines()[0]
-    sep = max((",", ";", "\t"), key=head.count)
+    text = text.lstrip()
+    head = text[:_HEAD_CHARS].splitlines()[0]
+    if len(head) == _HEAD_CHARS:  # a very long first line: split the whole text
+        head = text.splitlines()[0]
+    return text, max((",", ";", "\t"), key=head.count)
+
+
+def _records(text: str, sep: str, path: Path) -> tuple[list[str], list[int], list[list[str]], pd.DataFrame]:
+    """Parse *text* with Python's csv module: header, row numbers, rows and malformed-row rejects."""
     csv.field_size_limit(MAX_FIELD_CHARS)
     try:
-        records = list(csv.reader(io.StringIO(text.lstrip(), newline=""), delimiter=sep))
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
     except csv.Error as err:
         raise InputFileError(f"{path}: not a readable table ({err}); check the quoting") from err
     header = [h.strip().lstrip("\ufeff") for h in records[0]]
-    rows, bad = [], []
-    width = len(header)
-    for number, record in enumerate(records[1:], 1):
-        size = len(record)
-        if size == width and (size > 1 or record[0].strip()):
-            rows.append([str(number), *record])
-            continue
-        if size <= 1 and not (record and record[0].strip()):
-            continue
-        if size != width:
-            bad.append(
-                (
-                    number,
-                    f"malformed row: {len(record)} fields where the header has {len(header)}; "
-                    "check separators and quotes on this row",
-                )
-            )
-            continue
-        rows.append([str(number), *record])
+    numbers, rows, bad = _split_records(records[1:], len(header))
     rejects = reject_rows(str(path), [b[0] for b in bad], "", "", [b[1] for b in bad])
-    return header, rows, rejects
+    return header, numbers, rows, rejects
 
 
-def _digest(row: list[str]) -> str:
-    return hashlib.sha1("\x1e".join(row[1:]).encode("utf-8"), usedforsecurity=False).hexdigest()
+#: Two line breaks in a row make an empty line (``\r\n`` is one line break, ``\n\r`` two).
+_EMPTY_LINE = ("\n\n", "\r\r", "\n\r")
+
+
+def _arrow_frame(text: str, sep: str, path: Path) -> pd.DataFrame | None:
+    """Parse *text* with pyarrow when that gives what :func:`_records` gives; else None.
+
+    pyarrow skips empty lines (which the row numbers count) and reports malformed rows (a
+    whitespace-only line among them) and unbalanced quotes without their numbers: such files,
+    a one-column table, a header with a line break and a field above :data:`MAX_FIELD_CHARS`
+    are left to :func:`_records`. Empty lines after the last row change no number.
+    """
+    end = len(text.rstrip("\r\n"))
+    if any(text.find(pair, 0, end) >= 0 for pair in _EMPTY_LINE):
+        return None
+    chunk = text[:_HEAD_CHARS]
+    if len(text) > len(chunk) and "\n" not in chunk and "\r" not in chunk:
+        return None  # a header longer than the chunk it is read from
+    try:
+        first = next(csv.reader(io.StringIO(chunk, newline=""), delimiter=sep))
+    except (csv.Error, StopIteration):
+        return None
+    if len(first) < 2:
+        return None
+    if any("\n" in h or "\r" in h for h in first):
+        return None
+    names = [f"c{i}" for i in range(len(first))]
+    invalid: list[object] = []
+
+    def skip(row: object) -> str:
+        invalid.append(row)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, invalid_row_handler=skip),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if invalid or any(len(c) and pc.max(pc.utf8_length(c)).as_py() > MAX_FIELD_CHARS for c in table.columns):
+        return None
+    header = [h.strip().lstrip("\ufeff") for h in first]
+    columns = _column_names(header, path)
+    data: dict[str, object] = {"_row": np.arange(1, table.num_rows + 1, dtype=np.int64)}
+    data.update({c: _arrow_column(v) for c, v in zip(columns, table.columns, strict=True)})
+    data["_fields"] = _arrow_column(pc.binary_join_element_wise(*table.columns, pa.scalar("\x1e", pa.large_string())))
+    df = pd.DataFrame(data, index=pd.RangeIndex(table.num_rows))
+    df.attrs["headers"] = _headers(header, columns)
+    return df
+
+
+def _split_records(data: list[list[str]], width: int) -> tuple[list[int], list[list[str]], list[tuple[int, str]]]:
+    """Split records (numbered from 1) into well-formed rows and malformed ones; blank lines are skipped.
+
+    A record is a row when it has *width* fields (a one-field record only when that field is not
+    blank); a blank record (no field, or one blank field) is skipped; any other is malformed.
+
+    Examples
+    --------
+    >>> numbers, rows, bad = _split_records([["a", "b"], [], ["c"], [" "], ["d", "e", "f"]], 2)
+    >>> numbers, rows, [b[0] for b in bad]
+    ([1], [['a', 'b']], [3, 5])
+    >>> bad[1][1]
+    'malformed row: 3 fields where the header has 2; check separators and quotes on this row'
+    """
+    sizes = np.fromiter(map(len, data), dtype=np.int64, count=len(data))
+    row = sizes == width
+    short = np.flatnonzero(sizes <= 1)
+    blank = np.zeros(len(data), dtype=bool)
+    blank[short] = [not (data[i] and data[i][0].strip()) for i in short]
+    row &= ~(blank & (sizes <= 1))
+    if bool(row.all()):  # the usual file: every record is a row
+        return list(range(1, len(data) + 1)), data, []
+    bad = [
+        (
+            int(i) + 1,
+            f"malformed row: {sizes[i]} fields where the header has {width}; check separators and quotes on this row",
+        )
+        for i in np.flatnonzero(~row & ~blank)
+    ]
+    keep = np.flatnonzero(row)
+    return (keep + 1).tolist(), [data[i] for i in keep], bad
 
 
 def _frame(header: list[str], rows: list[list[str]], path: Path) -> pd.DataFrame:
+    """Build the raw table from rows that carry their data row number first (see :func:`read_csv_rows`)."""
+    return frame_from_records(header, [int(r[0]) for r in rows], [r[1:] for r in rows], path)
+
+
+def frame_from_records(header: list[str], numbers: list[int], rows: list[list[str]], path: Path) -> pd.DataFrame:
+    r"""Build the raw table: ``_row`` (data row number), ``_fields`` (every field of the row) and the columns.
+
+    ``_fields`` joins the row's fields as read with ``\x1e``: two rows are duplicates when it is
+    the same, and a row without an id gets the SHA-1 of it (see
+    :func:`layers.importers._build.row_digests`). Columns are built whole (pyarrow text arrays),
+    not row by row.
+
+    Raises
+    ------
+    DataSchemaError
+        Two headers normalise to the same column name.
+    """
+    columns = _column_names(header, path)
+    cells = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    data: dict[str, object] = {"_row": np.asarray(numbers, dtype=np.int64)}
+    data.update({c: _text_column(v) for c, v in zip(columns, cells, strict=True)})
+    data["_fields"] = _text_column(["\x1e".join(r) for r in rows])  # every field of the row, as read
+    df = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    df.attrs["headers"] = _headers(header, columns)
+    return df
+
+
+def _column_names(header: list[str], path: Path) -> list[str]:
+    """Return the raw table's column names: the normalised headers, ``_blank<i>`` for empty ones."""
     names = [normalise_header(h) for h in header]
     seen: set[str] = set()
     for name in names:
         if name and name in seen:
             raise DataSchemaError(f"{path}: column {name!r} appears twice; rename one of them")
         seen.add(name)
-    columns = ["_row", *[n or f"_blank{i}" for i, n in enumerate(names)]]
-    df = pd.DataFrame(rows, columns=columns, dtype=object)
-    df["_row"] = df["_row"].astype(int)
-    df["_hash"] = [_digest(r) for r in rows]  # every field of the row, as read
-    pairs = enumerate(zip(names, header, strict=True))
-    df.attrs["headers"] = {n or f"_blank{i}": h.strip().lstrip("\ufeff") for i, (n, h) in pairs}
-    return df
+    return [n or f"_blank{i}" for i, n in enumerate(names)]
+
+
+def _headers(header: list[str], columns: list[str]) -> dict[str, str]:
+    """Column name → the header as written in the file."""
+    return {c: h.strip().lstrip("\ufeff") for c, h in zip(columns, header, strict=True)}
+
+
+def _arrow_column(values: pa.ChunkedArray | pa.Array) -> pd.Series:
+    """Return a pyarrow text array as a pandas text column (no copy into Python objects)."""
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    return pd.Series(pd.arrays.ArrowStringArray(values.cast(pa.large_string()), dtype=_TEXT))
+
+
+def _text_column(values: object) -> pd.Series:
+    """Return a sequence of str as a pandas text column, built by pyarrow in one go."""
+    return pd.Series(pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_TEXT))
 
 
 def stage_table(
@@ -130,7 +294,7 @@ def stage_table(
     """Rename a raw table's columns to the model's fields and build the sources lists.
 
     Returns the staging table and the mapping used (field → column as written in the file).
-    ``_hash`` holds a digest of every field of the input row (ids and duplicate rows).
+    ``_fields`` (or ``_hash``) keeps every field of the input row (ids and duplicate rows).
 
     Raises
     ------
@@ -149,7 +313,8 @@ def stage_table(
             list(original.values()),
             mapping,
         )
-    out = pd.DataFrame({"_row": df["_row"], "_hash": row_digests(df)})  # the digest of _frame when there is one
+    key = "_fields" if "_fields" in df.columns else "_hash"
+    out = pd.DataFrame({"_row": df["_row"], key: df[key] if key in df.columns else row_digests(df)})
     for name, header in mapping.fields.items():
         out[name] = df[back[header]]
     if "place_reported_ar" in out.columns:
@@ -264,13 +429,13 @@ def import_csv(
     (2, 1, 1)
     """
     path = Path(path)
-    header, rows, rejects = read_csv_rows(path)
-    raw, mapping = stage_table(_frame(header, rows, path), path, columns)
+    table, rejects, rows_in = read_csv_frame(path)
+    raw, mapping = stage_table(table, path, columns)
     return build_result(
         raw,
         file=str(path),
         fmt=fmt,
-        rows_in=len(rows) + len(rejects),
+        rows_in=rows_in,
         gazetteer=gazetteer,
         pre_rejects=rejects,
         dayfirst=dayfirst,

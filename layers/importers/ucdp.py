@@ -55,8 +55,8 @@ import pandas as pd
 from geo.errors import DataSchemaError
 from geo.gazetteer import Gazetteer
 from geo.places import canonical_admin1
-from layers.importers._build import ImportResult, build_result, row_digests
-from layers.importers.tabular import _frame, read_csv_rows
+from layers.importers._build import ImportResult, build_result
+from layers.importers.tabular import read_csv_frame
 
 __all__ = ["DATE_PREC", "REQUIRED", "WHERE_PREC", "import_ucdp"]
 
@@ -107,8 +107,7 @@ def import_ucdp(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportR
     [['ucdp-7', 'week', 1, 108]]
     """
     path = Path(path)
-    header, rows, rejects = read_csv_rows(path)
-    df = _frame(header, rows, path)
+    df, rejects, rows_in = read_csv_frame(path)
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise DataSchemaError(
@@ -172,10 +171,8 @@ def import_ucdp(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportR
     )
     bad = (date_prec != "") & ~date_prec.isin(DATE_PREC)
     raw.loc[bad, "date_precision"] = "date_prec " + date_prec[bad]
-    raw["_hash"] = row_digests(df)
-    return build_result(
-        raw, file=str(path), fmt="ucdp", rows_in=len(rows) + len(rejects), pre_rejects=rejects, mapping=MAPPING
-    )
+    raw["_fields"] = df["_fields"]  # every field as read: duplicates and digests
+    return build_result(raw, file=str(path), fmt="ucdp", rows_in=rows_in, pre_rejects=rejects, mapping=MAPPING)
 
 
 def _admin1(text: str) -> str:
