@@ -183,7 +183,8 @@ def test_a_killed_writer_leaves_the_previous_file(tmp_path: Path) -> None:
         assert proc.stdout is not None
         partial = Path(proc.stdout.readline().decode().strip())
         assert partial.parent == tmp_path, f"the writer stopped before its file: {partial!r}"
-        assert partial.name != path.name and partial.is_file(), f"no temporary file {partial} beside {path}"
+        assert partial.name != path.name, f"the writer wrote {path} in place"
+        assert partial.is_file(), f"no temporary file {partial} beside {path}"
         proc.send_signal(signal.SIGKILL)
     finally:
         proc.kill()
