@@ -19,7 +19,7 @@ from layers.__main__ import main as layers_main
 from layers.app_state import safe_filename
 from tests.conftest import REPO
 
-SKIP_PARTS = {".git", "__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache", ".mypy_cache", "artifacts"}
+SKIP_PARTS = {".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", ".ruff_cache", ".mypy_cache", "artifacts"}
 
 
 def snapshot(root: Path) -> dict[Path, tuple[int, int]]:

@@ -147,38 +147,49 @@ def test_missing_or_foreign_file(tmp_path: Path) -> None:
 
 
 def test_a_killed_writer_leaves_the_previous_file(tmp_path: Path) -> None:
-    """A process killed (SIGKILL) in the middle of a save: the named file is the previous one, whole."""
+    """A process killed (SIGKILL) in the middle of a save: the named file is the previous one, whole.
+
+    The writer is a real ``save_gpkg`` in another process. So that the kill lands mid-save however
+    loaded the machine is (a race against a large write failed under load), the writer reports
+    once the incidents layer is in its temporary file and waits there, before the metadata layer
+    and the rename; the test checks that file is beside the target, then kills the process.
+    """
     import signal
     import subprocess
     import sys
-    import time
 
     path = save_gpkg(sample(), tmp_path / "d.gpkg", title="first")
     before = path.read_bytes()
     writer = (
-        "import sys, numpy as np, pandas as pd\n"
+        "import sys, time, numpy as np, pandas as pd, pyogrio\n"
+        "from layers import store\n"
         "from layers.incidents import to_incident_frame\n"
-        "from layers.store import save_gpkg\n"
-        "n = 200_000\n"
+        "real_write = pyogrio.write_dataframe\n"
+        "def write_then_wait(df, target, **kwargs):\n"
+        "    real_write(df, target, **kwargs)\n"
+        "    if kwargs.get('layer') == store.LAYER:\n"
+        "        print(target, flush=True)\n"
+        "        time.sleep(600)\n"
+        "pyogrio.write_dataframe = write_then_wait\n"
+        "n = 2_000\n"
         "df = to_incident_frame(pd.DataFrame({'id': [f'k{i}' for i in range(n)], 'title': 'x' * 200,\n"
         "    'lon': np.linspace(36, 41, n), 'lat': np.linspace(33, 37, n), 'date_start': '2013-01-01'}))\n"
-        "print('writing', flush=True)\n"
-        "save_gpkg(df, sys.argv[1], title='second')\n"
+        "store.save_gpkg(df, sys.argv[1], title='second')\n"
     )
     proc = subprocess.Popen(
-        [sys.executable, "-c", writer, str(path)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        [sys.executable, "-c", writer, str(path)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
         assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == b"writing"
-        deadline = time.monotonic() + 60
-        while not [p for p in tmp_path.iterdir() if p.name != "d.gpkg"] and time.monotonic() < deadline:
-            time.sleep(0.005)
-        assert [p for p in tmp_path.iterdir() if p.name != "d.gpkg"], "the writer never started its file"
+        partial = Path(proc.stdout.readline().decode().strip())
+        assert partial.parent == tmp_path, f"the writer stopped before its file: {partial!r}"
+        assert partial.name != path.name, f"the writer wrote {path} in place"
+        assert partial.is_file(), f"no temporary file {partial} beside {path}"
         proc.send_signal(signal.SIGKILL)
     finally:
-        proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+        proc.kill()
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, err.decode(errors="replace")[-2000:]
     assert path.read_bytes() == before
     assert load_gpkg_metadata(path).title == "first"
     assert len(load_gpkg(path)) == len(sample())

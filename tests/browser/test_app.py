@@ -305,6 +305,8 @@ def test_corridor_panel_answers_in_words_with_interval_bars(page: Any, app_url: 
     assert "consistent with a simultaneous onset within the dates' precision" in text
     assert "km/day" not in text  # no speed where the dates cannot order the sites
     pg.get_by_text(re.compile(r"^Near the M1: ")).first.wait_for(timeout=30_000)
+    # The charts follow their sentences in the page; under load they may draw a moment later.
+    pg.locator("[data-testid=stVegaLiteChart]").nth(1).wait_for(timeout=30_000)
     assert pg.locator("[data-testid=stVegaLiteChart]").count() >= 2
     screenshot(pg, "app_corridor_panel")
 
