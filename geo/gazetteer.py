@@ -39,6 +39,7 @@ from geo.names import (
     MAX_NAME_LENGTH,
     admin_kind_hint,
     clean_text,
+    distinctive_part,
     has_arabic,
     normalize_name,
     phonetic_key,
@@ -74,6 +75,11 @@ _OCHA_AREA_RE = re.compile(r"ocha:(SY\d{2}(?:\d{2}(?:\d{2})?)?)\b")
 _DIRECTIONS = ("eastern", "western", "northern", "southern")
 _COAST_DEG = 0.06
 _MAX_LISTED = 12
+#: Places sharing an Arabic name farther apart than this are distinct places, not one place twice.
+_HOMONYM_KM = 5.0
+_QUALIFIER_RE = re.compile(r"\s*\([^)]*\)\s*$")
+#: The similarity (0-100) at which the fuzzy stage takes a name of more than five letters.
+_FUZZY_MIN = 85.0
 _COMPOUND_RE = re.compile(r"[,،()]|\s[-–—]\s|^between\s", re.IGNORECASE)
 #: A context test: ("area", level, P-code) or ("place", position).
 ContextTest = tuple[Any, ...]
@@ -128,10 +134,19 @@ class Gazetteer:
         origins = self._places["origin"] if "origin" in self._places else pd.Series("curated", index=self._places.index)
         #: (position, key) of alternate names unlike the place's own names (a neighbour's, a former name).
         self._foreign: set[tuple[int, str]] = set()
+        self._origin = origins.astype(str).to_numpy(dtype=object)
+        #: The number sets of the names of places whose names hold a number ("6 Tishrin").
+        self._numbers: dict[int, set[frozenset[str]]] = {}
+        #: The normalized key of each place's own Arabic name ("" when it has none).
+        self._ar_key = [normalize_name(a) if has_arabic(str(a)) else "" for a in self._places["name_ar"]]
         names = zip(self._places["name_en"], self._places["name_ar"], self._places["alt_names"], origins, strict=True)
         for pos, (name_en, name_ar, alt, origin) in enumerate(names):
-            for name in (name_en, name_ar, *str(alt).split(";")):
+            own = (name_en, name_ar, *str(alt).split(";"))
+            for name in own:
                 self._index_name(name, pos)
+            numbered = {policy.numbers_in(n) for n in own if clean_text(n)}
+            if numbered - {frozenset()}:
+                self._numbers[pos] = numbered
             if origin != "curated":
                 self._mark_foreign_alternates(pos, str(name_en), str(name_ar), str(alt).split(";"))
         # Place rows that stand for an OCHA admin area (their id or source cites its P-code).
@@ -289,7 +304,7 @@ class Gazetteer:
                 via[pos] = best
         fuzzy: dict[int, float] = {}
         if not phonetic or max(phonetic.values()) < 95:
-            threshold = 90.0 if len(key) <= 5 else 85.0
+            threshold = 90.0 if len(key) <= 5 else _FUZZY_MIN
             for i, ratio in self._fuzzy(key, limit=10):
                 if ratio >= threshold:
                     for pos in self._key_places[i]:
@@ -630,8 +645,15 @@ class Gazetteer:
                 scored = {p: s for p, s in scored.items() if all(self._passes(p, t) for t in tests)}
                 if not scored:
                     continue
+            scored, number_note = self._same_numbers(scored, base)
             preferred = self._prefer_settlements(scored, hint)
             match = self._decide(query, base, method, preferred, near, listed=scored, via=via, in_context=bool(tests))
+            if match.resolved and number_note:
+                return replace(match, status="review", reason=_join(match.reason, f"review: {number_note}"))
+            if match.resolved and method != "alias":
+                match = self._with_homonyms(match, query, base, method, scored, near, tests)
+            if match.resolved and method in ("exact", "normalized") and near is None:
+                match = self._alternate_yields(match, base, tests)
             directed = [p for p in self._directed(base, tests) if p not in preferred]
             if match.resolved and directed:
                 # "Ghouta" names a village in Homs and is written for Eastern Ghouta: a person decides.
@@ -665,6 +687,107 @@ class Gazetteer:
             reason += f" within {within_text or 'the context given'}"
         hint_text = f"; closest: {', '.join(suggestions)}" if suggestions else "; no similar name"
         return Match(query=query, reason=reason + hint_text, suggestions=suggestions)
+
+    def _same_numbers(self, scored: dict[int, float], base: str) -> tuple[dict[int, float], str | None]:
+        """Keep the places whose names carry the query's numbers ("Tishrin 6" is not "Tishrin").
+
+        Normalization drops numbers, so "Tishrin", "6 Tishrin" and "Tishrin 6"
+        share a key. Returns the places that fit and, when none does, all of
+        them with a note (such a match is never placed).
+        """
+        wanted = policy.numbers_in(base)
+        if not wanted and not any(p in self._numbers for p in scored):
+            return scored, None
+        fits = {p: s for p, s in scored.items() if wanted in self._numbers.get(p, {frozenset()})}
+        if fits:
+            return fits, None
+        shown = " ".join(sorted(wanted)) if wanted else "no number"
+        return scored, f"{base!r} has {shown}; no name of the place found has the same"
+
+    def _with_homonyms(
+        self,
+        match: Match,
+        query: str,
+        base: str,
+        method: str,
+        scored: dict[int, float],
+        near: tuple[float, float] | None,
+        tests: list[list[ContextTest]],
+    ) -> Match:
+        """Make a resolved match ambiguous when other places (> 5 km away) share its Arabic name.
+
+        Latin spellings of one Arabic name vary by publisher ("Tell Ghazal",
+        "Tall Ghazal"): settlements written alike in Arabic and spelled close
+        to the query in Latin (similarity >= 85, the fuzzy stage's bar), in the same context, are
+        same-named places that the Latin key may not join.
+        """
+        pos = self._pos[str(match.place_id)]
+        key = self._ar_key[pos]
+        if not key or self._kind[pos] in ADMIN_KINDS:
+            return match
+        numbers, query_key = policy.numbers_in(base), normalize_name(base)
+        others = [
+            p
+            for p in self._norm.get(key, ())
+            if p != pos
+            and self._ar_key[p] == key
+            and (
+                has_arabic(query_key)
+                or fuzz.ratio(query_key, normalize_name(str(self._rows[p]["name_en"]))) >= _FUZZY_MIN
+            )
+            and self._kind[p] not in ADMIN_KINDS
+            and numbers in self._numbers.get(p, {frozenset()})
+            and not self._is_within(p, pos)
+            and not self._is_within(pos, p)
+            and float(geodesic_km(self._lon[p], self._lat[p], self._lon[pos], self._lat[pos])) > _HOMONYM_KM
+            and all(self._passes(p, t) for t in tests)
+        ]
+        if not others:
+            return match
+        tied = {pos: match.score, **dict.fromkeys(others, match.score)}
+        found = self._decide(query, base, method, tied, near, listed={**scored, **tied}, in_context=bool(tests))
+        arabic = str(self._rows[pos]["name_ar"])
+        note = f"{len(others) + 1} places are written {arabic} in Arabic"
+        return replace(found, reason=_join(found.reason, note))
+
+    def _own_keys(self, pos: int) -> tuple[str, ...]:
+        """Return the normalized keys of a place's own names (English and Arabic, not alternates)."""
+        name = str(self._rows[pos]["name_en"])
+        bare = _QUALIFIER_RE.sub("", name)  # "Al-Qusour (Baniyas)" is named Al-Qusour
+        return tuple(k for k in {normalize_name(name), normalize_name(bare), self._ar_key[pos]} if k)
+
+    def _alternate_yields(self, match: Match, base: str, tests: list[list[ContextTest]]) -> Match:
+        """Send to review a match found through a source's alternate name when another place is *named* so.
+
+        "Sfira" is an alternate of As-Safira and, spelled "Sefira", the own name
+        of a village 17 km away: an alternate name is weaker evidence than a
+        place's own name spelled almost the same.
+        """
+        pos = self._pos[str(match.place_id)]
+        key = normalize_name(base)
+        if self._origin[pos] == "curated" or key in self._own_keys(pos):
+            return match  # curated alternates are sourced spellings of the place
+        skeleton = phonetic_key(base)
+        rivals = [
+            p
+            for p in self._phon.get(skeleton, ())
+            if p != pos
+            and any(phonetic_key(k) == skeleton and fuzz.ratio(key, k) >= 80 for k in self._own_keys(p))
+            and float(geodesic_km(self._lon[p], self._lat[p], self._lon[pos], self._lat[pos])) > _HOMONYM_KM
+            and all(self._passes(p, t) for t in tests)
+        ]
+        if not rivals:
+            return match
+        others = tuple(self._candidate(p, round(match.score - 0.05, 3)) for p in rivals)
+        labels = ", ".join(c.label() for c in others)
+        return replace(
+            match,
+            status="review",
+            candidates=(match.candidates[0], *others, *match.candidates[1:]),
+            reason=_join(
+                match.reason, f"review: {base!r} is an alternate name of {match.name} and the own name of {labels}"
+            ),
+        )
 
     def _directed(self, base: str, tests: Sequence[Any]) -> list[int]:
         """Places named "Eastern/Western/... *base*" that pass the context *tests* ("Ghouta" → Eastern Ghouta)."""
@@ -727,8 +850,9 @@ class Gazetteer:
                     suggestions=closest,
                 )
             close = [p for p, s in rest if s >= score - policy.CLOSE_RUNNER_UP and p in scored]
-            if policy.letters(base) <= policy.SHORT_NAME_LETTERS:
-                status, why = "review", f"a name of {policy.letters(base)} letters found by spelling similarity only"
+            own = policy.letters(distinctive_part(normalize_name(base)))
+            if own <= policy.SHORT_NAME_LETTERS:
+                status, why = "review", f"a name of {own} distinctive letters found by spelling similarity only"
             elif score < (floor := (policy.RESOLVE_MIN_IN_CONTEXT if in_context else policy.RESOLVE_MIN)[method]):
                 status = "review"
                 why = (

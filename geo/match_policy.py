@@ -28,6 +28,7 @@ __all__ = [
     "REVIEW_MIN",
     "SHORT_NAME_LETTERS",
     "letters",
+    "numbers_in",
 ]
 
 #: Methods that match by spelling similarity rather than by the name as written.
@@ -45,6 +46,7 @@ SHORT_NAME_LETTERS = 5
 CLOSE_RUNNER_UP = 0.05
 
 _LETTERS_RE = re.compile(r"[^\W\d_]")
+_NUMBER_RE = re.compile(r"\d+")
 
 
 def letters(text: str) -> int:
@@ -56,3 +58,17 @@ def letters(text: str) -> int:
     (5, 2)
     """
     return len(_LETTERS_RE.findall(text))
+
+
+def numbers_in(text: str) -> frozenset[str]:
+    """Return the numbers written in *text* (any digits), without leading zeros.
+
+    A name's numbers tell places apart ("Tishrin 6" is not "Tishrin") although
+    the normalized key drops them.
+
+    Examples
+    --------
+    >>> sorted(numbers_in("Tishrin 06")), sorted(numbers_in("مخيم ٦")), numbers_in("Jableh")
+    (['6'], ['6'], frozenset())
+    """
+    return frozenset(str(int(n)) for n in _NUMBER_RE.findall(text))

@@ -6,8 +6,10 @@ Two keys are computed for every name:
     folds case, diacritics, apostrophes and ayn/hamza marks, the Arabic
     article in all its Latin forms, type words ("village", "suburb", "حي"),
     the ``-iyah``/``-iyeh``/``-ieh`` endings, ``ou``/``oo``/``o`` and
-    ``ei``/``ay`` spellings and doubled letters. Two spellings of one name
-    that differ only in these respects get the same key.
+    ``ei``/``ay`` spellings, doubled letters and the Latin forms of the
+    generic words of place names (Tell/Tel/Tall/Tal, Jebel/Jabal, Kfar/Kafr,
+    Khirbet/Khirbat, Wady/Wadi). Two spellings of one name that differ only
+    in these respects get the same key.
 
 ``phonetic_key``
     a consonant skeleton of the normalized key: it also merges spellings that
@@ -27,6 +29,7 @@ __all__ = [
     "MAX_NAME_LENGTH",
     "admin_kind_hint",
     "clean_text",
+    "distinctive_part",
     "has_arabic",
     "normalize_name",
     "phonetic_key",
@@ -152,6 +155,36 @@ def _strip_marks(text: str) -> str:
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
+# The generic words of Syrian place names (one Arabic word each: تل، جبل، كفر، خربة، وادي)
+# in the Latin forms publishers write them, after the folds above: one form each.
+_GENERIC_WORD_FORMS = {
+    "tel": "tal",
+    "til": "tal",
+    "jebel": "jabal",
+    "jbel": "jabal",
+    "jabel": "jabal",
+    "jebal": "jabal",
+    "kfar": "kafr",
+    "kefr": "kafr",
+    "kfr": "kafr",
+    "kafar": "kafr",
+    "khirbet": "khirbat",
+    "kherbet": "khirbat",
+    "kherbat": "khirbat",
+    "khirbit": "khirbat",
+    "khurbat": "khirbat",
+    "wady": "wadi",
+}
+
+
+#: Normalized words that begin many place names ("Tal ...", "Khirbat ...", "Abu ..."): the
+#: part after them is what tells one name from another.
+GENERIC_WORDS = frozenset(
+    """tal jabal kafr khirbat ayn dayr abu um bir ras wadi marj qasr nahr jisr shaykh bayt bab
+    mazraat mazraa tala suq hamam sahl qalat""".split()
+)
+
+
 def _fold_latin_word(word: str) -> str:
     if len(word) > 3:
         word = _ENDING_RE.sub("iya", word)
@@ -159,7 +192,8 @@ def _fold_latin_word(word: str) -> str:
             word = _FINAL_A_RE.sub("a", word)
     for old, new in _LATIN_VOWEL_FOLDS:
         word = word.replace(old, new)
-    return _DOUBLE_RE.sub(r"\1", word)
+    word = _DOUBLE_RE.sub(r"\1", word)
+    return _GENERIC_WORD_FORMS.get(word, word)
 
 
 def _fold_arabic_word(word: str) -> str:
@@ -232,6 +266,21 @@ def normalize_name(text: str) -> str:
         words = words[:1] + [_GLUED_ARTICLE_RE.sub("", w) for w in words[1:]]
     folded = [_fold_arabic_word(w) if has_arabic(w) else _fold_latin_word(w) for w in words]
     return " ".join(w for w in folded if w)
+
+
+def distinctive_part(key: str) -> str:
+    """Return a normalized key without its leading generic words (all of it if nothing else is left).
+
+    Examples
+    --------
+    >>> distinctive_part("khirbat amu"), distinctive_part("tal"), distinctive_part("abu kamal")
+    ('amu', 'tal', 'kamal')
+    """
+    words = key.split()
+    start = 0
+    while start < len(words) - 1 and words[start] in GENERIC_WORDS:
+        start += 1
+    return " ".join(words[start:])
 
 
 @lru_cache(maxsize=200_000)
