@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.corridors import load_corridors
-from geo.errors import IncidentMapError
+from geo.errors import EditConflictError, IncidentMapError, StoreError
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.place_sources import read_place_file
 from geo.safety import scrub_paths
@@ -35,11 +35,12 @@ from layers.importers import (
 )
 from layers.importers.mapping import FIELDS, remember_mapping, remembered_dayfirst, remembered_mapping
 from layers.importers.preview import preview_import, table_headers
+from layers.pgstore.source import EDIT_FIELDS, edit_text, merge_options, merge_span, parse_edit, select, store_facets
 from layers.raster import add_raster_column, density_raster, prepare_overlay, terrain_overlay, write_geotiff
 from layers.spread import KILLING_KINDS, analyse_spread, to_road_chart, to_spacetime_chart
 from layers.standalone import map_steps, story_steps
-from layers.store import load_gpkg
-from layers.timeline import filter_incidents, timeline_chart, timeline_counts
+from layers.store import load_gpkg, open_store
+from layers.timeline import timeline_chart
 
 st.set_page_config(page_title="Syria incident map", layout="wide")
 MAX_UPLOAD_MB = 50
@@ -344,12 +345,14 @@ def main() -> None:
     upload_panel(gaz)
     uploads: dict[str, pd.DataFrame] = st.session_state.get("uploads", {})
     datasets = {**curated, **cached_extra_datasets(), **uploads}
-    state = app_state.from_query(st.query_params.to_dict(), list(datasets))
+    store, names = shared_store(datasets)  # the PostGIS store's datasets join the list ($SYRIA_MAP_DB)
+    state = app_state.from_query(st.query_params.to_dict(), names)
     if "datasets" not in st.session_state:
         st.session_state["datasets"] = list(state.datasets)
-    chosen = st.sidebar.multiselect("Datasets", list(datasets), key="datasets")
+    chosen = st.sidebar.multiselect("Datasets", names, key="datasets")
     table = app_state.combine(datasets, chosen)
-    options = app_state.options(table)
+    in_store = [n for n in chosen if n not in datasets]
+    options, span = data_facets(store, in_store, table)
     state = state.within(options)
     for notice in state.notices:  # once: the link is rewritten from the widgets below
         st.info(md(notice))
@@ -397,7 +400,7 @@ def main() -> None:
             }.get,
         )
 
-    first, last = app_state.date_span(table)
+    first, last = span
     start, end = st.slider(
         "Dates", min_value=first, max_value=last, value=state.clamp(first, last), format="YYYY-MM-DD", key="dates"
     )
@@ -422,15 +425,19 @@ def main() -> None:
     )
     st.query_params.from_dict(new_state.to_query())
 
-    shown = filter_incidents(table, new_state.filter_spec())
-    points = int((~shown["aggregate"].astype(bool)).sum()) if len(shown) else 0
+    threshold = new_state.aggregate_threshold(AGGREGATE_THRESHOLD)
+    selection = select(store, in_store, table, new_state.filter_spec(), threshold)
+    shown, points = selection.shown, selection.mapped
     count_slot.metric(
         "Incidents shown",
-        f"{len(shown):,}",
+        f"{selection.selected:,}",
         help=f"{points:,} on the map as points; the rest are regional totals (not site-level)",
     )
-    st.markdown(f"**{len(shown):,} incidents shown** ({points:,} mapped) of {len(table):,} in the chosen datasets")
-    threshold = new_state.aggregate_threshold(AGGREGATE_THRESHOLD)
+    st.markdown(
+        f"**{selection.selected:,} incidents shown** ({points:,} mapped) of {selection.total:,} in the chosen datasets"
+    )
+    for note in selection.notes:
+        st.caption(md(note))
     if points > threshold:
         st.caption(
             ("Grid cells chosen under Map" if detail == "cells" else f"More than {threshold:,} points")
@@ -452,6 +459,7 @@ def main() -> None:
             steps=story_steps(story),
             highlight_ids=story.incident_ids,
             aggregate_threshold=threshold,
+            grid=selection.grid_payload(categories=options["campaign"], time_label=story.title),
         )
         with st.expander(f"The {len(story.steps)} steps of this story"):
             for number, story_step in enumerate(story.steps, 1):
@@ -464,9 +472,12 @@ def main() -> None:
             basemap=basemap,
             categories=options["campaign"],
             time_label=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
-            steps=map_steps(shown, step, mode),
+            steps=map_steps(selection.steps_frame(), step, mode),
             view=new_state.view,
             aggregate_threshold=threshold,
+            grid=selection.grid_payload(
+                categories=options["campaign"], time_label=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
+            ),
         )
     if corridor:
         left, right = st.columns([3, 2])
@@ -481,9 +492,10 @@ def main() -> None:
             spread_panel(shown, corridor, float(max_km), gaz, corridors)
 
     export_panel(shown, start, end)
-    counts = timeline_counts(shown, freq=app_state.timeline_freq(start, end))
+    counts = selection.timeline(app_state.timeline_freq(start, end))
     st.altair_chart(timeline_chart(counts, highlight=(start, end)), width="stretch")
     details_panel(shown)
+    store_panel(store, uploads)
 
 
 def spread_panel(shown: pd.DataFrame, corridor: str, max_km: float, gaz: Gazetteer, corridors: dict) -> None:
@@ -547,6 +559,102 @@ def details_panel(shown: pd.DataFrame, per_page: int = 10) -> None:
             st.caption(f"Flags (data as published): {md(record['flags'])}")
         st.dataframe(record["figures"], hide_index=True)
         st.dataframe(record["sources"], hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
+
+
+def shared_store(datasets: dict[str, pd.DataFrame]) -> tuple[object | None, list[str]]:
+    """Return this session's connection to the shared PostGIS store ($SYRIA_MAP_DB) and every dataset name.
+
+    The store's list is read at every rerun, so a dataset imported by someone else appears
+    at the next one; a name of this session's own data hides a store dataset of that name.
+    """
+    url = os.environ.get("SYRIA_MAP_DB", "")
+    if not url:
+        return None, list(datasets)
+    if "pg_store" not in st.session_state:
+        store = open_store(url, app_user=os.environ.get("SYRIA_MAP_USER", ""))
+        if not hasattr(store, "update"):
+            raise StoreError("SYRIA_MAP_DB must be a postgresql://… URL (use SYRIA_MAP_DATASETS for GeoPackages)")
+        st.session_state["pg_store"] = store
+    store = st.session_state["pg_store"]
+    names = [n for n in store.datasets()["name"] if n not in datasets]
+    return store, [*datasets, *names]
+
+
+def data_facets(store: object | None, names: list[str], table: pd.DataFrame) -> tuple[dict, tuple]:
+    """Return the filter options and the date slider's span of the in-memory table and the chosen store datasets."""
+    options, span = app_state.options(table), app_state.date_span(table)
+    if store is None or not names:
+        return options, span
+    in_store, store_span, _ = store_facets(store, names)
+    return merge_options(options, in_store), merge_span(span, store_span, local_empty=not len(table))
+
+
+def store_panel(store: object | None, uploads: dict[str, pd.DataFrame]) -> None:
+    """Save this session's uploads to the shared store; edit one stored incident (refused if changed meanwhile)."""
+    if store is None:
+        return
+    with st.sidebar.expander("Shared store (PostGIS)"):
+        st.caption(md(f"{store!r}: imports and edits are seen by everyone at their next rerun."))
+        user = st.text_input("Your name (for the audit trail)", value=store.app_user, key="store_user")
+        if user != store.app_user:
+            store.set_app_user(user)
+        if uploads:
+            name = st.selectbox("Dataset of this session", list(uploads), key="store_upload")
+            target = st.text_input("Save as dataset", value=name, key="store_name").strip()
+            if st.button("Save to the shared store", key="store_save") and target:
+                version = store.save(uploads[name], target, title=target, source_file=name)
+                st.session_state["uploads"].pop(name, None)
+                chosen = [target if n == name else n for n in st.session_state.get("datasets", [])]
+                st.session_state["datasets"] = list(dict.fromkeys(chosen))
+                st.session_state["store_saved"] = f"{target} saved to the shared store (version {version})"
+                st.rerun()
+        if st.session_state.get("store_saved"):
+            st.success(md(st.session_state.pop("store_saved")))
+        edit_form(store)
+
+
+def edit_form(store: object) -> None:
+    """Edit one incident of the store, saved only if nobody changed it since it was opened."""
+    st.markdown("**Edit one incident**")
+    datasets = list(store.datasets()["name"])
+    if not datasets:
+        st.caption("No dataset in the store yet.")
+        return
+    dataset = st.selectbox("Dataset", datasets, key="edit_dataset")
+    incident_id = st.text_input("Incident id", key="edit_id").strip()
+    if st.button("Open for editing", key="edit_open") and incident_id:
+        record = store.get(dataset, incident_id)
+        if record is None:
+            st.error(md(f"No incident {incident_id!r} in {dataset}."))
+            st.session_state.pop("editing", None)
+        else:
+            st.session_state["editing"] = {"dataset": dataset, "id": incident_id, "record": record}
+            for name in EDIT_FIELDS:
+                st.session_state[f"edit_{name}"] = edit_text(record.get(name))
+    editing = st.session_state.get("editing")
+    if not editing:
+        return
+    record = editing["record"]
+    st.caption(md(f"{editing['id']} in {editing['dataset']}, version {record['row_version']}"))
+    with st.form("edit_incident"):
+        inputs = {name: st.text_input(name, key=f"edit_{name}") for name in EDIT_FIELDS}
+        saved = st.form_submit_button("Save the changes")
+    if not saved:
+        return
+    changes = parse_edit(record, inputs)
+    if not changes:
+        st.info("Nothing changed.")
+        return
+    try:
+        version = store.update(editing["dataset"], editing["id"], changes, int(record["row_version"]))
+    except EditConflictError as err:
+        st.error(md(str(err)))
+        now = {name: edit_text(err.current.get(name)) for name in EDIT_FIELDS}
+        st.dataframe(pd.DataFrame({"field": list(now), "current value": list(now.values())}), hide_index=True)
+        st.caption("Open the incident again to edit its current values.")
+        return
+    editing["record"] = {**record, **changes, "row_version": version}
+    st.success(md(f"Saved: {', '.join(changes)} (now version {version})."))
 
 
 try:
