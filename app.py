@@ -593,8 +593,10 @@ def store_panel(store: object | None, uploads: dict[str, pd.DataFrame]) -> None:
     """Save this session's uploads to the shared store; edit one stored incident (refused if changed meanwhile)."""
     if store is None:
         return
+    if st.session_state.get("store_saved"):
+        st.sidebar.success(md(st.session_state.pop("store_saved")))
     with st.sidebar.expander("Shared store (PostGIS)"):
-        st.caption(md(f"{store!r}: imports and edits are seen by everyone at their next rerun."))
+        st.caption("Imports and edits here are seen by everyone on this store at their next rerun.")
         user = st.text_input("Your name (for the audit trail)", value=store.app_user, key="store_user")
         if user != store.app_user:
             store.set_app_user(user)
@@ -608,8 +610,6 @@ def store_panel(store: object | None, uploads: dict[str, pd.DataFrame]) -> None:
                 st.session_state["datasets"] = list(dict.fromkeys(chosen))
                 st.session_state["store_saved"] = f"{target} saved to the shared store (version {version})"
                 st.rerun()
-        if st.session_state.get("store_saved"):
-            st.success(md(st.session_state.pop("store_saved")))
         edit_form(store)
 
 
@@ -649,8 +649,9 @@ def edit_form(store: object) -> None:
         version = store.update(editing["dataset"], editing["id"], changes, int(record["row_version"]))
     except EditConflictError as err:
         st.error(md(str(err)))
-        now = {name: edit_text(err.current.get(name)) for name in EDIT_FIELDS}
-        st.dataframe(pd.DataFrame({"field": list(now), "current value": list(now.values())}), hide_index=True)
+        st.markdown("Its current values:")
+        for name in EDIT_FIELDS:
+            st.text(f"{name}: {edit_text(err.current.get(name))}")
         st.caption("Open the incident again to edit its current values.")
         return
     editing["record"] = {**record, **changes, "row_version": version}
