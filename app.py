@@ -576,6 +576,10 @@ def shared_store(datasets: dict[str, pd.DataFrame]) -> tuple[object | None, list
             raise StoreError("SYRIA_MAP_DB must be a postgresql://… URL (use SYRIA_MAP_DATASETS for GeoPackages)")
         st.session_state["pg_store"] = store
     store = st.session_state["pg_store"]
+    if "store_renamed" in st.session_state:  # an upload saved to the store: choose the store's dataset instead
+        name, target = st.session_state.pop("store_renamed")
+        chosen = [target if n == name else n for n in st.session_state.get("datasets", [])]
+        st.session_state["datasets"] = list(dict.fromkeys(chosen))
     names = [n for n in store.datasets()["name"] if n not in datasets]
     return store, [*datasets, *names]
 
@@ -606,8 +610,7 @@ def store_panel(store: object | None, uploads: dict[str, pd.DataFrame]) -> None:
             if st.button("Save to the shared store", key="store_save") and target:
                 version = store.save(uploads[name], target, title=target, source_file=name)
                 st.session_state["uploads"].pop(name, None)
-                chosen = [target if n == name else n for n in st.session_state.get("datasets", [])]
-                st.session_state["datasets"] = list(dict.fromkeys(chosen))
+                st.session_state["store_renamed"] = (name, target)  # applied before the Datasets widget
                 st.session_state["store_saved"] = f"{target} saved to the shared store (version {version})"
                 st.rerun()
         edit_form(store)
