@@ -28,8 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geo.admin import load_admin_areas, locate
 from geo.crs import TO_SYRIA_AEQD
+from layers.folium_map import AGGREGATE_THRESHOLD
 from layers.incidents import to_incident_frame
 from layers.pgstore import PostgisStore
+from layers.pgstore.source import select
 from layers.render.payload import day_bounds, drawable_rows
 from layers.store import load_gpkg, save_gpkg
 from layers.timeline import FilterSpec, filter_incidents
@@ -103,6 +105,13 @@ def python_grid(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _rss_mb() -> float:
+    """Return this process's peak resident memory in MB."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     gpkg_rows = int(sys.argv[2]) if len(sys.argv) > 2 else 200_000
@@ -120,8 +129,21 @@ def main() -> None:
         month = timed(
             f"a month in {GOVERNORATE}, with sources (load)", lambda: store.load("synthetic", MONTH, admin1=GOVERNORATE)
         )
-        grid = timed("aggregated grid, all of Syria (SQL)", lambda: store.grid_groups("synthetic"))
+        grid = timed("aggregated grid groups, all of Syria (SQL summary)", lambda: store.grid_groups("synthetic"))
         print(f"  -> {len(month):,} incidents; {len(grid):,} groups of {int(grid['n'].sum()):,} incidents")
+        empty = to_incident_frame(data.iloc[0:0])
+        sel = timed(
+            "the app's selection, all dates (count + groups + payload)",
+            lambda: select(store, ["synthetic"], empty, FilterSpec(), AGGREGATE_THRESHOLD).grid_payload(),
+            repeat=3,
+        )
+        step = FilterSpec(start=pd.Timestamp("2016-01-01", tz="UTC"), end=pd.Timestamp("2016-07-01", tz="UTC"))
+        timed(
+            "a date-slider step (half a year): selection + payload",
+            lambda: select(store, ["synthetic"], empty, step, AGGREGATE_THRESHOLD).grid_payload(),
+            repeat=3,
+        )
+        print(f"  -> payload of {sel['n']:,} incidents; process RSS {_rss_mb():.0f} MB")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "synthetic.gpkg"
         save_gpkg(to_incident_frame(data.iloc[:gpkg_rows]), path)
@@ -132,7 +154,7 @@ def main() -> None:
             lambda: filter_incidents(frame, MONTH).query("admin1 == @GOVERNORATE"),
         )
         groups = timed("aggregated grid, all of Syria (Python)", lambda: python_grid(frame), repeat=2)
-        print(f"  -> {len(sub):,} incidents; {len(groups):,} groups")
+        print(f"  -> {len(sub):,} incidents; {len(groups):,} groups; peak RSS {_rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":

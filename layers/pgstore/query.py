@@ -15,7 +15,14 @@ from typing import Any
 
 from layers.timeline import FilterSpec
 
-__all__ = ["AEQD_SRID", "corridor_wkt", "filter_sql", "grid_groups_sql"]
+__all__ = [
+    "AEQD_SRID",
+    "corridor_wkt",
+    "filter_sql",
+    "grid_groups_sql",
+    "summary_filter_sql",
+    "summary_groups_sql",
+]
 
 AEQD_SRID = 990035
 #: The open day bound of undated incidents, as in layers.render.payload (also in 0001_schema.sql).
@@ -80,6 +87,10 @@ def filter_sql(
     if spec.min_deaths is not None:
         parts.append("i.deaths_best >= %s")
         params.append(int(spec.min_deaths))
+    if spec.start is not None or spec.end is not None:
+        # A superset on whole days that the GiST index on the day range answers; the exact bounds follow.
+        parts.append("int4range(i.day0, i.day1, '[]') && int4range(%s, %s, '[]')")
+        params.extend(_day_range(spec))
     if spec.end is not None:
         parts.append("(i.date_start IS NULL OR i.date_start < %s)")
         params.append(spec.end.to_pydatetime())
@@ -99,15 +110,82 @@ def filter_sql(
     return (" AND ".join(parts) or "true"), params
 
 
+_DAY_S = 86400
+
+
+def _day_range(spec: FilterSpec) -> tuple[int, int]:
+    """Return whole days (since 1970-01-01) that every incident passing *spec*'s dates overlaps."""
+    low = -NO_DAY if spec.start is None else int(spec.start.timestamp() // _DAY_S) - 1
+    high = NO_DAY if spec.end is None else int(spec.end.timestamp() // _DAY_S)
+    return low, high
+
+
+def summary_filter_sql(spec: FilterSpec, datasets: list[str] | None = None) -> tuple[str, list] | None:
+    """Return ``(where, params)`` on ``grid_summary g JOIN datasets d``, or None when *spec* needs the rows.
+
+    The summary answers the filters the date slider and the category widgets set (datasets,
+    dates at midnight UTC, campaign, event type, confidence); text, deaths, corridor and
+    extent filters go to the incidents table.
+
+    Examples
+    --------
+    >>> summary_filter_sql(FilterSpec(min_deaths=3)) is None
+    True
+    >>> summary_filter_sql(FilterSpec(campaigns=("A",)), ["d1"])
+    ('d.name = ANY(%s) AND g.campaign = ANY(%s)', [['d1'], ['A']])
+    """
+    if spec.perpetrator.strip() or spec.victim_group.strip() or spec.min_deaths is not None or spec.corridor:
+        return None
+    bounds = [t for t in (spec.start, spec.end) if t is not None]
+    if any(t != t.normalize() for t in bounds):
+        return None
+    parts: list[str] = []
+    params: list[Any] = []
+    names = list(datasets or []) or list(spec.datasets)
+    if datasets and spec.datasets:
+        names = [n for n in datasets if n in spec.datasets]
+    if names or spec.datasets:
+        parts.append("d.name = ANY(%s)")
+        params.append(names)
+    for column, values in (
+        ("campaign", spec.campaigns),
+        ("event_type", spec.event_types),
+        ("confidence", spec.confidence),
+    ):
+        if values:
+            parts.append(f"g.{column} = ANY(%s)")
+            params.append(list(values))
+    if spec.end is not None:  # an incident's first day before the end (undated: day0 = -NO_DAY)
+        parts.append("g.day0 < %s")
+        params.append(int(spec.end.timestamp() // _DAY_S))
+    if spec.start is not None:  # and its last day on or after the start (undated: day1 = NO_DAY)
+        parts.append("g.day1 >= %s")
+        params.append(int(spec.start.timestamp() // _DAY_S))
+    return (" AND ".join(parts) or "true"), params
+
+
+def summary_groups_sql(where: str, colour_by: str = "campaign") -> str:
+    """Return SQL giving the grid groups (``layers.pgstore.grid.GROUP_COLUMNS``) from ``grid_summary``."""
+    if colour_by not in _CATEGORY_COLUMNS:
+        raise ValueError(f"colour_by must be one of {_CATEGORY_COLUMNS}")
+    category = "d.name" if colour_by == "dataset" else f"g.{colour_by}"
+    return (
+        f"SELECT g.cell_x AS ix, g.cell_y AS iy, {category} AS category, g.day0 AS t0, g.day1 AS t1, "
+        "sum(g.n)::bigint AS n, sum(g.deaths)::bigint AS deaths, sum(g.with_deaths)::bigint AS with_deaths, "
+        "sum(g.sum_x) AS sum_x, sum(g.sum_y) AS sum_y "
+        f"FROM grid_summary g JOIN datasets d USING (dataset_id) WHERE {where} GROUP BY 1, 2, 3, 4, 5"
+    )
+
+
 def grid_groups_sql(where: str, colour_by: str = "campaign", cell_km: int = 5) -> str:
-    """Return SQL giving ``ix, iy, category, t0, t1, n, deaths, with_deaths, sum_lon, sum_lat`` groups.
+    """Return SQL giving ``ix, iy, category, t0, t1, n, deaths, with_deaths, sum_x, sum_y`` groups.
 
     ``ix, iy`` index the *cell_km* cells of the Syria AEQD (floor of metres / size,
     as in Python; *cell_km* a multiple of 5, from the 5 km cell the database keeps
     per row); ``t0``/``t1`` are the first and last day (days since 1970-01-01, UTC)
     of each incident's span (±:data:`NO_DAY` when undated, as the browser layer
-    expects); ``sum_lon``/``sum_lat`` let the caller place a cell at the mean
-    position of its incidents.
+    expects); ``sum_x``/``sum_y`` (AEQD metres) let the caller place a cell at the
+    mean position of its incidents.
     """
     if colour_by not in _CATEGORY_COLUMNS:
         raise ValueError(f"colour_by must be one of {_CATEGORY_COLUMNS}")
@@ -119,7 +197,7 @@ def grid_groups_sql(where: str, colour_by: str = "campaign", cell_km: int = 5) -
         f"SELECT floor(i.cell_x / {k}.0)::bigint AS ix, floor(i.cell_y / {k}.0)::bigint AS iy, "
         f"{category} AS category, i.day0 AS t0, i.day1 AS t1, count(*) AS n, "
         "COALESCE(sum(i.deaths_best), 0) AS deaths, count(i.deaths_best) AS with_deaths, "
-        "sum(i.lon) AS sum_lon, sum(i.lat) AS sum_lat "
+        "sum(i.aeqd_x) AS sum_x, sum(i.aeqd_y) AS sum_y "
         f"FROM incidents i JOIN datasets d USING (dataset_id) WHERE i.geom IS NOT NULL AND {where} "
         "GROUP BY 1, 2, 3, 4, 5"
     )

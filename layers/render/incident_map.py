@@ -304,6 +304,7 @@ def incident_map(
     categories: Sequence[str] | None = None,
     steps: Sequence[Sequence[Any]] = (),
     view: tuple[float, float, int] | None = None,
+    grid: Mapping[str, Any] | None = None,
 ) -> folium.Map:
     r"""Return a folium map of the incidents of *gdf* (aggregate rows are never drawn as points).
 
@@ -339,6 +340,9 @@ def incident_map(
         Time steps for the in-map slider (days since 1970-01-01); empty: no slider.
     view : (lat, lon, zoom), optional
         Open the map on this view (e.g. from a shared link) instead of fitting the points.
+    grid : mapping, optional
+        A grid payload computed elsewhere (``layers.pgstore.grid.payload_from_groups``, from
+        the database's groups), drawn instead of *gdf*'s incidents.
 
     Returns
     -------
@@ -360,7 +364,9 @@ def incident_map(
     """
     if basemap not in BASEMAPS:
         raise InvalidOptionError(f"'{basemap}' is not a valid basemap, must be one of {', '.join(BASEMAPS)}")
-    if len(drawable_rows(gdf)[0]) > aggregate_threshold:
+    if grid is not None:
+        payload = {**grid, "threshold": int(aggregate_threshold)}
+    elif len(drawable_rows(gdf)[0]) > aggregate_threshold:
         payload = to_grid_payload(gdf, colour_by=colour_by, categories=categories, time_label=time_label)
         payload["threshold"] = int(aggregate_threshold)
     else:

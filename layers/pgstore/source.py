@@ -1,0 +1,251 @@
+"""The app's data source when a PostGIS store is configured (``SYRIA_MAP_DB``): no whole dataset in memory.
+
+The app keeps its in-memory datasets (curated ones, uploads of this session, GeoPackages)
+and adds the store's datasets by name. For the chosen store datasets the filter widgets'
+values and the date slider's span come from the datasets table (kept by imports and
+edits); the filters run in SQL; a small selection is fetched as incidents (with their
+sources, for popups, details and exports), a large one only as grid groups for the
+aggregated map and the timeline. Nothing is cached between reruns: an import or an edit
+by someone else shows at the next rerun.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from geo.errors import StoreError
+from layers.pgstore.grid import frame_groups, payload_from_groups, timeline_from_groups
+from layers.pgstore.query import filter_sql, summary_filter_sql
+from layers.pgstore.store import PostgisStore
+from layers.timeline import FilterSpec, filter_incidents, timeline_counts
+
+__all__ = ["EDIT_FIELDS", "Selection", "parse_edit", "select", "store_facets"]
+
+#: The fields of the app's edit panel, in order (a subset of ``layers.pgstore.EDITABLE``).
+EDIT_FIELDS = (
+    "title",
+    "event_type",
+    "deaths_low",
+    "deaths_best",
+    "deaths_high",
+    "perpetrator_reported",
+    "campaign",
+    "confidence",
+    "summary",
+)
+#: At most this many incidents are fetched from the store for a point map; above, grid cells.
+STORE_MAX_ROWS = 50_000
+_INT_FIELDS = {"deaths_low", "deaths_best", "deaths_high", "injured", "missing_or_abducted", "geo_precision"}
+_FLOAT_FIELDS = {"lon", "lat", "chainage_km"}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the page shows: incidents for the view, or grid groups when the selection is large."""
+
+    shown: pd.DataFrame
+    """Incidents fetched for the view: the in-memory ones always, the store's when few."""
+    total: int
+    """Incidents in the chosen datasets."""
+    selected: int
+    """Incidents passing the filters."""
+    mapped: int
+    """Of them, incidents drawn on the map (located, not regional totals)."""
+    groups: pd.DataFrame | None = None
+    """Grid groups of the whole selection (``layers.pgstore.grid``) when it is too large for points."""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def is_grid(self) -> bool:
+        """True when the store's rows were not fetched (the map shows grid cells)."""
+        return self.groups is not None
+
+    def grid_payload(self, **kwargs: Any) -> dict[str, Any] | None:
+        """Return the aggregated map payload of the whole selection, or None for a point map."""
+        return None if self.groups is None else payload_from_groups(self.groups, **kwargs)
+
+    def steps_frame(self) -> pd.DataFrame:
+        """Return a table whose dates span the selection, for the map's time control (``map_steps``)."""
+        if self.groups is None:
+            return self.shown
+        dated = self.groups[(self.groups["t0"] > -(10**6)) & (self.groups["t1"] < 10**6)]
+        if not len(dated):
+            return self.shown
+        days = pd.to_datetime([int(dated["t0"].min()), int(dated["t1"].max())], unit="D", utc=True)
+        return pd.DataFrame({"date_start": days, "date_end": days, "aggregate": False})
+
+    def timeline(self, freq: str) -> pd.DataFrame:
+        """Return the timeline counts of the selection (from the groups when the rows were not fetched)."""
+        if self.groups is None:
+            return timeline_counts(self.shown, freq=freq)
+        return timeline_from_groups(self.groups, freq)
+
+
+def store_facets(store: PostgisStore, names: Sequence[str]) -> tuple[dict[str, list[str]], tuple[Any, Any], int]:
+    """Return the filter options, the (first, last) dates (Timestamps or NaT) and the size of datasets *names*."""
+    table = store.datasets()
+    table = table[table["name"].isin(list(names))]
+    options: dict[str, set[str]] = {"campaign": set(), "event_type": set(), "confidence": set()}
+    for facets in table["facets"]:
+        for key, values in options.items():
+            values.update(str(v) for v in facets.get(key) or [] if v)
+    firsts = [pd.Timestamp(f["first"]) for f in table["facets"] if f.get("first")]
+    lasts = [pd.Timestamp(f["last"]) for f in table["facets"] if f.get("last")]
+    first = min(firsts).tz_convert("UTC") if firsts else pd.NaT
+    last = max(lasts).tz_convert("UTC") if lasts else pd.NaT
+    out = {key: sorted(values) for key, values in options.items()}
+    out["dataset"] = sorted(str(n) for n in table["name"])
+    return out, (first, last), int(table["incidents"].sum()) if len(table) else 0  # type: ignore[return-value]
+
+
+def merge_options(local: Mapping[str, list[str]], store: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Return the union of two option dicts (sorted values per key)."""
+    keys = dict.fromkeys([*local, *store])
+    return {k: sorted(set(local.get(k, [])) | set(store.get(k, []))) for k in keys}
+
+
+def merge_span(local: tuple[dt.date, dt.date], store: tuple[Any, Any], local_empty: bool) -> tuple[dt.date, dt.date]:
+    """Return the date slider's span over the in-memory span (unless empty) and the store's (first, last)."""
+    first, last = store
+    if pd.isna(first) or pd.isna(last):
+        return local
+    days = [first.date(), last.date()]
+    if not local_empty:
+        days += list(local)
+    low, high = min(days), max(days)
+    return (low - dt.timedelta(days=1), high) if low == high else (low, high)
+
+
+def _count(store: PostgisStore, names: list[str], spec: FilterSpec) -> tuple[int, int]:
+    """Return (incidents passing *spec*, of them drawn on the map) in store datasets *names*."""
+    summary = summary_filter_sql(spec, names)
+    where, params = filter_sql(spec, names)
+    if summary is not None:  # the drawn ones from the summary; the few off the map from a partial index
+        mapped = store._frame(
+            f"SELECT COALESCE(sum(g.n), 0) FROM grid_summary g JOIN datasets d USING (dataset_id) WHERE {summary[0]}",
+            summary[1],
+        ).iat[0, 0]
+        off = store._frame(
+            f"SELECT count(*) FROM incidents i JOIN datasets d USING (dataset_id) WHERE i.geom IS NULL AND {where}",
+            params,
+        ).iat[0, 0]
+        return int(mapped) + int(off), int(mapped)
+    counts = store._frame(
+        f"SELECT count(*), count(i.geom) FROM incidents i JOIN datasets d USING (dataset_id) WHERE {where}", params
+    )
+    return int(counts.iat[0, 0]), int(counts.iat[0, 1])
+
+
+def _mapped(frame: pd.DataFrame) -> int:
+    if not len(frame):
+        return 0
+    return int((~frame["aggregate"].astype(bool) & frame.geometry.notna()).sum())
+
+
+def select(
+    store: PostgisStore | None,
+    store_names: Sequence[str],
+    local: pd.DataFrame,
+    spec: FilterSpec,
+    threshold: int,
+    *,
+    colour_by: str = "campaign",
+    local_total: int | None = None,
+) -> Selection:
+    """Filter the in-memory table *local* in pandas and store datasets *store_names* in SQL.
+
+    When more than *threshold* incidents would be drawn, the store's rows stay in the database
+    and the selection carries grid groups (in-memory rows included); otherwise the store's
+    incidents are fetched and appended to the in-memory ones.
+    """
+    shown = filter_incidents(local, spec)
+    total = len(local) if local_total is None else local_total
+    names = list(store_names)
+    threshold = min(threshold, STORE_MAX_ROWS)
+    if store is None or not names:
+        return Selection(shown, total, len(shown), _mapped(shown))
+    _, _, store_total = store_facets(store, names)
+    selected, mapped = _count(store, names, spec)
+    local_mapped = _mapped(shown)
+    if local_mapped + mapped > threshold:
+        groups = store.grid_groups(names, spec, colour_by=colour_by)
+        if len(shown):
+            groups = pd.concat([groups, frame_groups(shown, colour_by)], ignore_index=True)
+        note = (
+            f"{selected:,} incidents of the shared store are counted in the database; narrow the filters "
+            f"or the dates below {threshold:,} mapped incidents to fetch single incidents, their sources and exports."
+        )
+        return Selection(shown, total + store_total, len(shown) + selected, local_mapped + mapped, groups, [note])
+    rows = store.load(names, spec)
+    if "row_version" in rows:
+        rows = rows.drop(columns="row_version")
+    both = pd.concat([shown, rows], ignore_index=True) if len(shown) else rows
+    return Selection(both, total + store_total, len(both), local_mapped + mapped)
+
+
+def _parse(name: str, text: str) -> Any:
+    text = text.strip()
+    if name in _INT_FIELDS:
+        if not text:
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value != int(value) or value < 0:
+            raise StoreError(f"{name}: {text!r} is not a whole number ≥ 0; leave it empty when unknown")
+        return int(value)
+    if name in _FLOAT_FIELDS:
+        if not text:
+            return None
+        try:
+            return float(text)
+        except ValueError as err:
+            raise StoreError(f"{name}: {text!r} is not a number") from err
+    return text or None
+
+
+def _same(a: Any, b: Any) -> bool:
+    a_missing = a is None or (not isinstance(a, (list, dict)) and pd.isna(a)) or a == ""
+    b_missing = b is None or (not isinstance(b, (list, dict)) and pd.isna(b)) or b == ""
+    if a_missing or b_missing:
+        return a_missing and b_missing
+    return bool(a == b)
+
+
+def parse_edit(current: Mapping[str, Any], inputs: Mapping[str, str]) -> dict[str, Any]:
+    """Return the fields of *inputs* (text from the edit panel) that differ from *current*, typed.
+
+    Raises
+    ------
+    StoreError
+        A value is not of the field's kind (the message names the field).
+
+    Examples
+    --------
+    >>> parse_edit({"title": "A", "deaths_best": 3}, {"title": "A", "deaths_best": "4"})
+    {'deaths_best': 4}
+    >>> parse_edit({"deaths_best": 3}, {"deaths_best": ""})
+    {'deaths_best': None}
+    """
+    changes = {}
+    for name, text in inputs.items():
+        value = _parse(name, str(text))
+        if not _same(value, current.get(name)):
+            changes[name] = value
+    return changes
+
+
+def edit_text(value: Any) -> str:
+    """Return a stored value as the edit panel's text (empty when missing)."""
+    if value is None or (not isinstance(value, (list, dict)) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

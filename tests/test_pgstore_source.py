@@ -1,0 +1,159 @@
+"""The app's data source on a PostGIS store: SQL filters, SQL grid groups, the summary table, edits.
+
+The PostGIS tests use the throw-away cluster of tests/test_store_backends.py and skip
+with its reason when PostgreSQL/PostGIS is not installed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geo.errors import StoreError
+from layers.incidents import to_incident_frame
+from layers.pgstore.grid import frame_groups, payload_from_groups, timeline_from_groups
+from layers.pgstore.source import merge_span, parse_edit, select
+from layers.render.aggregate import decode_groups, to_grid_payload
+from layers.timeline import FilterSpec, filter_incidents, timeline_counts
+from tests.export_fixtures import synthetic_incidents
+from tests.test_store_backends import pg_server, pg_url  # noqa: F401 - fixtures
+
+MARCH = FilterSpec(start=pd.Timestamp("2025-03-10", tz="UTC"), end=pd.Timestamp("2025-04-01", tz="UTC"))
+
+
+def _canonical(payload: dict[str, Any]) -> tuple[list, list]:
+    """Return the payload's content independent of the order of cells.
+
+    Per level the (lat, lon, count) cells; the groups as (finest cell position, category,
+    t0, dt, n, d, k), sorted.
+    """
+    levels = []
+    finest = payload["levels"][-1]
+    for level in payload["levels"]:
+        counts = np.zeros(len(level["lat"]), dtype=int)
+        g = decode_groups(payload["g"])
+        np.add.at(counts, np.asarray(level["of"])[g["cell"]], g["n"])
+        levels.append(sorted(zip(level["lat"], level["lon"], counts.tolist(), strict=True)))
+    g = decode_groups(payload["g"])
+    cats = payload["cats"]
+    groups = sorted(
+        (finest["lat"][c], finest["lon"][c], cats[k], int(t), int(d), int(n), int(dd), int(kk))
+        for c, k, t, d, n, dd, kk in zip(g["cell"], g["c"], g["t0"], g["dt"], g["n"], g["d"], g["k"], strict=True)
+    )
+    return levels, groups
+
+
+def _incidents(n: int = 400) -> pd.DataFrame:
+    return to_incident_frame(synthetic_incidents(n, seed=5).assign(dataset="synth"))
+
+
+def test_payload_from_groups_is_the_python_grid() -> None:
+    gdf = _incidents()
+    want = to_grid_payload(gdf)
+    got = payload_from_groups(frame_groups(gdf), n_aggregate=int(gdf["aggregate"].sum()))
+    assert got["n"] == want["n"]
+    assert got["cats"] == want["cats"]
+    assert got["note"] == want["note"]
+    assert _canonical(got) == _canonical(want)
+
+
+def test_timeline_from_groups_counts_the_mapped_incidents() -> None:
+    gdf = _incidents()
+    mapped = gdf[~gdf["aggregate"] & gdf.geometry.notna()]
+    want = timeline_counts(mapped, freq="W")
+    got = timeline_from_groups(frame_groups(gdf), "W")
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), want.reset_index(drop=True))
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [({"deaths_best": "many"}, "deaths_best: 'many' is not a whole number"), ({"deaths_low": "-3"}, "deaths_low")],
+)
+def test_parse_edit_names_the_field(inputs: dict, message: str) -> None:
+    with pytest.raises(StoreError, match=message):
+        parse_edit({"deaths_best": 3, "deaths_low": 1}, inputs)
+
+
+def test_merge_span_takes_both() -> None:
+    import datetime as dt
+
+    local = (dt.date(2012, 1, 1), dt.date(2012, 6, 1))
+    store = (pd.Timestamp("2011-03-15", tz="UTC"), pd.Timestamp("2012-02-01", tz="UTC"))
+    assert merge_span(local, store, local_empty=False) == (dt.date(2011, 3, 15), dt.date(2012, 6, 1))
+    assert merge_span(local, store, local_empty=True) == (dt.date(2011, 3, 15), dt.date(2012, 2, 1))
+
+
+@pytest.fixture
+def store(pg_url: str) -> Any:  # noqa: F811
+    from layers.pgstore import PostgisStore
+
+    with PostgisStore(pg_url, app_user="ann") as opened:
+        opened.save(_incidents(), "synth", source_file="synth.csv")
+        yield opened
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        FilterSpec(),
+        MARCH,
+        FilterSpec(campaigns=("Campaign A",), start=pd.Timestamp("2025-03-20", tz="UTC")),
+        FilterSpec(min_deaths=100),  # not in the summary: grouped from the rows
+        FilterSpec(corridor="M5", max_km=20),
+    ],
+)
+def test_sql_grid_of_a_selection_is_the_python_grid(store: Any, spec: FilterSpec) -> None:
+    """The summary table (dates, categories) and the row query (other filters) give the map's groups."""
+    python = filter_incidents(_incidents(), spec)
+    selection = select(store, ["synth"], _incidents().iloc[0:0], spec, threshold=0)
+    assert selection.is_grid
+    payload = selection.grid_payload()
+    assert payload["n"] == int((~python["aggregate"] & python.geometry.notna()).sum())
+    if payload["n"]:
+        assert _canonical(payload) == _canonical(to_grid_payload(python))
+    assert selection.selected == len(python)
+
+
+def test_small_selection_fetches_the_incidents(store: Any) -> None:
+    python = filter_incidents(_incidents(), MARCH)
+    selection = select(store, ["synth"], _incidents().iloc[0:0], MARCH, threshold=10_000)
+    assert not selection.is_grid
+    assert sorted(selection.shown["id"]) == sorted(python["id"])
+    assert selection.total == 400
+    assert selection.selected == len(python)
+    assert {len(s) for s in selection.shown["sources"]} == {1}  # sources come along for popups
+
+
+def test_local_and_store_datasets_in_one_grid(store: Any) -> None:
+    local = to_incident_frame(synthetic_incidents(50, seed=9).assign(id=lambda f: "local-" + f["id"]))
+    selection = select(store, ["synth"], local, FilterSpec(), threshold=0)
+    both = pd.concat([_incidents(), local], ignore_index=True)
+    assert _canonical(selection.grid_payload()) == _canonical(to_grid_payload(both))
+    assert selection.total == 450
+
+
+def test_an_edit_keeps_the_summary_and_the_facets_up_to_date(store: Any) -> None:
+    record = store.get("synth", "t-0")
+    store.update(
+        "synth", "t-0", {"lon": 38.9, "lat": 36.1, "campaign": "Campaign Z"}, expected_version=record["row_version"]
+    )
+    edited = store.load("synth").drop(columns="row_version")
+    selection = select(store, ["synth"], edited.iloc[0:0], FilterSpec(), threshold=0)
+    assert _canonical(selection.grid_payload()) == _canonical(to_grid_payload(edited))
+    facets = store.datasets().set_index("name").at["synth", "facets"]
+    assert "Campaign Z" in facets["campaign"]
+
+
+def test_month_query_uses_the_day_range_index(store: Any) -> None:
+    """EXPLAIN shows the GiST index on the day range for a month (what keeps it fast at a million rows)."""
+    from layers.pgstore.query import filter_sql
+
+    store.conn.execute("SET enable_seqscan = off")
+    where, params = filter_sql(MARCH, ["synth"])
+    plan = store._frame(
+        f"EXPLAIN SELECT i.id FROM incidents i JOIN datasets d USING (dataset_id) WHERE {where}", params
+    )
+    assert "incidents_days" in "\n".join(plan.iloc[:, 0])
