@@ -85,31 +85,3 @@ def test_server_folders_are_left_out_of_messages() -> None:
     scrubbed = scrub_paths(message)
     assert scrubbed == "evil.kml: not KML; see places.csv"
     assert scrub_paths("/srv/x/upload.csv: bad", ["/srv/x"]) == "upload.csv: bad"
-
-
-def test_bidi_controls_are_removed_from_popup_source_fields(tmp_path: Path) -> None:
-    """Source titles, publishers, URLs and quotes in the folium map's and the standalone page's popups."""
-    from geo.safety import BIDI_CONTROLS
-    from layers.render.payload import to_payload
-    from layers.standalone import to_standalone_html
-
-    LRI, PDI = "\u2066", "\u2069"
-    source = {
-        "publisher": RLO + "eriW tseT" + PDF,
-        "title": LRI + "Shelling" + PDI + " report",
-        "date": "2025-03",
-        "url": "https://example.org/" + RLO + "gpj.exe",
-        "quote": "They said " + RLO + "nwod" + PDF + " twice.",
-    }
-    frame = synthetic_incidents(4).assign(sensitive=False, aggregate=False, sources=[[source]] * 4)
-    table = to_incident_frame(frame)
-    payload = to_payload(table)
-    assert payload["sources"] == [
-        [["eriW tseT", "2025-03", "Shelling report", "https://example.org/gpj.exe", "They said nwod twice."]]
-    ]
-    out = tmp_path / "map.html"
-    to_standalone_html(table, out, title=RLO + "title" + PDF, public_safe=False)
-    page = out.read_text(encoding="utf-8")
-    assert "eriW tseT" in page
-    assert "Shelling report" in page
-    assert BIDI_CONTROLS.search(page) is None

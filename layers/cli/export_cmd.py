@@ -100,10 +100,10 @@ def load_dataset(name: str) -> tuple[gpd.GeoDataFrame, object]:
 
             return load_gpkg(path), gazetteer
         try:
-            from layers.importers.sandbox import import_file_budgeted
+            from layers.importers import import_file
         except ImportError as err:
             raise InputFileError(f"{name}: importing this format needs layers.importers") from err
-        return import_file_budgeted(path, gazetteer=load_gazetteer(), label=name).incidents, gazetteer
+        return import_file(path, gazetteer=load_gazetteer()).incidents, gazetteer
     raise InputFileError(f"{name!r} is not a curated dataset ({', '.join(list_curated())}), 'all', or a file")
 
 
