@@ -39,7 +39,7 @@ import pandas as pd
 from geo.safety import BIDI_CONTROLS, strip_bidi
 from layers.render.aggregate import assemble_grid, grid_columns
 from layers.render.payload import assemble_points, colour_codes, colour_index, drawable_mask, point_columns
-from layers.timeline import FilterSpec, corridor_offsets_km, span_steps
+from layers.timeline import FilterSpec, category_filters, corridor_offsets_km, span_steps, text_filters
 
 __all__ = ["PreparedTable"]
 
@@ -122,15 +122,10 @@ class PreparedTable:
             keep &= (self._first == _NAT) | (self._first < _utc_ns(spec.end))
         if spec.start is not None:
             keep &= (self._last == _NAT) | (self._last + _DAY_NS > _utc_ns(spec.start))
-        for column, values in (
-            ("dataset", spec.datasets),
-            ("campaign", spec.campaigns),
-            ("event_type", spec.event_types),
-            ("confidence", spec.confidence),
-        ):
+        for column, values in category_filters(spec):
             if values:
                 keep &= self._category_mask(column, values)
-        for column, text in (("perpetrator_reported", spec.perpetrator), ("victim_group_reported", spec.victim_group)):
+        for column, text in text_filters(spec):
             if text.strip():
                 hay = self._haystack(column)
                 keep &= hay.str.contains(strip_bidi(text).strip(), case=False, regex=False).to_numpy(dtype=bool)

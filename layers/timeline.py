@@ -126,6 +126,21 @@ def near_corridor(gdf: pd.DataFrame, corridor: str, max_km: float) -> pd.Series:
     return pd.Series(near, index=gdf.index)
 
 
+def category_filters(spec: FilterSpec) -> tuple[tuple[str, Sequence[str]], ...]:
+    """Return the category columns a filter restricts and the values it keeps (empty: no restriction)."""
+    return (
+        ("dataset", spec.datasets),
+        ("campaign", spec.campaigns),
+        ("event_type", spec.event_types),
+        ("confidence", spec.confidence),
+    )
+
+
+def text_filters(spec: FilterSpec) -> tuple[tuple[str, str], ...]:
+    """Return the free-text columns a filter searches and the text typed for each (blank: none)."""
+    return (("perpetrator_reported", spec.perpetrator), ("victim_group_reported", spec.victim_group))
+
+
 def filter_incidents(gdf: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
     """Return the rows of *gdf* that pass every condition of *spec* (vectorized).
 
@@ -140,15 +155,10 @@ def filter_incidents(gdf: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
     ['a']
     """
     keep = in_window(gdf, spec.start, spec.end)
-    for column, values in (
-        ("dataset", spec.datasets),
-        ("campaign", spec.campaigns),
-        ("event_type", spec.event_types),
-        ("confidence", spec.confidence),
-    ):
+    for column, values in category_filters(spec):
         if values:
             keep &= gdf[column].isin(values)
-    for column, text in (("perpetrator_reported", spec.perpetrator), ("victim_group_reported", spec.victim_group)):
+    for column, text in text_filters(spec):
         if text.strip():
             haystack = gdf[column].fillna("").astype(str).str.replace(BIDI_CONTROLS, "", regex=True)
             keep &= haystack.str.contains(strip_bidi(text).strip(), case=False, regex=False)
