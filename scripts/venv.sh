@@ -45,6 +45,11 @@ _venv_create() {
 venv_ensure() {
     local name=$1 py stamp want
     shift
+    # A .venv/ left half-made (set-up interrupted before pip was in it) is made again.
+    if [ -d .venv ] && ! .venv/bin/python -m pip --version >/dev/null 2>&1; then
+        echo "The virtual environment .venv/ is incomplete (no pip in it); making it again" >&2
+        rm -rf .venv
+    fi
     if [ ! -x .venv/bin/python ]; then
         py=$(_venv_find_python) || _venv_die "Python 3.11 or newer is needed (python3 --version); on Debian/Ubuntu: sudo apt-get install python3"
         echo "Creating the virtual environment .venv/ with $("$py" --version)" >&2

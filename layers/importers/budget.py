@@ -137,24 +137,31 @@ def check_xlsx(path: str | Path, label: str | None = None) -> None:
         raise InputFileError(f"{label}: not a readable Excel workbook ({err})") from err
 
 
-def sheet_rows(sheet: Any, label: str) -> Iterator[tuple[object, ...]]:
-    """Yield an openpyxl read-only worksheet's rows as values, within :data:`MAX_ROWS` and :data:`MAX_CELLS`.
+def sheet_rows(sheet: Any, label: str) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """Yield ``(row number, values)`` for an openpyxl read-only worksheet's non-blank rows.
 
-    The sheet's declared dimensions are dropped first (``reset_dimensions``): openpyxl
-    would otherwise pad every row to the declared width and height.
+    Within :data:`MAX_ROWS` and :data:`MAX_CELLS`. The sheet's declared dimensions are
+    dropped first (``reset_dimensions``): openpyxl would otherwise pad every row to the
+    declared width and height. Blank rows (openpyxl fills a gap between two stored rows with
+    empty ones) are counted in the numbering but not yielded, so a sheet whose one far cell
+    sits at row 1,048,576 costs a pass over empty tuples, not a million lists.
     """
     if hasattr(sheet, "reset_dimensions"):
         sheet.reset_dimensions()
     cells = 0
     rows: Iterable[tuple[object, ...]] = sheet.iter_rows(values_only=True)
     for number, row in enumerate(rows, 1):
+        if not row:
+            continue
         cells += len(row)
         if number > MAX_ROWS or cells > MAX_CELLS:
             raise InputFileError(
                 f"{label}: refused at row {number:,}: more than {MAX_ROWS:,} rows or {MAX_CELLS:,} cells; "
                 "split the workbook or save it as CSV"
             )
-        yield row
+        if all(value is None or value == "" for value in row):
+            continue
+        yield number, row
 
 
 def parse_xml(

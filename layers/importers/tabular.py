@@ -497,36 +497,41 @@ def excel_rows(path: Path) -> tuple[list[str], list[list[str]], pd.DataFrame]:
         raise InputFileError(f"{path}: not a readable Excel workbook ({type(err).__name__}: {err})") from err
     try:
         sheet = book.worksheets[0]
-        records = [[_cell(v) for v in row] for row in budget.sheet_rows(sheet, str(path))]
+        records = [(number, [_cell(v) for v in row]) for number, row in budget.sheet_rows(sheet, str(path))]
     finally:
         book.close()
     return sheet_rows(records, path)
 
 
-def sheet_rows(records: list[list[str]], path: Path) -> tuple[list[str], list[list[str]], pd.DataFrame]:
-    """Split a sheet's cell texts into header, rows (data row number prepended) and rejects.
+def sheet_rows(
+    records: list[tuple[int, list[str]]], path: Path
+) -> tuple[list[str], list[list[str]], pd.DataFrame]:
+    """Split a sheet's numbered cell texts into header, rows (data row number prepended) and rejects.
 
-    The header is the first non-blank row, without its trailing empty cells. Rows are numbered
-    like the CSV importer's (1 = the row under the header), blank rows are skipped, and a row
-    with a value beyond the header's last column is rejected rather than cut.
+    *records* are ``(sheet row number, cell texts)``, possibly with blank rows left out. The
+    header is the first non-blank row, without its trailing empty cells. Rows are numbered
+    like the CSV importer's (1 = the row under the header, blank rows counted), blank rows are
+    skipped, and a row with a value beyond the header's last column is rejected rather than cut.
 
     Examples
     --------
-    >>> h, rows, bad = sheet_rows([["", ""], ["id", "title", ""], ["a", "x", ""], ["", "", ""],
-    ...                            ["b", "y", "stray"]], Path("f.xlsx"))
+    >>> h, rows, bad = sheet_rows([(1, ["", ""]), (2, ["id", "title", ""]), (3, ["a", "x", ""]),
+    ...                            (4, ["", "", ""]), (6, ["b", "y", "stray"])], Path("f.xlsx"))
     >>> h, rows, bad["row"].tolist()
-    (['id', 'title'], [['1', 'a', 'x']], [3])
+    (['id', 'title'], [['1', 'a', 'x']], [4])
     >>> bad["reason"][0]
     'malformed row: a value in column 3, beyond the 2 named columns; give it a header or move it'
     """
-    filled = [i for i, r in enumerate(records) if any(c.strip() for c in r)]
+    filled = [i for i, (_, r) in enumerate(records) if any(c.strip() for c in r)]
     if not filled:
         raise InputFileError(f"{path}: the first sheet is empty")
-    header = list(records[filled[0]])
+    header_at, header_cells = records[filled[0]]
+    header = list(header_cells)
     while header and not header[-1].strip():
         header.pop()
     rows, bad = [], []
-    for number, record in enumerate(records[filled[0] + 1 :], 1):
+    for sheet_number, record in records[filled[0] + 1 :]:
+        number = sheet_number - header_at
         if not any(c.strip() for c in record):
             continue
         beyond = [k for k, c in enumerate(record) if k >= len(header) and c.strip()]
