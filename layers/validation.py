@@ -406,8 +406,10 @@ def _has_source(sources: pd.Series, key: str | None = None) -> pd.Series:
     def ok(value: object) -> bool:
         if not isinstance(value, list):
             return False
-        dicts = [s for s in value if isinstance(s, dict)]
-        return any(str(s.get(key) or "").strip() for s in dicts) if key else bool(dicts)
+        for s in value:  # the first source that counts settles it
+            if isinstance(s, dict) and (key is None or str(s.get(key) or "").strip()):
+                return True
+        return False
 
     return pd.Series([ok(v) for v in sources.tolist()], index=sources.index, dtype=bool)
 

@@ -413,14 +413,11 @@ def _flag_text(flagged: pd.DataFrame, rows: pd.Series) -> pd.Series:
     """Return each row's flag kinds joined with "; " (what the map and the details show)."""
     if not len(flagged):
         return pd.Series("", index=rows.index)
-    kinds: dict[object, list[str]] = {}
-    for row, reason in zip(flagged["row"].tolist(), flagged["reason"].astype(str).tolist(), strict=True):
-        kind = reason.split(":", 1)[0]
-        seen = kinds.setdefault(row, [])
-        if kind not in seen:
-            seen.append(kind)
-    joined = {row: "; ".join(k) for row, k in kinds.items()}
-    return pd.Series([joined.get(r, "") for r in rows.tolist()], index=rows.index, dtype=object)
+    # One kind per reason (the text before its first ":"), each once per row, in order of appearance.
+    kind = flagged["reason"].astype(str).str.split(":", n=1).str[0]
+    pairs = pd.DataFrame({"row": flagged["row"].to_numpy(), "kind": kind.to_numpy(dtype=object)}).drop_duplicates()
+    joined = pairs.groupby("row", sort=False)["kind"].agg("; ".join)
+    return pd.Series(rows.map(joined).fillna("").to_numpy(dtype=object), index=rows.index, dtype=object)
 
 
 def _one_per_row(rejected: pd.DataFrame) -> pd.DataFrame:
