@@ -19,7 +19,10 @@ def _checkout(tmp_path: Path) -> Path:
     bin_dir = tmp_path / ".venv" / "bin"
     bin_dir.mkdir(parents=True)
     fake = bin_dir / "python"
-    fake.write_text(f'#!/bin/sh\necho "$*" >> "{tmp_path}/pip.log"\n', encoding="utf-8")
+    # "-m pip --version" is venv.sh checking that the venv is complete (pip in it): not logged.
+    fake.write_text(
+        f'#!/bin/sh\n[ "$*" = "-m pip --version" ] && exit 0\necho "$*" >> "{tmp_path}/pip.log"\n', encoding="utf-8"
+    )
     fake.chmod(0o755)
     return tmp_path
 
@@ -61,3 +64,29 @@ def test_run_and_test_scripts_use_the_project_environment() -> None:
         assert f"source scripts/venv.sh {files}" in text
         assert '"$VENV_PYTHON" -m' in text
     assert "bash scripts/test.sh" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_a_half_made_venv_is_made_again(tmp_path: Path) -> None:
+    """A set-up interrupted before pip was in .venv/ (Ctrl-C during `python3 -m venv`) is not reused as is."""
+    root = _checkout(tmp_path)
+    broken = root / ".venv" / "bin" / "python"
+    broken.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")  # python there, `-m pip` fails
+    # The "system" python3: answers the version check and makes a venv whose python logs its calls.
+    system = tmp_path / "python3-system"
+    system.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then\n'
+        '  mkdir -p "$3/bin"; : > "$3/bin/pip"; chmod +x "$3/bin/pip"\n'
+        f'  printf \'#!/bin/sh\\n[ "$*" = "-m pip --version" ] && exit 0\\necho "$*" >> "{root}/pip.log"\\n\' > "$3/bin/python"\n'
+        '  chmod +x "$3/bin/python"\n'
+        "fi\n"
+        "exit 0\n",
+        encoding="utf-8",
+    )
+    system.chmod(0o755)
+    script = f'set -euo pipefail; PYTHON={system} source scripts/venv.sh dev requirements.txt requirements-dev.txt'
+    done = subprocess.run(["bash", "-c", script], cwd=root, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "incomplete" in done.stderr
+    calls = (root / "pip.log").read_text(encoding="utf-8").splitlines()
+    assert "-r requirements.txt -r requirements-dev.txt" in calls[0]  # installed into the new .venv/
