@@ -77,6 +77,10 @@ _COAST_DEG = 0.06
 _MAX_LISTED = 12
 #: Places sharing an Arabic name farther apart than this are distinct places, not one place twice.
 _HOMONYM_KM = 5.0
+#: An alternate name less similar than this (0-100) to every own name of its place is foreign to it ...
+_FOREIGN_RATIO = 60.0
+#: ... and so is one less similar than this whose consonant skeleton is none of the own names'.
+_FOREIGN_RATIO_SKELETON = 70.0
 _QUALIFIER_RE = re.compile(r"\s*\([^)]*\)\s*$")
 #: The similarity (0-100) at which the fuzzy stage takes a name of more than five letters.
 _FUZZY_MIN = 85.0
@@ -204,7 +208,13 @@ class Gazetteer:
             if not key or key in own:
                 continue
             same_script = [k for k in own if has_arabic(k) == has_arabic(key)]
-            if same_script and max(fuzz.ratio(key, k) for k in same_script) < 60:
+            if not same_script:
+                continue
+            closest = max(fuzz.ratio(key, k) for k in same_script)
+            # Unlike every own name, or only half like it with other consonants ("Ma`ratah" is
+            # an alternate of Mari` but the skeleton of another village, Ma'rata).
+            skeletons = {phonetic_key(k) for k in same_script}
+            if closest < _FOREIGN_RATIO or (closest < _FOREIGN_RATIO_SKELETON and phonetic_key(key) not in skeletons):
                 self._foreign.add((pos, key))
         # A key that is also one of the place's own names is never foreign.
         for key in own:
