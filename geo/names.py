@@ -145,12 +145,16 @@ def clean_text(text: object) -> str:
     """
     if text is None:
         return ""
-    value = unicodedata.normalize("NFC", str(text))
+    value = str(text)
+    if not value.isascii():  # ASCII text is its own NFC form
+        value = unicodedata.normalize("NFC", value)
     value = _CONTROL_RE.sub(" ", value)
     return _SPACES_RE.sub(" ", value).strip()
 
 
 def _strip_marks(text: str) -> str:
+    if text.isascii():  # no combining marks, and NFKD leaves it as it is
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
@@ -183,6 +187,12 @@ GENERIC_WORDS = frozenset(
     """tal jabal kafr khirbat ayn dayr abu um bir ras wadi marj qasr nahr jisr shaykh bayt bab
     mazraat mazraa tala suq hamam sahl qalat""".split()
 )
+
+
+@lru_cache(maxsize=100_000)
+def _fold_word(word: str) -> str:
+    """Fold one word of a name (words recur across names: computed once each)."""
+    return _fold_arabic_word(word) if has_arabic(word) else _fold_latin_word(word)
 
 
 def _fold_latin_word(word: str) -> str:
@@ -264,7 +274,7 @@ def normalize_name(text: str) -> str:
     if len(words) > 1:
         words = [w for w in words if w not in _ARTICLES] or words[-1:]
         words = words[:1] + [_GLUED_ARTICLE_RE.sub("", w) for w in words[1:]]
-    folded = [_fold_arabic_word(w) if has_arabic(w) else _fold_latin_word(w) for w in words]
+    folded = [_fold_word(w) for w in words]
     return " ".join(w for w in folded if w)
 
 

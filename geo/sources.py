@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+from geo.lazy import pd
 
 from geo.errors import DataSchemaError, InputFileError
 from geo.places import ADMIN1_NAMES, DATA_DIR, KINDS, PLACE_COLUMNS
