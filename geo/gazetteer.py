@@ -45,6 +45,7 @@ from geo.names import (
     normalize_name,
     phonetic_key,
     trigrams,
+    word_forms,
 )
 from geo.places import (
     ADMIN_KINDS,
@@ -851,6 +852,18 @@ class Gazetteer:
 
     def _directed(self, base: str, tests: Sequence[Any]) -> list[int]:
         """Places named "Eastern/Western/... *base*" that pass the context *tests* ("Ghouta" → Eastern Ghouta)."""
+        known = self.__dict__.get("_direction_keys")
+        if known is None:
+            # The words of the few keys that begin with a direction ("eastern ghuta").
+            heads = {normalize_name(d) for d in _DIRECTIONS}
+            keys = [k.split() for k in self._keys if k.split()[0] in heads]
+            known = self._direction_keys = (keys, set().union(*(word_forms(d) for d in _DIRECTIONS)))
+        keys, direction_forms = known
+        # A key whose words cannot all come out of "<direction> base" is not that name's key: it
+        # is not looked up (the same answer without normalizing four new names per name asked).
+        forms = word_forms(base) | direction_forms
+        if not any(all(w in forms for w in words) for words in keys):
+            return []
         found = [p for d in _DIRECTIONS for p in self._norm.get(normalize_name(f"{d} {base}"), ())]
         return list(dict.fromkeys(p for p in found if all(self._passes(p, t) for t in tests)))
 

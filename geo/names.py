@@ -35,6 +35,7 @@ __all__ = [
     "phonetic_key",
     "split_context",
     "trigrams",
+    "word_forms",
 ]
 
 #: Names longer than this are refused by the gazetteer (no place name is).
@@ -236,6 +237,42 @@ def _drop_type_words(words: list[str]) -> list[str]:
     return kept
 
 
+def _name_words(text: str) -> list[str]:
+    """Return the words :func:`normalize_name` starts from: case folded, marks dropped, separators as spaces.
+
+    Each step works character by character, so the words of "A B" are those
+    of "A" followed by those of "B".
+    """
+    value = clean_text(text).casefold()
+    value = _MARKS_RE.sub("", value)
+    value = _strip_marks(value)
+    value = _SEPARATORS_RE.sub(" ", value)
+    return value.split()
+
+
+def word_forms(text: str) -> set[str]:
+    """Return every word the normalized key of *text*, or of a longer name holding it, can contain.
+
+    A key's words are folded words of the name (an assimilated article
+    dropped or not) and "rif": a key whose words are not all in
+    ``word_forms(a) | word_forms(b)`` is not the key of "a b". The gazetteer
+    uses it to skip lookups that cannot succeed.
+
+    Examples
+    --------
+    >>> sorted(word_forms("Eastern Ghouta"))
+    ['eastern', 'ghuta', 'rif']
+    >>> set(normalize_name("Eastern al-Ghouta").split()) <= word_forms("Eastern") | word_forms("al-Ghouta")
+    True
+    """
+    forms = {"rif"}
+    for word in _name_words(text):
+        forms.add(_fold_word(word))
+        forms.add(_fold_word(_GLUED_ARTICLE_RE.sub("", word)))
+    forms.discard("")
+    return forms
+
+
 @lru_cache(maxsize=200_000)
 def normalize_name(text: str) -> str:
     """Return the normalized key of a place name.
@@ -264,11 +301,7 @@ def normalize_name(text: str) -> str:
     >>> normalize_name("Damascus countryside") == normalize_name("Rural Damascus") == "rif damascus"
     True
     """
-    value = clean_text(text).casefold()
-    value = _MARKS_RE.sub("", value)
-    value = _strip_marks(value)
-    value = _SEPARATORS_RE.sub(" ", value)
-    words = [w for w in value.split() if not w.isdigit()]
+    words = [w for w in _name_words(text) if not w.isdigit()]
     words = _rif_form(_drop_type_words(words))
     words = [w for w in words if w not in ("the",)] or words
     if len(words) > 1:
