@@ -85,11 +85,13 @@ def gazetteers(shared: Path, devset: pd.DataFrame) -> dict[str, Gazetteer]:
 
 
 def with_district(shared: Path, devset: pd.DataFrame) -> pd.DataFrame:
-    """The IOM spellings with [governorate, district] as context, as ACLED's admin1 and admin2 columns give."""
+    """Return the IOM spellings with [governorate, district] as context (ACLED's admin1 and admin2 columns)."""
     table = pd.read_csv(
         shared / "hotosm_iom_matched_communities" / "iom_hotosm_validated_locations.csv", dtype=str
     ).fillna("")
-    district = {("osm:" + h, n): d for h, n, d in zip(table["hot_id"], table["location_name"], table["adm2_name"])}
+    district = {
+        ("osm:" + h, n): d for h, n, d in zip(table["hot_id"], table["location_name"], table["adm2_name"], strict=True)
+    }
     iom = devset[devset["set"] == "iom"].copy()
     iom["context"] = [
         [c, district[t, q]] if district.get((t, q)) else c

@@ -304,7 +304,10 @@ def mixed_workload(gaz: Gazetteer, rows: int, naive_sample: int, rng: random.Ran
     sub = pairs[:naive_sample]
     wall, cpu = timed(lambda: [process.extractOne(normalize_name(n), keys, scorer=fuzz.ratio) for n, _ in sub])
     naive = (len(sub) / wall, len(sub) / cpu)
-    print(f"naive: rapidfuzz process.extractOne over all {len(keys):,} names: {naive[0]:,.0f} names/s [{naive[1]:,.0f} CPU]")
+    print(
+        f"naive: rapidfuzz process.extractOne over all {len(keys):,} names: "
+        f"{naive[0]:,.0f} names/s [{naive[1]:,.0f} CPU]"
+    )
     print(
         f"distinct  {len(pairs):,} (name, context) pairs once: ours {ours_distinct[0]:,.0f} names/s "
         f"[{ours_distinct[1]:,.0f} CPU]; ratio to naive {ours_distinct[0] / naive[0]:.1f}x "

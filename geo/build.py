@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.lazy import pd
-
 from geo.merge import join_places
 from geo.places import ADMIN_KINDS, DATA_DIR, read_places
 from geo.sources import CURATED, EMBEDDED_SOURCES, PlaceSource, complete_columns, read_source

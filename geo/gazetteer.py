@@ -29,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from geo.lazy import pd
 from rapidfuzz import fuzz, process
 
 from geo import match_policy as policy
 from geo.context import lookup_area, parse_location
 from geo.errors import PlaceNotFoundError
+from geo.lazy import pd
 from geo.match_table import MATCH_COLUMNS, match_table
 from geo.names import (
     MAX_NAME_LENGTH,

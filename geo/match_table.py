@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import numpy as np
-from geo.lazy import pd
 
 from geo.errors import PlaceNotFoundError
+from geo.lazy import pd
 from geo.types import MATCH_STATUSES, Match
 
 __all__ = ["MATCH_COLUMNS", "MIN_STATUSES", "match_table", "output_columns"]

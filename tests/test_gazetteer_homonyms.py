@@ -93,8 +93,10 @@ def test_a_shared_generic_word_does_not_make_a_short_name_long() -> None:
 
 
 def test_an_alternate_with_other_consonants_is_foreign() -> None:
-    """GeoNames lists "Ma`ratah" (another village, معراتة) among the names of Mari` (مارع):
-    half alike in Latin but with another consonant skeleton, it never places Mari`."""
+    """A GeoNames alternate half like the place's names, with other consonants, never places it.
+
+    GeoNames lists "Ma`ratah" (another village, معراتة) among the names of Mari` (مارع).
+    """
     places = _table(
         {
             "id": "mari",

@@ -32,9 +32,12 @@ def _forget(gaz: Gazetteer) -> None:
 
 
 def _mixed_workload(n_rows: int = 1500) -> tuple[list[object], list[object]]:
-    """Real spellings (the committed development set), bare and with their governorate, repeated
-    as in event files, with the awkward rows of real files: blanks, NaN, an unknown context,
-    ACLED's "City - Neighbourhood", "between A and B", other letter cases."""
+    """Return names and contexts: real spellings, bare and with their governorate, repeated.
+
+    The committed development set's spellings, repeated as in event files, with the awkward rows
+    of real files: blanks, NaN, an unknown context, ACLED's "City - Neighbourhood", "between A and
+    B", other letter cases.
+    """
     devset = pd.read_csv(DEVSET, dtype=str, keep_default_na=False)
     rng = random.Random(12)
     picks = rng.sample(range(len(devset)), 300)
@@ -91,7 +94,7 @@ def test_memoised_batch_equals_unmemoised_rows(gazetteer: Gazetteer) -> None:
 def test_name_keys_do_not_depend_on_the_caches() -> None:
     """normalize_name and phonetic_key give the same keys cold and warm, ASCII and not."""
     devset = pd.read_csv(DEVSET, dtype=str, keep_default_na=False)
-    texts = list(devset["query"].iloc[::7]) + ["Ma‘rātah", "Aş Şafşāfah", "حي الدعتور", "Deir ez-Zor", " Baba\tAmr "]
+    texts = [*devset["query"].iloc[::7], "Ma‘rātah", "Aş Şafşāfah", "حي الدعتور", "Deir ez-Zor", " Baba\tAmr "]
     names.normalize_name.cache_clear()
     names._fold_word.cache_clear()
     cold = [(names.normalize_name(t), names.phonetic_key(t), names.clean_text(t)) for t in texts]
@@ -101,8 +104,10 @@ def test_name_keys_do_not_depend_on_the_caches() -> None:
 
 
 def test_a_cached_gazetteer_answers_without_pandas(tmp_path: Path) -> None:
-    """``python -m geo resolve NAME`` from a warm disk cache imports no pandas (a faster start),
-    and the place table of a cached gazetteer is still there when asked for."""
+    """``python -m geo resolve NAME`` from a warm disk cache imports no pandas (a faster start).
+
+    The place table of a cached gazetteer is still there when asked for.
+    """
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
     env.pop("SYRIA_MAP_NO_CACHE", None)
     first = subprocess.run(
@@ -123,7 +128,8 @@ def test_a_cached_gazetteer_answers_without_pandas(tmp_path: Path) -> None:
     assert "resolved: Al-Sanobar" in warm.stdout
     assert "PANDAS False" in warm.stdout, warm.stdout
     rows = next(line for line in warm.stdout.splitlines() if line.startswith("ROWS")).split()
-    assert rows[1] == rows[2] and int(rows[1]) > 1000
+    assert rows[1] == rows[2]
+    assert int(rows[1]) > 1000
 
 
 def test_cached_place_table_equals_the_built_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -150,10 +156,25 @@ def test_distance_shortcut_agrees_with_the_geodesic(gazetteer: Gazetteer) -> Non
 
 
 def test_direction_lookup_shortcut_finds_what_the_full_lookup_finds(gazetteer: Gazetteer) -> None:
-    """"Ghouta" → Eastern Ghouta: skipping the keys that cannot match changes no answer."""
+    """Skipping the direction keys that cannot match ("Ghouta" → Eastern Ghouta) changes no answer."""
     devset = pd.read_csv(DEVSET, dtype=str, keep_default_na=False)
-    queries = list(dict.fromkeys([*devset["query"], "Ghouta", "al-Ghouta", "GHOUTA", "Ghouta countryside",
-                                  "hay Ghouta", "Kwayres", "Radar", "Tal Sinan", "Tall Asnan", "Bari"]))
+    queries = list(
+        dict.fromkeys(
+            [
+                *devset["query"],
+                "Ghouta",
+                "al-Ghouta",
+                "GHOUTA",
+                "Ghouta countryside",
+                "hay Ghouta",
+                "Kwayres",
+                "Radar",
+                "Tal Sinan",
+                "Tall Asnan",
+                "Bari",
+            ]
+        )
+    )
     fast = [gazetteer._directed(q, []) for q in queries]
     saved = gazetteer.__dict__.get("_direction_keys")
     gazetteer._direction_keys = ([[]], set())  # an empty key's words are always there: every lookup is made
