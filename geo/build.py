@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
+from geo.lazy import pd
 from geo.merge import join_places
 from geo.places import ADMIN_KINDS, DATA_DIR, read_places
 from geo.sources import CURATED, EMBEDDED_SOURCES, PlaceSource, complete_columns, read_source

@@ -25,8 +25,8 @@ from typing import Any
 
 __all__ = ["CACHE_VERSION", "cache_dir", "cache_key", "cached", "clear_cache", "file_digest"]
 
-#: Bumped when the cache payload's layout changes.
-CACHE_VERSION = 1
+#: Bumped when the cache payload's layout changes (2: the place table is pickled apart, read on first use).
+CACHE_VERSION = 2
 _KEEP = 4
 _GEO_DIR = Path(__file__).resolve().parent
 
@@ -55,11 +55,11 @@ def cache_key(files: Iterable[Path], extra: Iterable[str] = ()) -> str:
     >>> len(a), a != b
     (64, True)
     """
-    import numpy
-    import pandas
+    from importlib.metadata import version
 
-    # Pickles of pandas and numpy objects are only reliable with the versions that wrote them.
-    versions = f"py{sys.version_info[:2]} pandas{pandas.__version__} numpy{numpy.__version__}"
+    # Pickles of pandas and numpy objects are only reliable with the versions that wrote them
+    # (read from the installed metadata: importing pandas would cost a warm start a second).
+    versions = f"py{sys.version_info[:2]} pandas{version('pandas')} numpy{version('numpy')}"
     digest = hashlib.sha256(f"v{CACHE_VERSION} {versions} pickle{pickle.HIGHEST_PROTOCOL}".encode())
     for path in sorted(_GEO_DIR.rglob("*.py")):
         digest.update(f"code {path.relative_to(_GEO_DIR)} {file_digest(path)}".encode())

@@ -26,9 +26,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from geo.errors import FetchError, IncidentMapError
+from geo.lazy import pd
 from geo.sources import CC_BY_4, CC_BY_IGO, PlaceSource, user_home
 
 __all__ = [

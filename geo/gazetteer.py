@@ -21,6 +21,7 @@ and B") is cut into parts by :func:`geo.context.parse_location`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -28,12 +29,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from rapidfuzz import fuzz, process
 
 from geo import match_policy as policy
 from geo.context import lookup_area, parse_location
 from geo.errors import PlaceNotFoundError
+from geo.lazy import pd
 from geo.match_table import MATCH_COLUMNS, match_table
 from geo.names import (
     MAX_NAME_LENGTH,
@@ -44,6 +45,7 @@ from geo.names import (
     normalize_name,
     phonetic_key,
     trigrams,
+    word_forms,
 )
 from geo.places import (
     ADMIN_KINDS,
@@ -77,6 +79,13 @@ _COAST_DEG = 0.06
 _MAX_LISTED = 12
 #: Places sharing an Arabic name farther apart than this are distinct places, not one place twice.
 _HOMONYM_KM = 5.0
+#: An alternate name less similar than this (0-100) to every own name of its place is foreign to it ...
+_FOREIGN_RATIO = 60.0
+#: ... and so is one less similar than this whose consonant skeleton is none of the own names'.
+_FOREIGN_RATIO_SKELETON = 70.0
+#: The mean Earth radius (km) and the largest relative gap between great-circle and WGS84 geodesic distances.
+_EARTH_KM = 6371.0088
+_SPHERE_ERR = 0.006
 _QUALIFIER_RE = re.compile(r"\s*\([^)]*\)\s*$")
 #: The similarity (0-100) at which the fuzzy stage takes a name of more than five letters.
 _FUZZY_MIN = 85.0
@@ -168,6 +177,8 @@ class Gazetteer:
         self._fuzzy_memo: dict[str, list[tuple[int, float]]] = {}
         self._cand_base: dict[int, tuple[str, str, str, str, float, float]] = {}
         self._memo: dict[tuple[str, tuple[str, ...], tuple[float, float] | None], Match] = {}
+        #: The tests of each context text (a handful of governorates recur in every file).
+        self._ctx_memo: dict[tuple[str, bool], list[ContextTest] | None] = {}
         # Tuples, not sets: fewer objects for the garbage collector to walk in a large index.
         self._norm = {k: tuple(sorted(v)) for k, v in self._norm.items()}
         self._exact = {k: tuple(sorted(v)) for k, v in self._exact.items()}
@@ -204,7 +215,13 @@ class Gazetteer:
             if not key or key in own:
                 continue
             same_script = [k for k in own if has_arabic(k) == has_arabic(key)]
-            if same_script and max(fuzz.ratio(key, k) for k in same_script) < 60:
+            if not same_script:
+                continue
+            closest = max(fuzz.ratio(key, k) for k in same_script)
+            # Unlike every own name, or only half like it with other consonants ("Ma`ratah" is
+            # an alternate of Mari` but the skeleton of another village, Ma'rata).
+            skeletons = {phonetic_key(k) for k in same_script}
+            if closest < _FOREIGN_RATIO or (closest < _FOREIGN_RATIO_SKELETON and phonetic_key(key) not in skeletons):
                 self._foreign.add((pos, key))
         # A key that is also one of the place's own names is never foreign.
         for key in own:
@@ -220,17 +237,39 @@ class Gazetteer:
         """
         pos = self._position(place_id)
         self._memo.clear()
+        self._ctx_memo.clear()
         for key in {clean_text(alias).casefold(), normalize_name(alias)}:
             if key:
                 self._alias.setdefault(key, set()).add(pos)
 
+    def __getstate__(self) -> dict[str, Any]:
+        # The place table is pickled on its own and read back on first use: resolving
+        # names needs only the index, so a gazetteer read from the disk cache answers
+        # without importing pandas (geo.lazy).
+        import pickle
+
+        state = dict(self.__dict__)
+        state["_places"] = None
+        state["_places_pickle"] = pickle.dumps(self._table(), protocol=pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def _table(self) -> pd.DataFrame:
+        if self._places is None:
+            import pickle
+
+            self._places = pickle.loads(self.__dict__.pop("_places_pickle"))
+        return self._places
+
     @property
     def places(self) -> pd.DataFrame:
         """The place table (a copy)."""
-        return self._places.copy()
+        return self._table().copy()
 
     def __len__(self) -> int:
-        return len(self._places)
+        return len(self._rows)
 
     def _position(self, place_id: str) -> int:
         try:
@@ -325,8 +364,15 @@ class Gazetteer:
 
         A context naming an admin area is that area ("Hama" = Hama governorate);
         with *prefer_place* (ACLED's "City - Neighbourhood") a settlement of the
-        name comes first.
+        name comes first. Memoised per text (callers never change the list).
         """
+        memo_key = (ctx, prefer_place)
+        if memo_key in self._ctx_memo:
+            return self._ctx_memo[memo_key]
+        found = self._ctx_memo[memo_key] = self._find_context_tests(ctx, prefer_place)
+        return found
+
+    def _find_context_tests(self, ctx: str, prefer_place: bool) -> list[ContextTest] | None:
         ctx = clean_text(ctx)
         if not ctx:
             return None
@@ -418,8 +464,23 @@ class Gazetteer:
         if kind == "governorate":
             return bool(self._admin1[pos] == self._admin1[ctx])
         radius = CONTEXT_RADIUS_KM.get(kind, 5.0)
-        dist = geodesic_km(self._lon[pos], self._lat[pos], self._lon[ctx], self._lat[ctx])
-        return bool(dist <= radius)
+        return not self._farther_than(pos, ctx, radius)
+
+    def _farther_than(self, a: int, b: int, km: float) -> bool:
+        """Return True when places *a* and *b* are more than *km* apart on the WGS84 ellipsoid.
+
+        A great-circle distance is within 0.6 % of the geodesic one; only
+        when it is that close to *km* is the geodesic (pyproj) computed, so
+        the answer is the geodesic's and most pairs cost a few float operations.
+        """
+        lon1, lat1, lon2, lat2 = (math.radians(v) for v in (self._lon[a], self._lat[a], self._lon[b], self._lat[b]))
+        h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+        sphere = 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+        if sphere > km * (1 + _SPHERE_ERR) + 1e-6:
+            return True
+        if sphere < km * (1 - _SPHERE_ERR) - 1e-6:
+            return False
+        return bool(float(geodesic_km(self._lon[a], self._lat[a], self._lon[b], self._lat[b])) > km)
 
     def _prefer_settlements(self, scored: dict[int, float], hint: str | None) -> dict[int, float]:
         """Drop admin areas that contain a settlement candidate of the same name.
@@ -739,7 +800,7 @@ class Gazetteer:
             and numbers in self._numbers.get(p, {frozenset()})
             and not self._is_within(p, pos)
             and not self._is_within(pos, p)
-            and float(geodesic_km(self._lon[p], self._lat[p], self._lon[pos], self._lat[pos])) > _HOMONYM_KM
+            and self._farther_than(p, pos, _HOMONYM_KM)
             and all(self._passes(p, t) for t in tests)
         ]
         if not others:
@@ -773,7 +834,7 @@ class Gazetteer:
             for p in self._phon.get(skeleton, ())
             if p != pos
             and any(phonetic_key(k) == skeleton and fuzz.ratio(key, k) >= 80 for k in self._own_keys(p))
-            and float(geodesic_km(self._lon[p], self._lat[p], self._lon[pos], self._lat[pos])) > _HOMONYM_KM
+            and self._farther_than(p, pos, _HOMONYM_KM)
             and all(self._passes(p, t) for t in tests)
         ]
         if not rivals:
@@ -791,6 +852,18 @@ class Gazetteer:
 
     def _directed(self, base: str, tests: Sequence[Any]) -> list[int]:
         """Places named "Eastern/Western/... *base*" that pass the context *tests* ("Ghouta" → Eastern Ghouta)."""
+        known = self.__dict__.get("_direction_keys")
+        if known is None:
+            # The words of the few keys that begin with a direction ("eastern ghuta").
+            heads = {normalize_name(d) for d in _DIRECTIONS}
+            keys = [k.split() for k in self._keys if k.split()[0] in heads]
+            known = self._direction_keys = (keys, set().union(*(word_forms(d) for d in _DIRECTIONS)))
+        keys, direction_forms = known
+        # A key whose words cannot all come out of "<direction> base" is not that name's key: it
+        # is not looked up (the same answer without normalizing four new names per name asked).
+        forms = word_forms(base) | direction_forms
+        if not any(all(w in forms for w in words) for words in keys):
+            return []
         found = [p for d in _DIRECTIONS for p in self._norm.get(normalize_name(f"{d} {base}"), ())]
         return list(dict.fromkeys(p for p in found if all(self._passes(p, t) for t in tests)))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 import numpy as np
-import pandas as pd
 
 from geo.errors import PlaceNotFoundError
+from geo.lazy import pd
 from geo.types import MATCH_STATUSES, Match
 
 __all__ = ["MATCH_COLUMNS", "MIN_STATUSES", "match_table", "output_columns"]
@@ -80,19 +80,25 @@ def match_table(
         raise ValueError(f"min_status must be one of {', '.join(MIN_STATUSES)}, not {min_status!r}")
     texts = [_text(n) for n in names]
     ctxs = [""] * len(texts) if contexts is None else [_text(c) for c in contexts]
-    cache: dict[tuple[str, str], dict[str, object]] = {}
-    rows = []
-    for name, ctx in zip(texts, ctxs, strict=True):
-        row = cache.get((name, ctx))
-        if row is None:
+    # Each distinct pair is resolved and turned into a row once; the output repeats them by position.
+    seen: dict[tuple[str, str], int] = {}
+    rows: list[dict[str, object]] = []
+    codes = np.empty(len(texts), dtype=np.intp)
+    for i, pair in enumerate(zip(texts, ctxs, strict=True)):
+        j = seen.get(pair)
+        if j is None:
+            name, ctx = pair
             try:
                 match = resolve(name, ctx or None)
             except PlaceNotFoundError as err:
                 match = Match(query=name, reason=str(err))
-            row = cache[name, ctx] = _row(match, min_status)
-        rows.append(row)
-    out = pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
-    out["geo_precision"] = out["geo_precision"].astype("Int64")
-    out["ambiguous"] = out["ambiguous"].astype(bool)
-    out["status"] = pd.Categorical(out["status"], categories=list(MATCH_STATUSES)).astype(str)
-    return out
+            j = seen[pair] = len(rows)
+            rows.append(_row(match, min_status))
+        codes[i] = j
+    distinct = pd.DataFrame(rows, columns=list(MATCH_COLUMNS))
+    distinct["geo_precision"] = distinct["geo_precision"].astype("Int64")
+    distinct["ambiguous"] = distinct["ambiguous"].astype(bool)
+    distinct["status"] = pd.Categorical(distinct["status"], categories=list(MATCH_STATUSES)).astype(str)
+    if len(rows) == len(texts):
+        return distinct
+    return distinct.take(codes).reset_index(drop=True)

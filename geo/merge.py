@@ -38,8 +38,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
+from geo.lazy import pd
 from geo.names import normalize_name
 from geo.places import geodesic_km
 

@@ -35,6 +35,7 @@ __all__ = [
     "phonetic_key",
     "split_context",
     "trigrams",
+    "word_forms",
 ]
 
 #: Names longer than this are refused by the gazetteer (no place name is).
@@ -145,12 +146,16 @@ def clean_text(text: object) -> str:
     """
     if text is None:
         return ""
-    value = unicodedata.normalize("NFC", str(text))
+    value = str(text)
+    if not value.isascii():  # ASCII text is its own NFC form
+        value = unicodedata.normalize("NFC", value)
     value = _CONTROL_RE.sub(" ", value)
     return _SPACES_RE.sub(" ", value).strip()
 
 
 def _strip_marks(text: str) -> str:
+    if text.isascii():  # no combining marks, and NFKD leaves it as it is
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
@@ -183,6 +188,12 @@ GENERIC_WORDS = frozenset(
     """tal jabal kafr khirbat ayn dayr abu um bir ras wadi marj qasr nahr jisr shaykh bayt bab
     mazraat mazraa tala suq hamam sahl qalat""".split()
 )
+
+
+@lru_cache(maxsize=100_000)
+def _fold_word(word: str) -> str:
+    """Fold one word of a name (words recur across names: computed once each)."""
+    return _fold_arabic_word(word) if has_arabic(word) else _fold_latin_word(word)
 
 
 def _fold_latin_word(word: str) -> str:
@@ -226,6 +237,42 @@ def _drop_type_words(words: list[str]) -> list[str]:
     return kept
 
 
+def _name_words(text: str) -> list[str]:
+    """Return the words :func:`normalize_name` starts from: case folded, marks dropped, separators as spaces.
+
+    Each step works character by character, so the words of "A B" are those
+    of "A" followed by those of "B".
+    """
+    value = clean_text(text).casefold()
+    value = _MARKS_RE.sub("", value)
+    value = _strip_marks(value)
+    value = _SEPARATORS_RE.sub(" ", value)
+    return value.split()
+
+
+def word_forms(text: str) -> set[str]:
+    """Return every word the normalized key of *text*, or of a longer name holding it, can contain.
+
+    A key's words are folded words of the name (an assimilated article
+    dropped or not) and "rif": a key whose words are not all in
+    ``word_forms(a) | word_forms(b)`` is not the key of "a b". The gazetteer
+    uses it to skip lookups that cannot succeed.
+
+    Examples
+    --------
+    >>> sorted(word_forms("Eastern Ghouta"))
+    ['eastern', 'ghuta', 'rif']
+    >>> set(normalize_name("Eastern al-Ghouta").split()) <= word_forms("Eastern") | word_forms("al-Ghouta")
+    True
+    """
+    forms = {"rif"}
+    for word in _name_words(text):
+        forms.add(_fold_word(word))
+        forms.add(_fold_word(_GLUED_ARTICLE_RE.sub("", word)))
+    forms.discard("")
+    return forms
+
+
 @lru_cache(maxsize=200_000)
 def normalize_name(text: str) -> str:
     """Return the normalized key of a place name.
@@ -254,17 +301,13 @@ def normalize_name(text: str) -> str:
     >>> normalize_name("Damascus countryside") == normalize_name("Rural Damascus") == "rif damascus"
     True
     """
-    value = clean_text(text).casefold()
-    value = _MARKS_RE.sub("", value)
-    value = _strip_marks(value)
-    value = _SEPARATORS_RE.sub(" ", value)
-    words = [w for w in value.split() if not w.isdigit()]
+    words = [w for w in _name_words(text) if not w.isdigit()]
     words = _rif_form(_drop_type_words(words))
     words = [w for w in words if w not in ("the",)] or words
     if len(words) > 1:
         words = [w for w in words if w not in _ARTICLES] or words[-1:]
         words = words[:1] + [_GLUED_ARTICLE_RE.sub("", w) for w in words[1:]]
-    folded = [_fold_arabic_word(w) if has_arabic(w) else _fold_latin_word(w) for w in words]
+    folded = [_fold_word(w) for w in words]
     return " ".join(w for w in folded if w)
 
 

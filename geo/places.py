@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from geo.data_files import DATA_DIR as EMBEDDED_DATA
 from geo.errors import DataSchemaError, InputFileError
+from geo.lazy import pd
 from geo.names import normalize_name
 
 __all__ = [

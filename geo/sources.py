@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from geo.errors import DataSchemaError, InputFileError
+from geo.lazy import pd
 from geo.places import ADMIN1_NAMES, DATA_DIR, KINDS, PLACE_COLUMNS
 
 __all__ = [

@@ -90,3 +90,29 @@ def test_a_shared_generic_word_does_not_make_a_short_name_long() -> None:
     match = Gazetteer(_table(jamu)).resolve("Kherbet Amu")
     assert match.place_id == "jamu"
     assert match.status == "review"
+
+
+def test_an_alternate_with_other_consonants_is_foreign() -> None:
+    """A GeoNames alternate half like the place's names, with other consonants, never places it.
+
+    GeoNames lists "Ma`ratah" (another village, معراتة) among the names of Mari` (مارع).
+    """
+    places = _table(
+        {
+            "id": "mari",
+            "name_en": "Māri‘",
+            "name_ar": "مارع",
+            "alt_names": "Mar`a;Ma`ratah;Mare'",
+            "admin1": "Aleppo",
+            "lat": 36.48,
+            "lon": 37.20,
+            "origin": "geonames",
+        },
+    )
+    gaz = Gazetteer(places)
+    match = gaz.resolve("Marata", within="Aleppo")
+    assert match.status == "review"
+    assert "alternate name" in (match.reason or "")
+    # The place's own spellings and alternates written like them still resolve.
+    assert gaz.resolve("Mari", within="Aleppo").status == "resolved"
+    assert gaz.resolve("Mar'a", within="Aleppo").status == "resolved"

@@ -37,7 +37,10 @@ def add_gazetteer_options(parser: argparse.ArgumentParser) -> None:
 def gazetteer_from_args(args: argparse.Namespace) -> Gazetteer:
     """Build the gazetteer the options describe."""
     from geo.gazetteer import load_gazetteer
-    from geo.place_sources import read_place_file
 
-    extra = [read_place_file(path).places for path in args.gazetteer]
+    extra = []
+    if args.gazetteer:
+        from geo.place_sources import read_place_file  # pandas: only when extra files are given
+
+        extra = [read_place_file(path).places for path in args.gazetteer]
     return load_gazetteer(include_geonames=not args.no_geonames, extra=extra, aliases=args.aliases)
