@@ -261,12 +261,9 @@ def upload_panel(gaz: Gazetteer) -> None:
             frame["place_id"] = review["best_guess"].to_numpy()  # a review match's best guess, preselected
             edited = st.data_editor(frame, hide_index=True, key="review")
             if st.button("Apply my choices"):
-                added = app_state.apply_review(edited, gaz)
+                added, where = apply_review_choices(edited, gaz)  # the shared store's tables, or your folder
                 cached_gazetteer.clear()
-                st.success(
-                    f"{added} spelling(s) saved in {md(app_state.user_data_dir())}; "
-                    "upload the file again to import them."
-                )
+                st.success(f"{added} spelling(s) saved in {md(where)}; upload the file again to import them.")
 
 
 @st.cache_data(show_spinner="Preparing the raster…", max_entries=8)
@@ -377,7 +374,8 @@ def place_names(gaz: Gazetteer) -> list[str]:
 
 def main() -> None:
     """Lay out the page: sidebar filters, the map with its time control, timeline and details."""
-    gaz = cached_gazetteer()
+    store = store_connection()
+    gaz = team_gazetteer(store) if store is not None else cached_gazetteer()
     curated = cached_curated()
     corridors = cached_corridors()
     st.sidebar.title("Syria incident map")
@@ -385,7 +383,7 @@ def main() -> None:
     upload_panel(gaz)
     uploads: dict[str, pd.DataFrame] = st.session_state.get("uploads", {})
     datasets = {**curated, **cached_extra_datasets(), **uploads}
-    store, listing = shared_store(datasets)  # the PostGIS store's datasets join the list ($SYRIA_MAP_DB)
+    listing = store_listing(store, datasets)  # the PostGIS store's datasets join the list ($SYRIA_MAP_DB)
     names = [*datasets, *([] if listing is None else listing["name"])]
     state = app_state.from_query(st.query_params.to_dict(), names)
     if "datasets" not in st.session_state:
@@ -666,27 +664,69 @@ def details_panel(shown: Rows, per_page: int = 10) -> None:
 # -- the shared PostGIS store ($SYRIA_MAP_DB; docs/postgis.md) -------------------------------------------------
 
 
-def shared_store(datasets: dict[str, pd.DataFrame]) -> tuple[object | None, pd.DataFrame | None]:
-    """Return this session's connection to the shared store and its datasets (None, None without $SYRIA_MAP_DB).
-
-    The list is read at every rerun, so a dataset imported by someone else appears at the
-    next one; a name of this app's own data hides a store dataset of that name.
-    """
+def store_connection() -> object | None:
+    """Return this session's connection to the shared store ($SYRIA_MAP_DB), or None without one."""
     url = os.environ.get("SYRIA_MAP_DB", "")
     if not url:
-        return None, None
+        return None
     if "pg_store" not in st.session_state:
         store = open_store(url, app_user=os.environ.get("SYRIA_MAP_USER", ""))
         if not hasattr(store, "update"):
             raise StoreError("SYRIA_MAP_DB must be a postgresql://… URL (use SYRIA_MAP_DATASETS for GeoPackages)")
         st.session_state["pg_store"] = store
-    store = st.session_state["pg_store"]
+    return st.session_state["pg_store"]
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading the gazetteer with the team's review choices…")
+def cached_team_gazetteer(review_key: str, _aliases: pd.DataFrame, _places: pd.DataFrame) -> tuple[Gazetteer, list]:
+    """Build the gazetteer with the store's shared aliases and places once per state of those tables."""
+    from layers.pgstore.source import add_team_aliases, team_places
+
+    home = app_state.user_data_dir()
+    places, aliases = home / "places.csv", home / "aliases.csv"
+    extra = [read_place_file(places).places] if places.is_file() else []
+    extra += [team_places(_places)] if len(_places) else []
+    gaz = load_gazetteer(extra=extra, aliases=aliases if aliases.is_file() else None)
+    return gaz, add_team_aliases(gaz, _aliases)
+
+
+def team_gazetteer(store: object) -> Gazetteer:
+    """Return the gazetteer with the team's review choices, read from the store at every rerun."""
+    from layers.pgstore.source import review_tables
+
+    key, aliases, places = review_tables(store)  # type: ignore[arg-type]
+    if not len(aliases) and not len(places):
+        return cached_gazetteer()
+    gaz, skipped = cached_team_gazetteer(key, aliases, places)
+    for note in skipped:
+        st.sidebar.caption(md(note))
+    return gaz
+
+
+def apply_review_choices(edited: pd.DataFrame, gaz: Gazetteer) -> tuple[int, str]:
+    """Keep the review choices: in the shared store for the whole team, else in your own folder."""
+    store = store_connection()
+    if store is None:
+        return app_state.apply_review(edited, gaz), str(app_state.user_data_dir())
+    from layers.pgstore.source import save_review
+
+    return save_review(store, edited, gaz), "the shared store (for the whole team)"  # type: ignore[arg-type]
+
+
+def store_listing(store: object | None, datasets: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """Return the store's datasets (None without a store), read at every rerun.
+
+    A dataset imported by someone else appears at the next rerun; a name of this app's own
+    data hides a store dataset of that name.
+    """
+    if store is None:
+        return None
     if "store_renamed" in st.session_state:  # an upload saved to the store: choose the store's dataset instead
         name, target = st.session_state.pop("store_renamed")
         chosen = [target if n == name else n for n in st.session_state.get("datasets", [])]
         st.session_state["datasets"] = list(dict.fromkeys(chosen))
     listing = store.datasets()  # type: ignore[attr-defined]
-    return store, listing[~listing["name"].isin(list(datasets))].reset_index(drop=True)
+    return listing[~listing["name"].isin(list(datasets))].reset_index(drop=True)
 
 
 def data_source(prep: PreparedTable, store: object | None, listing: pd.DataFrame | None, chosen: list[str]) -> object:

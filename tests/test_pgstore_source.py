@@ -214,3 +214,35 @@ def test_store_source_version_changes_with_an_edit(store: Any) -> None:
     after = _store_source(store, _incidents().iloc[0:0])
     assert before.version != after.version  # the app's cache key of the store's selections
     assert "Campaign Q" in after.options()["campaign"]
+
+
+def test_review_choices_are_shared_through_the_store(store: Any) -> None:
+    """A review table's alias and hand-placed place go to the store; a gazetteer built from it uses them."""
+    from geo.gazetteer import load_gazetteer
+    from layers.pgstore.source import add_team_aliases, review_tables, save_review, team_places
+
+    gaz = load_gazetteer(include_geonames=False)
+    before, _, _ = review_tables(store)
+    edited = pd.DataFrame(
+        {
+            "value": ["Dimashq al-Qadima (sic)", "Tell Abu Saray"],
+            "place_id": ["gov_damascus", ""],
+            "lat": [None, 36.11],
+            "lon": [None, 38.05],
+        }
+    )
+    assert save_review(store, edited, gaz) == 2
+    key, aliases, places = review_tables(store)
+    assert key != before  # the app rebuilds its gazetteer at the next rerun of every session
+    assert aliases.to_dict("records") == [
+        {"alias": "Dimashq al-Qadima (sic)", "place_id": "gov_damascus", "note": "chosen in the review table"}
+    ]
+    table = team_places(places)
+    assert table["name_en"].tolist() == ["Tell Abu Saray"]
+    other = load_gazetteer(include_geonames=False, extra=[table])  # another person's app
+    assert add_team_aliases(other, aliases) == []
+    assert other.resolve("Dimashq al-Qadima (sic)").place_id == "gov_damascus"
+    assert other.resolve("Tell Abu Saray").lat == pytest.approx(36.11)
+    store.add_alias("Nowhere-ville", "no_such_place")
+    notes = add_team_aliases(other, store.aliases())
+    assert notes == ["Shared alias 'Nowhere-ville' names place 'no_such_place', which is not in this gazetteer; not used."]

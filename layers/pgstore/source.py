@@ -341,6 +341,60 @@ class StoreSource:
         return StoreSelection(self.store, self.names, self.memory.select(spec, threshold), spec, threshold)
 
 
+def save_review(store: PostgisStore, edited: pd.DataFrame, gazetteer: Any) -> int:
+    """Keep a review table's choices in the store for the whole team (as ``app_state.apply_review`` does in files).
+
+    A candidate id becomes a shared alias (and is added to *gazetteer* at once), typed
+    lat/lon a shared place; returns the number of spellings saved.
+    """
+    from layers.app_state import review_choices
+
+    aliases, places = review_choices(edited, gazetteer)
+    for alias in aliases:
+        store.add_alias(alias["alias"], alias["place_id"], alias["note"])
+    for place in places:
+        store.add_place(place["name"], place["lat"], place["lon"], place)
+    return len(aliases) + len(places)
+
+
+def review_tables(store: PostgisStore) -> tuple[str, pd.DataFrame, pd.DataFrame]:
+    """Return a digest of the store's shared aliases and places, and the two tables (read at every rerun)."""
+    import hashlib
+
+    aliases, places = store.aliases(), store.user_places()
+    digest = hashlib.sha256()
+    for table in (aliases, places):
+        digest.update(repr(list(table.columns)).encode())
+        digest.update(table.astype(str).to_csv(index=False).encode("utf-8"))
+    return digest.hexdigest(), aliases, places
+
+
+def team_places(places: pd.DataFrame) -> pd.DataFrame:
+    """Return the store's shared places as a gazetteer place table (read as the person's places.csv would be)."""
+    import tempfile
+    from pathlib import Path
+
+    from geo.place_sources import read_place_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "team_places.csv"
+        places.to_csv(path, index=False)
+        return read_place_file(path).places
+
+
+def add_team_aliases(gazetteer: Any, aliases: pd.DataFrame) -> list[str]:
+    """Add the store's shared aliases to *gazetteer*; return a note for each one naming an unknown place."""
+    from geo.errors import PlaceNotFoundError
+
+    notes = []
+    for alias, place_id in zip(aliases["alias"], aliases["place_id"], strict=True):
+        try:
+            gazetteer.add_alias(alias, place_id)
+        except PlaceNotFoundError:
+            notes.append(f"Shared alias {alias!r} names place {place_id!r}, which is not in this gazetteer; not used.")
+    return notes
+
+
 def _parse(name: str, text: str) -> Any:
     text = text.strip()
     if name in _INT_FIELDS:
