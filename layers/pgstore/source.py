@@ -5,8 +5,10 @@ and adds the store's datasets by name. For the chosen store datasets the filter 
 values and the date slider's span come from the datasets table (kept by imports and
 edits); the filters run in SQL; a small selection is fetched as incidents (with their
 sources, for popups, details and exports), a large one only as grid groups for the
-aggregated map and the timeline. Nothing is cached between reruns: an import or an edit
-by someone else shows at the next rerun.
+aggregated map and the timeline. :class:`StoreSource` is the app's data source
+(``layers.datasource``) for this; the app caches its selections under the datasets'
+versions (bumped by every import and edit), so a change by someone else shows at the
+next rerun.
 """
 
 from __future__ import annotations
