@@ -41,14 +41,18 @@ def test_memory_selection_is_the_prepared_table_computation(spec: FilterSpec, th
     selection = source.select(spec, threshold)
     idx = prep.select(spec)
     request = _request(threshold)
-    payload = prep.payload(idx, threshold=threshold, categories=("A", "B"), highlight_ids=("i3",), time_label="a window")
+    payload = prep.payload(
+        idx, threshold=threshold, categories=("A", "B"), highlight_ids=("i3",), time_label="a window"
+    )
     want = (to_script_json(payload), layer_options(steps=prep.steps(idx, "week")), payload_bounds(payload))
     assert selection.layer(request) == want
     assert (selection.selected, selection.points) == prep.counts(idx)
     python = filter_incidents(prep.table, spec)
     assert selection.rows()["id"].tolist() == python["id"].tolist()
     pd.testing.assert_frame_equal(selection.timeline("W"), timeline_counts(python, freq="W"))
-    assert source.total == 300 and source.options() == options(prep.table) and source.span() == date_span(prep.table)
+    assert source.total == 300
+    assert source.options() == options(prep.table)
+    assert source.span() == date_span(prep.table)
     assert json.loads(selection.layer(_request(threshold, steps=[[1, 2, "x"]]))[1])["steps"] == [[1, 2, "x"]]
 
 

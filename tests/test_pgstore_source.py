@@ -193,7 +193,8 @@ def test_store_source_gives_the_layer_of_the_filtered_rows(store: Any, spec: Fil
     assert source.total == 440
     assert set(options(both)["campaign"]) <= set(source.options()["campaign"])
     grid = source.select(spec, 0)
-    assert grid.is_grid and grid.selected == len(python)
+    assert grid.is_grid
+    assert grid.selected == len(python)
     assert grid.points == int((~python["aggregate"]).sum())
     payload = json.loads(grid.layer(_request(0))[0])
     assert payload["mode"] == "grid"
@@ -201,7 +202,8 @@ def test_store_source_gives_the_layer_of_the_filtered_rows(store: Any, spec: Fil
         assert _canonical(payload) == _canonical(to_grid_payload(python))
     assert grid.timeline("W")["value"].sum() == int((~python["aggregate"] & python.geometry.notna()).sum())
     points = source.select(spec, 10_000)
-    assert not points.is_grid and not points.notes
+    assert not points.is_grid
+    assert not points.notes
     assert sorted(points.rows()["id"]) == sorted(python["id"])
     layer = json.loads(points.layer(_request(10_000))[0])
     assert layer["n"] == int((~python["aggregate"] & python.geometry.notna()).sum())
@@ -245,4 +247,6 @@ def test_review_choices_are_shared_through_the_store(store: Any) -> None:
     assert other.resolve("Tell Abu Saray").lat == pytest.approx(36.11)
     store.add_alias("Nowhere-ville", "no_such_place")
     notes = add_team_aliases(other, store.aliases())
-    assert notes == ["Shared alias 'Nowhere-ville' names place 'no_such_place', which is not in this gazetteer; not used."]
+    assert notes == [
+        "Shared alias 'Nowhere-ville' names place 'no_such_place', which is not in this gazetteer; not used."
+    ]

@@ -243,8 +243,9 @@ class StoreSelection:
             self._store_rows = rows.drop(columns="row_version") if "row_version" in rows else rows
         self.notes = tuple(notes)
         self.is_grid = self.groups is not None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._prepared: PreparedTable | None = None
+        self._both: pd.DataFrame | None = None
 
     def _prep(self) -> PreparedTable:
         """Return the fetched rows (in-memory ones first) prepared once, for the point layer."""
@@ -255,13 +256,16 @@ class StoreSelection:
 
     def rows(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
         """Return the rows of the selection that are in memory: the in-memory datasets', the store's when fetched."""
-        local = self.local.rows()
-        if self._store_rows is None or not len(self._store_rows):
-            both = local
-        elif not len(local):
-            both = self._store_rows
-        else:
-            both = pd.concat([local, self._store_rows], ignore_index=True)
+        with self._lock:
+            if self._both is None:
+                local = self.local.rows()
+                if self._store_rows is None or not len(self._store_rows):
+                    self._both = local
+                elif not len(local):
+                    self._both = self._store_rows
+                else:
+                    self._both = pd.concat([local, self._store_rows], ignore_index=True)
+        both = self._both
         return both if columns is None else pd.DataFrame(both[list(columns)])
 
     def timeline(self, freq: str) -> pd.DataFrame:
