@@ -5,7 +5,6 @@ Run: python -m streamlit run app.py
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import tempfile
@@ -18,13 +17,14 @@ import streamlit_folium
 from streamlit_folium import st_folium
 
 from geo.corridors import load_corridors
-from geo.errors import IncidentMapError
+from geo.errors import EditConflictError, IncidentMapError, StoreError
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.place_sources import read_place_file
 from geo.safety import scrub_paths
 from geo.tables import neutralize_formulas
 from layers import app_state
 from layers.curated import list_curated, load_curated
+from layers.datasource import Layer, MemorySource
 from layers.export.formats import FORMATS, export_file, public_density
 from layers.export.story import load_story
 from layers.folium_map import (
@@ -33,7 +33,6 @@ from layers.folium_map import (
     add_raster_overlay,
     base_map,
     layer_options,
-    payload_bounds,
     update_script,
 )
 from layers.importers import (
@@ -49,11 +48,10 @@ from layers.importers.preview import preview_import, table_headers
 from layers.prepared import PreparedTable
 from layers.raster import add_raster_column, density_raster, prepare_overlay, terrain_overlay, write_geotiff
 from layers.render.component import MAP_KEY, component_args, feature_group_arg
-from layers.render.payload import to_script_json
 from layers.spread import KILLING_KINDS, analyse_spread, to_road_chart, to_spacetime_chart
 from layers.standalone import story_steps
-from layers.store import load_gpkg
-from layers.timeline import timeline_chart, timeline_counts
+from layers.store import load_gpkg, open_store
+from layers.timeline import FilterSpec, timeline_chart
 
 st.set_page_config(page_title="Syria incident map", layout="wide")
 MAX_UPLOAD_MB = 50
@@ -100,19 +98,19 @@ def cached_prepared(version: tuple, _datasets: dict[str, pd.DataFrame]) -> Prepa
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def cached_layer(version: tuple, selection: str, _prep: PreparedTable, _request: dict) -> tuple[str, str, list]:
+def cached_layer(version: tuple, selection: str, _selection: object, _request: dict) -> Layer:
     """Return the incident layer of a selection as script JSON (payload, options) and its bounds, once per key."""
-    req = _request
-    idx = _prep.select(req["spec"])
-    steps = req["steps"] if req["steps"] is not None else _prep.steps(idx, req["step"], req["mode"])
-    payload = _prep.payload(
-        idx,
-        threshold=req["threshold"],
-        categories=req["categories"],
-        highlight_ids=req["highlight"],
-        time_label=req["time_label"],
-    )
-    return to_script_json(payload), layer_options(steps=steps), payload_bounds(payload)
+    return _selection.layer(_request)  # type: ignore[attr-defined] # layers.datasource: a selection's layer
+
+
+@st.cache_resource(max_entries=16, show_spinner="Querying the shared store…")
+def cached_store_selection(version: tuple, spec_key: str, _source: object, _spec: FilterSpec, threshold: int) -> object:
+    """Return a selection of the shared store once per (datasets' versions, filter): shared by the sessions.
+
+    *version* holds each chosen store dataset's version, which every import and edit bumps:
+    a change by anyone is read at everyone's next rerun.
+    """
+    return _source.select(_spec, threshold)  # type: ignore[attr-defined]
 
 
 ORDER_CHOICES = {"Decide from the values": None, "Day/month (31/12/2013)": True, "Month/day (12/31/2013)": False}
@@ -263,12 +261,9 @@ def upload_panel(gaz: Gazetteer) -> None:
             frame["place_id"] = review["best_guess"].to_numpy()  # a review match's best guess, preselected
             edited = st.data_editor(frame, hide_index=True, key="review")
             if st.button("Apply my choices"):
-                added = app_state.apply_review(edited, gaz)
+                added, where = apply_review_choices(edited, gaz)  # the shared store's tables, or your folder
                 cached_gazetteer.clear()
-                st.success(
-                    f"{added} spelling(s) saved in {md(app_state.user_data_dir())}; "
-                    "upload the file again to import them."
-                )
+                st.success(f"{added} spelling(s) saved in {md(where)}; upload the file again to import them.")
 
 
 @st.cache_data(show_spinner="Preparing the raster…", max_entries=8)
@@ -379,7 +374,8 @@ def place_names(gaz: Gazetteer) -> list[str]:
 
 def main() -> None:
     """Lay out the page: sidebar filters, the map with its time control, timeline and details."""
-    gaz = cached_gazetteer()
+    store = store_connection()
+    gaz = team_gazetteer(store) if store is not None else cached_gazetteer()
     curated = cached_curated()
     corridors = cached_corridors()
     st.sidebar.title("Syria incident map")
@@ -387,14 +383,18 @@ def main() -> None:
     upload_panel(gaz)
     uploads: dict[str, pd.DataFrame] = st.session_state.get("uploads", {})
     datasets = {**curated, **cached_extra_datasets(), **uploads}
-    state = app_state.from_query(st.query_params.to_dict(), list(datasets))
+    listing = store_listing(store, datasets)  # the PostGIS store's datasets join the list ($SYRIA_MAP_DB)
+    names = [*datasets, *([] if listing is None else listing["name"])]
+    state = app_state.from_query(st.query_params.to_dict(), names)
     if "datasets" not in st.session_state:
         st.session_state["datasets"] = list(state.datasets)
-    chosen = st.sidebar.multiselect("Datasets", list(datasets), key="datasets")
+    chosen = st.sidebar.multiselect("Datasets", names, key="datasets")
     version = app_state.dataset_version(datasets, chosen)
     prep = cached_prepared(version, datasets)  # combined and prepared once per dataset version, for all sessions
-    table = prep.table
-    options = app_state.options(table)
+    source = data_source(prep, store, listing, chosen)
+    if source.remote:
+        version = (version, source.version)  # type: ignore[assignment] # store datasets by their versions
+    options = source.options()
     state = state.within(options)
     for notice in state.notices:  # once: the link is rewritten from the widgets below
         st.info(md(notice))
@@ -442,7 +442,7 @@ def main() -> None:
             }.get,
         )
 
-    first, last = app_state.date_span(table)
+    first, last = source.span()
     start, end = st.slider(
         "Dates", min_value=first, max_value=last, value=state.clamp(first, last), format="YYYY-MM-DD", key="dates"
     )
@@ -467,15 +467,21 @@ def main() -> None:
     )
     st.query_params.from_dict(new_state.to_query())
 
-    idx = prep.select(new_state.filter_spec())
-    n_shown, points = prep.counts(idx)
+    threshold = new_state.aggregate_threshold(AGGREGATE_THRESHOLD)
+    spec = new_state.filter_spec()
+    if source.remote:
+        selection = cached_store_selection(version, repr(spec), source, spec, threshold)
+    else:
+        selection = source.select(spec, threshold)
+    n_shown, points = selection.selected, selection.points
     count_slot.metric(
         "Incidents shown",
         f"{n_shown:,}",
         help=f"{points:,} on the map as points; the rest are regional totals (not site-level)",
     )
-    st.markdown(f"**{n_shown:,} incidents shown** ({points:,} mapped) of {len(table):,} in the chosen datasets")
-    threshold = new_state.aggregate_threshold(AGGREGATE_THRESHOLD)
+    st.markdown(f"**{n_shown:,} incidents shown** ({points:,} mapped) of {source.total:,} in the chosen datasets")
+    for note in selection.notes:
+        st.caption(md(note))
     if points > threshold:
         st.caption(
             ("Grid cells chosen under Map" if detail == "cells" else f"More than {threshold:,} points")
@@ -483,7 +489,7 @@ def main() -> None:
             "or the dates, or choose points under Map, to see single incidents and their sources."
         )
 
-    shown = functools.cache(lambda: prep.rows(idx))  # the full rows, built only for the panels that need them
+    shown = selection.rows  # the full rows, built only for the panels that need them
     overlays, shown = raster_panel(shown)
     request = {
         "spec": new_state.filter_spec(),
@@ -506,7 +512,7 @@ def main() -> None:
                 st.text(story_step.caption)
     key = app_state.selection_key(request.pop("spec"), story=story_name, **request)
     request["spec"] = new_state.filter_spec()
-    layer = cached_layer(version, key, prep, request)
+    layer = cached_layer(version, key, selection, request)
     if corridor:
         left, right = st.columns([3, 2])
     else:
@@ -518,12 +524,10 @@ def main() -> None:
             spread_panel(shown(), corridor, float(max_km), gaz, corridors)
 
     export_panel(shown, start, end)
-    # The chart needs three columns of the selection, not its full rows.
-    counts = timeline_counts(
-        prep.rows(idx, ["date_start", "deaths_best", "aggregate"]), freq=app_state.timeline_freq(start, end)
-    )
+    counts = selection.timeline(app_state.timeline_freq(start, end))  # three columns of the rows, or the groups
     st.altair_chart(timeline_chart(counts, highlight=(start, end)), width="stretch")
     details_panel(shown)
+    store_panel(store, uploads)
 
 
 def map_panel(
@@ -655,6 +659,162 @@ def details_panel(shown: Rows, per_page: int = 10) -> None:
             st.caption(f"Flags (data as published): {md(record['flags'])}")
         st.dataframe(record["figures"], hide_index=True)
         st.dataframe(record["sources"], hide_index=True, column_config={"url": st.column_config.LinkColumn("url")})
+
+
+# -- the shared PostGIS store ($SYRIA_MAP_DB; docs/postgis.md) -------------------------------------------------
+
+
+def store_connection() -> object | None:
+    """Return this session's connection to the shared store ($SYRIA_MAP_DB), or None without one."""
+    url = os.environ.get("SYRIA_MAP_DB", "")
+    if not url:
+        return None
+    if "pg_store" not in st.session_state:
+        store = open_store(url, app_user=os.environ.get("SYRIA_MAP_USER", ""))
+        if not hasattr(store, "update"):
+            raise StoreError("SYRIA_MAP_DB must be a postgresql://… URL (use SYRIA_MAP_DATASETS for GeoPackages)")
+        st.session_state["pg_store"] = store
+    return st.session_state["pg_store"]
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading the gazetteer with the team's review choices…")
+def cached_team_gazetteer(review_key: str, _aliases: pd.DataFrame, _places: pd.DataFrame) -> tuple[Gazetteer, list]:
+    """Build the gazetteer with the store's shared aliases and places once per state of those tables."""
+    from layers.pgstore.source import add_team_aliases, team_places
+
+    home = app_state.user_data_dir()
+    places, aliases = home / "places.csv", home / "aliases.csv"
+    extra = [read_place_file(places).places] if places.is_file() else []
+    extra += [team_places(_places)] if len(_places) else []
+    gaz = load_gazetteer(extra=extra, aliases=aliases if aliases.is_file() else None)
+    return gaz, add_team_aliases(gaz, _aliases)
+
+
+def team_gazetteer(store: object) -> Gazetteer:
+    """Return the gazetteer with the team's review choices, read from the store at every rerun."""
+    from layers.pgstore.source import review_tables
+
+    key, aliases, places = review_tables(store)  # type: ignore[arg-type]
+    if not len(aliases) and not len(places):
+        return cached_gazetteer()
+    gaz, skipped = cached_team_gazetteer(key, aliases, places)
+    for note in skipped:
+        st.sidebar.caption(md(note))
+    return gaz
+
+
+def apply_review_choices(edited: pd.DataFrame, gaz: Gazetteer) -> tuple[int, str]:
+    """Keep the review choices: in the shared store for the whole team, else in your own folder."""
+    store = store_connection()
+    if store is None:
+        return app_state.apply_review(edited, gaz), str(app_state.user_data_dir())
+    from layers.pgstore.source import save_review
+
+    return save_review(store, edited, gaz), "the shared store (for the whole team)"  # type: ignore[arg-type]
+
+
+def store_listing(store: object | None, datasets: dict[str, pd.DataFrame]) -> pd.DataFrame | None:
+    """Return the store's datasets (None without a store), read at every rerun.
+
+    A dataset imported by someone else appears at the next rerun; a name of this app's own
+    data hides a store dataset of that name.
+    """
+    if store is None:
+        return None
+    if "store_renamed" in st.session_state:  # an upload saved to the store: choose the store's dataset instead
+        name, target = st.session_state.pop("store_renamed")
+        chosen = [target if n == name else n for n in st.session_state.get("datasets", [])]
+        st.session_state["datasets"] = list(dict.fromkeys(chosen))
+    listing = store.datasets()  # type: ignore[attr-defined]
+    return listing[~listing["name"].isin(list(datasets))].reset_index(drop=True)
+
+
+def data_source(prep: PreparedTable, store: object | None, listing: pd.DataFrame | None, chosen: list[str]) -> object:
+    """Return the page's data source: the prepared in-memory table, with the chosen store datasets if any."""
+    from layers.pgstore.source import StoreSource
+
+    memory = MemorySource(prep)
+    in_store = [] if listing is None else [n for n in chosen if n in set(listing["name"])]
+    if store is None or not in_store:
+        return memory
+    return StoreSource(memory, store, in_store, listing)  # type: ignore[arg-type]
+
+
+def store_panel(store: object | None, uploads: dict[str, pd.DataFrame]) -> None:
+    """Save this session's uploads to the shared store; edit one stored incident (refused if changed meanwhile)."""
+    if store is None:
+        return
+    if st.session_state.get("store_saved"):
+        st.sidebar.success(md(st.session_state.pop("store_saved")))
+    with st.sidebar.expander("Shared store (PostGIS)"):
+        st.caption("Imports and edits here are seen by everyone on this store at their next rerun.")
+        user = st.text_input("Your name (for the audit trail)", value=store.app_user, key="store_user")  # type: ignore[attr-defined]
+        if user != store.app_user:  # type: ignore[attr-defined]
+            store.set_app_user(user)  # type: ignore[attr-defined]
+        if uploads:
+            name = st.selectbox("Dataset of this session", list(uploads), key="store_upload")
+            target = st.text_input("Save as dataset", value=name, key="store_name").strip()
+            if st.button("Save to the shared store", key="store_save") and target:
+                try:
+                    version = store.save(uploads[name], target, title=target, source_file=name)  # type: ignore[attr-defined]
+                except StoreError as err:  # nothing was written (one transaction)
+                    st.error(md(scrub_paths(err)))
+                    return
+                st.session_state["uploads"].pop(name, None)
+                st.session_state["store_renamed"] = (name, target)  # applied before the Datasets widget
+                st.session_state["store_saved"] = f"{target} saved to the shared store (version {version})"
+                st.rerun()
+        edit_form(store)
+
+
+def edit_form(store: object) -> None:
+    """Edit one incident of the store, saved only if nobody changed it since it was opened (its row version)."""
+    from layers.pgstore.source import EDIT_FIELDS, edit_text, parse_edit
+
+    st.markdown("**Edit one incident**")
+    datasets = list(store.datasets()["name"])  # type: ignore[attr-defined]
+    if not datasets:
+        st.caption("No dataset in the store yet.")
+        return
+    dataset = st.selectbox("Dataset", datasets, key="edit_dataset")
+    incident_id = st.text_input("Incident id", key="edit_id").strip()
+    if st.button("Open for editing", key="edit_open") and incident_id:
+        record = store.get(dataset, incident_id)  # type: ignore[attr-defined]
+        if record is None:
+            st.error(md(f"No incident {incident_id!r} in {dataset}."))
+            st.session_state.pop("editing", None)
+        else:
+            st.session_state["editing"] = {"dataset": dataset, "id": incident_id, "record": record}
+            for name in EDIT_FIELDS:
+                st.session_state[f"edit_{name}"] = edit_text(record.get(name))
+    editing = st.session_state.get("editing")
+    if not editing:
+        return
+    record = editing["record"]
+    st.caption(md(f"{editing['id']} in {editing['dataset']}, version {record['row_version']}"))
+    with st.form("edit_incident"):
+        inputs = {name: st.text_input(name, key=f"edit_{name}") for name in EDIT_FIELDS}
+        saved = st.form_submit_button("Save the changes")
+    if not saved:
+        return
+    try:
+        changes = parse_edit(record, inputs)
+        if not changes:
+            st.info("Nothing changed.")
+            return
+        version = store.update(editing["dataset"], editing["id"], changes, int(record["row_version"]))  # type: ignore[attr-defined]
+    except EditConflictError as err:
+        st.error(md(scrub_paths(err)))
+        st.markdown("Its current values:")
+        for name in EDIT_FIELDS:
+            st.text(f"{name}: {edit_text(err.current.get(name))}")
+        st.caption("Open the incident again to edit its current values.")
+        return
+    except StoreError as err:
+        st.error(md(scrub_paths(err)))
+        return
+    editing["record"] = {**record, **changes, "row_version": version}
+    st.success(md(f"Saved: {', '.join(changes)} (now version {version})."))
 
 
 try:

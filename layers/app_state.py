@@ -499,6 +499,21 @@ def apply_review(edited: pd.DataFrame, gazetteer: Gazetteer, directory: Path | N
     :func:`user_data_dir` (read at the next start with ``load_gazetteer(aliases=..., extra=...)``).
     """
     directory = directory or user_data_dir()
+    aliases, places = review_choices(edited, gazetteer)
+    for name, rows in (("aliases.csv", aliases), ("places.csv", places)):
+        if rows:
+            path = directory / name
+            old = pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else pd.DataFrame()
+            write_csv_atomic(pd.concat([old, pd.DataFrame(rows)], ignore_index=True), path)
+    return len(aliases) + len(places)
+
+
+def review_choices(edited: pd.DataFrame, gazetteer: Gazetteer) -> tuple[list[dict], list[dict]]:
+    """Return the aliases (a candidate id chosen) and places (lat/lon typed) of a review table; add the aliases.
+
+    Rows of ``aliases.csv`` (alias, place_id, note) and of ``places.csv`` (name, lat, lon,
+    coord_precision_m); each alias is also added to *gazetteer* at once.
+    """
     aliases, places = [], []
     for row in edited.to_dict("records"):
         name = clean_text(row.get("value"))
@@ -512,9 +527,4 @@ def apply_review(edited: pd.DataFrame, gazetteer: Gazetteer, directory: Path | N
         lat, lon = pd.to_numeric(row.get("lat"), errors="coerce"), pd.to_numeric(row.get("lon"), errors="coerce")
         if pd.notna(lat) and pd.notna(lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
             places.append({"name": name, "lat": float(lat), "lon": float(lon), "coord_precision_m": 1000})
-    for name, rows in (("aliases.csv", aliases), ("places.csv", places)):
-        if rows:
-            path = directory / name
-            old = pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else pd.DataFrame()
-            write_csv_atomic(pd.concat([old, pd.DataFrame(rows)], ignore_index=True), path)
-    return len(aliases) + len(places)
+    return aliases, places

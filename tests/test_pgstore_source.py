@@ -157,3 +157,96 @@ def test_month_query_uses_the_day_range_index(store: Any) -> None:
         f"EXPLAIN SELECT i.id FROM incidents i JOIN datasets d USING (dataset_id) WHERE {where}", params
     )
     assert "incidents_days" in "\n".join(plan.iloc[:, 0])
+
+
+def _request(threshold: int) -> dict:
+    return {
+        "threshold": threshold,
+        "categories": (),
+        "highlight": (),
+        "time_label": "",
+        "steps": None,
+        "step": "day",
+        "mode": "cumulative",
+    }
+
+
+def _store_source(store: Any, local: pd.DataFrame) -> Any:
+    from layers.datasource import MemorySource
+    from layers.pgstore.source import StoreSource
+    from layers.prepared import PreparedTable
+
+    return StoreSource(MemorySource(PreparedTable(local)), store, ["synth"], store.datasets())
+
+
+@pytest.mark.parametrize("spec", [FilterSpec(), MARCH, FilterSpec(min_deaths=20)])
+def test_store_source_gives_the_layer_of_the_filtered_rows(store: Any, spec: FilterSpec) -> None:
+    """The app's data source on a store: the same counts, grid cells and points as the rows filtered in Python."""
+    import json
+
+    from layers.app_state import options
+
+    local = to_incident_frame(synthetic_incidents(40, seed=9).assign(id=lambda f: "local-" + f["id"]))
+    both = pd.concat([_incidents(), local], ignore_index=True)
+    python = filter_incidents(both, spec)
+    source = _store_source(store, local)
+    assert source.total == 440
+    assert set(options(both)["campaign"]) <= set(source.options()["campaign"])
+    grid = source.select(spec, 0)
+    assert grid.is_grid
+    assert grid.selected == len(python)
+    assert grid.points == int((~python["aggregate"]).sum())
+    payload = json.loads(grid.layer(_request(0))[0])
+    assert payload["mode"] == "grid"
+    if payload["n"]:
+        assert _canonical(payload) == _canonical(to_grid_payload(python))
+    assert grid.timeline("W")["value"].sum() == int((~python["aggregate"] & python.geometry.notna()).sum())
+    points = source.select(spec, 10_000)
+    assert not points.is_grid
+    assert not points.notes
+    assert sorted(points.rows()["id"]) == sorted(python["id"])
+    layer = json.loads(points.layer(_request(10_000))[0])
+    assert layer["n"] == int((~python["aggregate"] & python.geometry.notna()).sum())
+
+
+def test_store_source_version_changes_with_an_edit(store: Any) -> None:
+    before = _store_source(store, _incidents().iloc[0:0])
+    record = store.get("synth", "t-1")
+    store.update("synth", "t-1", {"campaign": "Campaign Q"}, expected_version=record["row_version"])
+    after = _store_source(store, _incidents().iloc[0:0])
+    assert before.version != after.version  # the app's cache key of the store's selections
+    assert "Campaign Q" in after.options()["campaign"]
+
+
+def test_review_choices_are_shared_through_the_store(store: Any) -> None:
+    """A review table's alias and hand-placed place go to the store; a gazetteer built from it uses them."""
+    from geo.gazetteer import load_gazetteer
+    from layers.pgstore.source import add_team_aliases, review_tables, save_review, team_places
+
+    gaz = load_gazetteer(include_geonames=False)
+    before, _, _ = review_tables(store)
+    edited = pd.DataFrame(
+        {
+            "value": ["Dimashq al-Qadima (sic)", "Tell Abu Saray"],
+            "place_id": ["gov_damascus", ""],
+            "lat": [None, 36.11],
+            "lon": [None, 38.05],
+        }
+    )
+    assert save_review(store, edited, gaz) == 2
+    key, aliases, places = review_tables(store)
+    assert key != before  # the app rebuilds its gazetteer at the next rerun of every session
+    assert aliases.to_dict("records") == [
+        {"alias": "Dimashq al-Qadima (sic)", "place_id": "gov_damascus", "note": "chosen in the review table"}
+    ]
+    table = team_places(places)
+    assert table["name_en"].tolist() == ["Tell Abu Saray"]
+    other = load_gazetteer(include_geonames=False, extra=[table])  # another person's app
+    assert add_team_aliases(other, aliases) == []
+    assert other.resolve("Dimashq al-Qadima (sic)").place_id == "gov_damascus"
+    assert other.resolve("Tell Abu Saray").lat == pytest.approx(36.11)
+    store.add_alias("Nowhere-ville", "no_such_place")
+    notes = add_team_aliases(other, store.aliases())
+    assert notes == [
+        "Shared alias 'Nowhere-ville' names place 'no_such_place', which is not in this gazetteer; not used."
+    ]

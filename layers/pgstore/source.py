@@ -5,27 +5,35 @@ and adds the store's datasets by name. For the chosen store datasets the filter 
 values and the date slider's span come from the datasets table (kept by imports and
 edits); the filters run in SQL; a small selection is fetched as incidents (with their
 sources, for popups, details and exports), a large one only as grid groups for the
-aggregated map and the timeline. Nothing is cached between reruns: an import or an edit
-by someone else shows at the next rerun.
+aggregated map and the timeline. :class:`StoreSource` is the app's data source
+(``layers.datasource``) for this; the app caches its selections under the datasets'
+versions (bumped by every import and edit), so a change by someone else shows at the
+next rerun.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from geo.errors import StoreError
+from layers.datasource import Layer, MemorySelection, MemorySource, layer_of
 from layers.pgstore.grid import frame_groups, payload_from_groups, timeline_from_groups
 from layers.pgstore.query import filter_sql, summary_filter_sql
 from layers.pgstore.store import PostgisStore
-from layers.timeline import FilterSpec, filter_incidents, timeline_counts
+from layers.prepared import PreparedTable
+from layers.render.incident_map import layer_options, payload_bounds
+from layers.render.payload import to_script_json
+from layers.timeline import FilterSpec, filter_incidents, span_steps, timeline_counts
 
-__all__ = ["EDIT_FIELDS", "Selection", "parse_edit", "select", "store_facets"]
+__all__ = ["EDIT_FIELDS", "Selection", "StoreSelection", "StoreSource", "parse_edit", "select", "store_facets"]
 
 #: The fields of the app's edit panel, in order (a subset of ``layers.pgstore.EDITABLE``).
 EDIT_FIELDS = (
@@ -124,6 +132,12 @@ def merge_span(local: tuple[dt.date, dt.date], store: tuple[Any, Any], local_emp
 
 def _count(store: PostgisStore, names: list[str], spec: FilterSpec) -> tuple[int, int]:
     """Return (incidents passing *spec*, of them drawn on the map) in store datasets *names*."""
+    selected, mapped, _ = _counts(store, names, spec)
+    return selected, mapped
+
+
+def _counts(store: PostgisStore, names: list[str], spec: FilterSpec) -> tuple[int, int, int]:
+    """Return (incidents passing *spec*, of them drawn on the map, of them regional totals) in datasets *names*."""
     summary = summary_filter_sql(spec, names)
     where, params = filter_sql(spec, names)
     if summary is not None:  # the drawn ones from the summary; the few off the map from a partial index
@@ -132,14 +146,17 @@ def _count(store: PostgisStore, names: list[str], spec: FilterSpec) -> tuple[int
             summary[1],
         ).iat[0, 0]
         off = store._frame(
-            f"SELECT count(*) FROM incidents i JOIN datasets d USING (dataset_id) WHERE i.geom IS NULL AND {where}",
+            "SELECT count(*), count(*) FILTER (WHERE i.aggregate) FROM incidents i JOIN datasets d USING (dataset_id) "
+            f"WHERE i.geom IS NULL AND {where}",
             params,
-        ).iat[0, 0]
-        return int(mapped) + int(off), int(mapped)
+        )
+        return int(mapped) + int(off.iat[0, 0]), int(mapped), int(off.iat[0, 1])
     counts = store._frame(
-        f"SELECT count(*), count(i.geom) FROM incidents i JOIN datasets d USING (dataset_id) WHERE {where}", params
+        "SELECT count(*), count(i.geom), count(*) FILTER (WHERE i.aggregate) "
+        f"FROM incidents i JOIN datasets d USING (dataset_id) WHERE {where}",
+        params,
     )
-    return int(counts.iat[0, 0]), int(counts.iat[0, 1])
+    return int(counts.iat[0, 0]), int(counts.iat[0, 1]), int(counts.iat[0, 2])
 
 
 def _mapped(frame: pd.DataFrame) -> int:
@@ -187,6 +204,201 @@ def select(
         rows = rows.drop(columns="row_version")
     both = pd.concat([shown, rows], ignore_index=True) if len(shown) else rows
     return Selection(both, total + store_total, len(both), local_mapped + mapped)
+
+
+class StoreSelection:
+    """A selection of in-memory rows (a :class:`layers.datasource.MemorySelection`) and store datasets.
+
+    Everything is read from the database when it is made (counts, then the incidents when at
+    most *threshold* are drawn, else only the grid groups), so it can be kept in a cache keyed
+    by the datasets' versions and used by any session; it holds no connection.
+    """
+
+    def __init__(
+        self, store: PostgisStore, names: Sequence[str], local: MemorySelection, spec: FilterSpec, threshold: int
+    ) -> None:
+        self.local = local
+        names = list(names)
+        threshold = min(threshold, STORE_MAX_ROWS)
+        selected, mapped, aggregates = _counts(store, names, spec)
+        self.selected = local.selected + selected
+        self.points = local.points + selected - aggregates
+        self._aggregates = aggregates
+        local_drawn = local.prep.n_drawable(local.idx)
+        self.groups: pd.DataFrame | None = None
+        self._store_rows: pd.DataFrame | None = None
+        notes = []
+        if local_drawn + mapped > threshold:
+            self.groups = store.grid_groups(names, spec)
+            if local_drawn:
+                self.groups = pd.concat([self.groups, frame_groups(local.rows())], ignore_index=True)
+            notes.append(
+                f"{selected:,} incidents of the shared store are counted in the database: the map shows grid cells "
+                f"and the panels below (details, export, raster, corridor) hold only the "
+                f"{local.selected:,} incidents of the datasets in this app's memory. Narrow the filters or the "
+                f"dates below {threshold:,} mapped incidents to fetch the store's incidents with their sources."
+            )
+        else:
+            rows = store.load(names, spec)
+            self._store_rows = rows.drop(columns="row_version") if "row_version" in rows else rows
+        self.notes = tuple(notes)
+        self.is_grid = self.groups is not None
+        self._lock = threading.RLock()
+        self._prepared: PreparedTable | None = None
+        self._both: pd.DataFrame | None = None
+
+    def _prep(self) -> PreparedTable:
+        """Return the fetched rows (in-memory ones first) prepared once, for the point layer."""
+        with self._lock:
+            if self._prepared is None:
+                self._prepared = PreparedTable(self.rows().reset_index(drop=True))
+            return self._prepared
+
+    def rows(self, columns: Iterable[str] | None = None) -> pd.DataFrame:
+        """Return the rows of the selection that are in memory: the in-memory datasets', the store's when fetched."""
+        with self._lock:
+            if self._both is None:
+                local = self.local.rows()
+                if self._store_rows is None or not len(self._store_rows):
+                    self._both = local
+                elif not len(local):
+                    self._both = self._store_rows
+                else:
+                    self._both = pd.concat([local, self._store_rows], ignore_index=True)
+        both = self._both
+        return both if columns is None else pd.DataFrame(both[list(columns)])
+
+    def timeline(self, freq: str) -> pd.DataFrame:
+        """Return the timeline counts (from the grid groups when the store's rows were not fetched)."""
+        if self.groups is None:
+            return timeline_counts(self.rows(["date_start", "deaths_best", "aggregate"]), freq=freq)
+        return timeline_from_groups(self.groups, freq)
+
+    def layer(self, request: Mapping[str, Any]) -> Layer:
+        """Return the incident layer: the points of the fetched rows, or the grid of the groups."""
+        if self.groups is None:
+            prep = self._prep()
+            return layer_of(prep, np.arange(prep.n), request)
+        n_aggregate = self._aggregates + int(self.local.prep.aggregate[self.local.idx].sum())
+        payload = payload_from_groups(
+            self.groups, categories=request["categories"], time_label=request["time_label"], n_aggregate=n_aggregate
+        )
+        payload["threshold"] = int(request["threshold"])
+        steps = request["steps"]
+        if steps is None:
+            dated = self.groups[(self.groups["t0"] > -(10**6)) & (self.groups["t1"] < 10**6)]
+            steps = []
+            if len(dated):
+                first = pd.Timestamp(int(dated["t0"].min()), unit="D", tz="UTC")
+                last = pd.Timestamp(int(dated["t1"].max()), unit="D", tz="UTC")
+                steps = span_steps(first, last, request["step"], request["mode"])
+        return to_script_json(payload), layer_options(steps=steps), payload_bounds(payload)
+
+
+class StoreSource:
+    """The in-memory datasets (a :class:`layers.datasource.MemorySource`) and datasets of a PostGIS store.
+
+    *listing* is ``store.datasets()`` read at this rerun: the filter values and the date span
+    of the store's datasets come from their facets, never from their rows.
+    """
+
+    remote = True
+
+    def __init__(self, memory: MemorySource, store: PostgisStore, names: Sequence[str], listing: pd.DataFrame) -> None:
+        self.memory = memory
+        self.store = store
+        self.names = [n for n in names if n in set(listing["name"])]
+        self.listing = listing[listing["name"].isin(self.names)]
+        self.table = memory.table
+
+    @property
+    def version(self) -> tuple[tuple[str, int], ...]:
+        """(name, version) of each chosen store dataset: an import or an edit gives a new one."""
+        return tuple(zip(self.listing["name"], (int(v) for v in self.listing["version"]), strict=True))
+
+    @property
+    def total(self) -> int:
+        """Incidents in the chosen datasets (in memory and in the store)."""
+        return self.memory.total + int(self.listing["incidents"].sum())
+
+    def _facets(self) -> tuple[dict[str, list[str]], tuple[Any, Any]]:
+        options: dict[str, set[str]] = {"campaign": set(), "event_type": set(), "confidence": set()}
+        for facets in self.listing["facets"]:
+            for key, values in options.items():
+                values.update(str(v) for v in facets.get(key) or [] if v)
+        firsts = [pd.Timestamp(f["first"]) for f in self.listing["facets"] if f.get("first")]
+        lasts = [pd.Timestamp(f["last"]) for f in self.listing["facets"] if f.get("last")]
+        first = min(firsts).tz_convert("UTC") if firsts else pd.NaT
+        last = max(lasts).tz_convert("UTC") if lasts else pd.NaT
+        out = {key: sorted(values) for key, values in options.items()}
+        out["dataset"] = sorted(self.names)
+        return out, (first, last)
+
+    def options(self) -> dict[str, list[str]]:
+        """Return the filter values of the in-memory table and the chosen store datasets' facets."""
+        return merge_options(self.memory.options(), self._facets()[0])
+
+    def span(self) -> tuple[dt.date, dt.date]:
+        """Return the date slider's span over both."""
+        return merge_span(self.memory.span(), self._facets()[1], local_empty=not self.memory.total)
+
+    def select(self, spec: FilterSpec, threshold: int) -> StoreSelection:
+        """Return the selection of *spec*: in-memory rows filtered in arrays, the store's in SQL."""
+        return StoreSelection(self.store, self.names, self.memory.select(spec, threshold), spec, threshold)
+
+
+def save_review(store: PostgisStore, edited: pd.DataFrame, gazetteer: Any) -> int:
+    """Keep a review table's choices in the store for the whole team (as ``app_state.apply_review`` does in files).
+
+    A candidate id becomes a shared alias (and is added to *gazetteer* at once), typed
+    lat/lon a shared place; returns the number of spellings saved.
+    """
+    from layers.app_state import review_choices
+
+    aliases, places = review_choices(edited, gazetteer)
+    for alias in aliases:
+        store.add_alias(alias["alias"], alias["place_id"], alias["note"])
+    for place in places:
+        store.add_place(place["name"], place["lat"], place["lon"], place)
+    return len(aliases) + len(places)
+
+
+def review_tables(store: PostgisStore) -> tuple[str, pd.DataFrame, pd.DataFrame]:
+    """Return a digest of the store's shared aliases and places, and the two tables (read at every rerun)."""
+    import hashlib
+
+    aliases, places = store.aliases(), store.user_places()
+    digest = hashlib.sha256()
+    for table in (aliases, places):
+        digest.update(repr(list(table.columns)).encode())
+        digest.update(table.astype(str).to_csv(index=False).encode("utf-8"))
+    return digest.hexdigest(), aliases, places
+
+
+def team_places(places: pd.DataFrame) -> pd.DataFrame:
+    """Return the store's shared places as a gazetteer place table (read as the person's places.csv would be)."""
+    import tempfile
+    from pathlib import Path
+
+    from geo.place_sources import read_place_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "team_places.csv"
+        places.to_csv(path, index=False)
+        return read_place_file(path).places
+
+
+def add_team_aliases(gazetteer: Any, aliases: pd.DataFrame) -> list[str]:
+    """Add the store's shared aliases to *gazetteer*; return a note for each one naming an unknown place."""
+    from geo.errors import PlaceNotFoundError
+
+    notes = []
+    for alias, place_id in zip(aliases["alias"], aliases["place_id"], strict=True):
+        try:
+            gazetteer.add_alias(alias, place_id)
+        except PlaceNotFoundError:
+            notes.append(f"Shared alias {alias!r} names place {place_id!r}, which is not in this gazetteer; not used.")
+    return notes
 
 
 def _parse(name: str, text: str) -> Any:
