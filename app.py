@@ -41,11 +41,11 @@ from layers.importers import (
     AmbiguousDateOrderError,
     UnmappedColumnsError,
     detect_format,
-    import_file,
     review_table,
 )
 from layers.importers.mapping import FIELDS, remember_mapping, remembered_dayfirst, remembered_mapping
 from layers.importers.preview import preview_import, table_headers
+from layers.importers.sandbox import import_file_budgeted
 from layers.prepared import PreparedTable
 from layers.raster import add_raster_column, density_raster, prepare_overlay, terrain_overlay, write_geotiff
 from layers.render.component import MAP_KEY, component_args, feature_group_arg
@@ -143,7 +143,7 @@ def _import_upload(path: Path, gaz: Gazetteer, key: tuple, name: str) -> bool:
             headers, _ = table_headers(path, fmt)
             columns = remembered_mapping(headers, app_state.user_data_dir())
             dayfirst = remembered_dayfirst(headers, app_state.user_data_dir()) if columns else None
-        result = import_file(path, gazetteer=gaz, columns=columns, dayfirst=dayfirst)
+        result = import_file_budgeted(path, gazetteer=gaz, columns=columns, dayfirst=dayfirst, label=name)
     except (UnmappedColumnsError, AmbiguousDateOrderError) as err:
         if fmt not in MAPPED:
             st.error(md(str(err).replace(str(path), name)))
@@ -198,7 +198,9 @@ def mapping_form(gaz: Gazetteer, pending: dict) -> None:
             st.caption(md(note))
         if st.button("Import with this mapping", key=f"import_{pending['key'][2]}"):
             try:
-                result = import_file(path, gazetteer=gaz, columns=chosen, dayfirst=dayfirst)
+                result = import_file_budgeted(
+                    path, gazetteer=gaz, columns=chosen, dayfirst=dayfirst, label=pending["name"]
+                )
             except IncidentMapError as err:
                 st.error(md(str(err).replace(str(path), pending["name"])))
                 return

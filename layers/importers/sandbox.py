@@ -1,0 +1,366 @@
+"""Parse a user file in a child process under a memory, CPU and wall-clock budget.
+
+:func:`import_file_budgeted` returns what :func:`layers.importers.import_file` returns for the
+same arguments, but the parsing happens in a child process whose address space
+(``RLIMIT_AS``, above what the libraries already take) and CPU time (``RLIMIT_CPU``) are
+capped, and which the caller kills (``SIGKILL``) when the wall-clock limit passes. A file that
+would take the server's memory or CPU, or a parser that hangs, ends with::
+
+    upload.csv: refused: parsing exceeded the 60 s / 1 GB parse budget (time); ...
+
+and the caller holds only the parsed result. Only the *parsing of a user file* goes through
+here; writers (exports) stay in the caller's process.
+
+The child computes with exactly what the caller passed: the gazetteer object, format, column
+mapping and day/month order.
+
+* In a single-threaded caller (the command line), the child is an ``os.fork()`` of the
+  caller: it inherits the caller's gazetteer object as is (copy-on-write) at no start-up cost.
+* In a threaded caller (the Streamlit server: forking a process with live threads is unsafe),
+  the child is a fresh ``python -m layers.importers.sandbox`` that receives the job on its
+  standard input — the caller's gazetteer pickled (once per gazetteer object, then reused) —
+  and answers on a private pipe. Start-up costs about 1.5 s per file.
+
+The reply is the pickled :class:`~layers.importers.records.ImportResult` (frames, rejects,
+flags), or the project error the importer raised, rebuilt with its class and attributes.
+The child is a *budget* boundary, not a privilege boundary: it runs as the same user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from geo.errors import IncidentMapError, InputFileError, ParseBudgetError
+
+try:  # not on Windows: there the budget is the wall clock only
+    import resource
+except ImportError:  # pragma: no cover
+    resource = None  # type: ignore[assignment]
+
+__all__ = ["DEFAULT_BUDGET", "ParseBudget", "import_file_budgeted"]
+
+_GRACE_S = 3.0  # on top of the budget, for the child to pickle and send its reply
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True, slots=True)
+class ParseBudget:
+    """What parsing one file may take: seconds (CPU and wall clock), memory in MB, file size in MB."""
+
+    seconds: float = 60.0
+    memory_mb: int = 1024
+    file_mb: int = 200
+
+    def describe(self) -> str:
+        """Return "60 s / 1 GB" style text."""
+        memory = f"{self.memory_mb / 1024:g} GB" if self.memory_mb >= 1024 else f"{self.memory_mb} MB"
+        return f"{self.seconds:g} s / {memory}"
+
+
+DEFAULT_BUDGET = ParseBudget()
+
+
+def _refusal(label: str, budget: ParseBudget, what: str) -> ParseBudgetError:
+    return ParseBudgetError(
+        f"{label}: refused: parsing exceeded the {budget.describe()} parse budget ({what}); "
+        "split the file or remove what it does not need"
+    )
+
+
+# ---------------------------------------------------------------- the child
+
+
+def _address_space() -> int:
+    """Return this process's virtual memory size in bytes (0 when unknown)."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _limit_child(budget: ParseBudget) -> None:
+    """Cap this (child) process's CPU time, address space growth and core dumps."""
+    if resource is None:  # pragma: no cover
+        return
+    cpu = max(1, int(budget.seconds + 0.999))
+    signal.signal(signal.SIGXCPU, signal.SIG_DFL)  # the default action ends the process, even inside C code
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    pyarrow = sys.modules.get("pyarrow")
+    if pyarrow is not None:  # its default allocator reserves address space by the gigabyte
+        with contextlib.suppress(Exception):
+            pyarrow.set_memory_pool(pyarrow.system_memory_pool())
+    with contextlib.suppress(OSError, AttributeError):  # one malloc arena: each thread's would reserve 64 MB
+        import ctypes
+
+        ctypes.CDLL(None).mallopt(-8, 1)  # M_ARENA_MAX
+    base = _address_space()
+    if base:
+        limit = base + budget.memory_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _pack_error(err: BaseException) -> tuple[str, str, tuple, dict]:
+    cls = type(err)
+    state = {}
+    for key, value in getattr(err, "__dict__", {}).items():
+        with contextlib.suppress(Exception):
+            pickle.dumps(value)
+            state[key] = value
+    return (cls.__module__, cls.__qualname__, tuple(err.args), state)
+
+
+def _unpack_error(module: str, name: str, args: tuple, state: dict) -> IncidentMapError:
+    """Rebuild a project error raised in the child (the project's own classes only)."""
+    cls: Any = sys.modules.get(module) if module.split(".")[0] in ("geo", "layers") else None
+    for part in name.split("."):
+        cls = getattr(cls, part, None)
+    if not (isinstance(cls, type) and issubclass(cls, IncidentMapError)):
+        return InputFileError(str(args[0]) if args else "the file could not be read")
+    err = cls.__new__(cls, *args)
+    err.args = args
+    err.__dict__.update(state)
+    return err
+
+
+def _default_parse(job: dict, gazetteer: Any) -> Any:
+    from layers.importers import import_file
+
+    return import_file(
+        job["path"], format=job["format"], gazetteer=gazetteer, columns=job["columns"], dayfirst=job["dayfirst"]
+    )
+
+
+def _reply(job: dict, gazetteer: Any) -> bytes:
+    """Run the parse described by *job* under its budget; return the pickled reply (never raises)."""
+    label = job["label"]
+    parse = job.get("parse") or _default_parse
+    try:
+        _limit_child(job["budget"])
+        result = parse(job, gazetteer)
+        return pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL)
+    except IncidentMapError as err:
+        return pickle.dumps(("error", _pack_error(err)), protocol=pickle.HIGHEST_PROTOCOL)
+    except MemoryError:
+        return pickle.dumps(("budget", "memory"))
+    except RecursionError:
+        return pickle.dumps(("error", ("geo.errors", "InputFileError", (f"{label}: refused: nested too deeply",), {})))
+    except Exception as err:  # a bug, but the person still gets a message naming the file
+        text = f"{label}: could not be read ({type(err).__name__}: {err}); please report this file"
+        return pickle.dumps(("error", ("geo.errors", "InputFileError", (text[:2000],), {})))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _child_after_fork(write_fd: int, job: dict, gazetteer: Any) -> None:
+    """Body of a forked child: reply on *write_fd*, exit without running the caller's clean-up."""
+    code = 0
+    try:
+        _write_all(write_fd, _reply(job, gazetteer))
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _serve_stdin() -> None:
+    """Body of ``python -m layers.importers.sandbox``: job on stdin, reply on the inherited fd."""
+    reply_fd = os.dup(1)
+    os.dup2(2, 1)  # anything a library prints goes to stderr, not into the reply
+    data = sys.stdin.buffer.read()
+    job, gazetteer = pickle.loads(data)  # from the server process that started this child, not from a file
+    del data
+    import layers.importers  # noqa: F401  (mapped before the memory limit, not counted in it)
+
+    _write_all(reply_fd, _reply(job, gazetteer))
+    os.close(reply_fd)
+
+
+# ---------------------------------------------------------------- the caller
+
+
+_PICKLED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_PICKLED_LOCK = threading.Lock()
+
+
+def _pickled_gazetteer(gazetteer: Any) -> bytes:
+    """Return *gazetteer* pickled, computed once per gazetteer object."""
+    if gazetteer is None:
+        return pickle.dumps(None)
+    with _PICKLED_LOCK:
+        try:
+            cached = _PICKLED.get(gazetteer)
+        except TypeError:  # not weak-referenceable
+            return pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL)
+        if cached is None:
+            cached = pickle.dumps(gazetteer, protocol=pickle.HIGHEST_PROTOCOL)
+            _PICKLED[gazetteer] = cached
+        return cached
+
+
+def _read_until(fd: int, deadline: float) -> tuple[bytes, bool]:
+    """Read *fd* to its end; return (data, timed out)."""
+    chunks = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return b"".join(chunks), True
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            continue
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks), False
+        chunks.append(chunk)
+
+
+def _run_forked(job: dict, gazetteer: Any, deadline: float) -> tuple[bytes, bool, int]:
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(read_fd)
+        _child_after_fork(write_fd, job, gazetteer)
+    os.close(write_fd)
+    try:
+        data, timed_out = _read_until(read_fd, deadline)
+    finally:
+        os.close(read_fd)
+        if timed_out:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+    signum = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
+    return data, timed_out, signum
+
+
+def _run_spawned(job: dict, gazetteer: Any, deadline: float) -> tuple[bytes, bool, int]:
+    # The gazetteer goes as its cached pickle, unpickled in the child as the object it was.
+    payload = pickle.dumps((job, _Pickled(_pickled_gazetteer(gazetteer))), protocol=pickle.HIGHEST_PROTOCOL)
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "ARROW_DEFAULT_MEMORY_POOL": "system"}
+    env["PYTHONPATH"] = os.pathsep.join([str(_ROOT), *filter(None, [os.environ.get("PYTHONPATH", "")])])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "layers.importers.sandbox"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=str(_ROOT),
+        env=env,
+    )
+    try:
+        data, _ = proc.communicate(payload, timeout=max(0.1, deadline - time.monotonic()))
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        data, _ = proc.communicate()
+        timed_out = True
+    code = proc.returncode or 0
+    return data, timed_out, -code if code < 0 else 0
+
+
+class _Pickled:
+    """Bytes that unpickle as the object they were pickled from (the gazetteer, pickled once)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __reduce__(self) -> tuple:
+        return (pickle.loads, (self.data,))
+
+
+def import_file_budgeted(
+    path: str | Path,
+    format: str = "auto",
+    gazetteer: Any = None,
+    *,
+    columns: str | dict[str, str] | None = None,
+    dayfirst: bool | None = None,
+    budget: ParseBudget = DEFAULT_BUDGET,
+    label: str | None = None,
+    spawn: bool | None = None,
+    _parse: Callable[[dict, Any], Any] | None = None,
+) -> Any:
+    r"""Return :func:`layers.importers.import_file`'s result, computed in a child under *budget*.
+
+    Parameters are those of ``import_file``, plus:
+
+    budget : ParseBudget
+        Seconds (CPU and wall clock), memory above the libraries' and file size.
+    label : str, optional
+        The file's name as the person knows it, used in messages (default: its name).
+    spawn : bool, optional
+        Start a fresh interpreter instead of forking (default: only when the caller has
+        other threads running, where forking is unsafe).
+
+    Raises
+    ------
+    ParseBudgetError
+        The file is larger than ``budget.file_mb``, or parsing it took more time or memory
+        than the budget (the child is stopped).
+    IncidentMapError
+        Whatever ``import_file`` raises for the file (rebuilt from the child's).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "few.csv")
+    >>> _ = open(p, "w").write("date,place,lat,lon,title\n2024-01-02,Idlib,35.93,36.63,Shelling\n")
+    >>> import_file_budgeted(p).imported
+    1
+    """
+    path = Path(path)
+    label = label or path.name
+    if not path.is_file():
+        raise InputFileError(f"{label}: no such file")
+    size = path.stat().st_size
+    if size > budget.file_mb * 2**20:
+        raise ParseBudgetError(
+            f"{label}: refused: {size / 2**20:,.0f} MB, more than the {budget.file_mb} MB parse budget for one file"
+        )
+    job = {
+        "path": str(path),
+        "format": format,
+        "columns": columns,
+        "dayfirst": dayfirst,
+        "budget": budget,
+        "label": label,
+        "parse": _parse,
+    }
+    deadline = time.monotonic() + budget.seconds + _GRACE_S
+    if spawn is None:
+        spawn = threading.active_count() > 1 or not hasattr(os, "fork")
+    run = _run_spawned if spawn else _run_forked
+    data, timed_out, signum = run(job, gazetteer, deadline)
+    if timed_out:
+        raise _refusal(label, budget, "time")
+    if not data:
+        if signum == getattr(signal, "SIGXCPU", -1):
+            raise _refusal(label, budget, "CPU time")
+        raise _refusal(label, budget, "memory: the parser was stopped" if signum else "the parser stopped without a reply")
+    kind, value = pickle.loads(data)  # written by our own child from our own classes
+    if kind == "ok":
+        return value
+    if kind == "budget":
+        raise _refusal(label, budget, value)
+    raise _unpack_error(*value)
+
+
+if __name__ == "__main__":  # a spawned child: python -m layers.importers.sandbox < job
+    _serve_stdin()
