@@ -69,11 +69,33 @@ girl boy child man woman teenager student doctor nurse farmer shepherd teacher p
 driver engineer journalist activist detainee prisoner victim survivor resident villager brother brothers sister
 sisters son daughter father mother husband wife widow uncle aunt cousin nephew niece neighbour neighbor mukhtar
 priest imam officer soldier civilian elder baby infant toddler youth worker shopkeeper councillor mayor
+fiance fiancee fiancé fiancée bride groom spouse grandson granddaughter grandfather grandmother grandchild
+relative friend colleague orphan pupil schoolboy schoolgirl blogger poet writer singer artist photographer
+cameraman medic paramedic surgeon dentist mechanic baker butcher tailor carpenter labourer laborer fisherman
+guard volunteer preacher nun monk
+""".split()
+)
+
+#: English verbs of speech: a capitalised word right before one is its speaker ("Shadi told reporters").
+SPEECH_VERBS = frozenset(
+    """
+said says told tells recalled recalls added adds testified described describes explained explains wrote
+writes insisted insists wept remembered remembers whispered screamed cried shouted pleaded begged asked
+""".split()
+)
+
+#: Arabic verbs of speech: a word right after one that is not reporting vocabulary is its speaker.
+AR_SPEECH_VERBS = frozenset(
+    """
+قال قالت يقول تقول أكد أكدت أضاف أضافت روى روت ذكر ذكرت أفاد أفادت صرح صرحت أوضح أوضحت تابع تابعت أشار
+أشارت ناشد ناشدت سأل سألت أخبر أخبرت شهد شهدت
 """.split()
 )
 
 GENERIC_WORDS = frozenset(
     """
+Dam Airbase Stadium Roundabout Gate Citadel Bakery Jaysh Jaish Medics Tishreen Kanun Adar Ayyar Haziran
+Tammuz Aylul Shbat
 The A An On In At By Of For From To With And But Or As After Before During When While Since Until Over Under
 This That These Those Its It He She They We His Her Their Our There Here Some Many Most All Both Each Other
 According Among Between Also Later Earlier Then Now However Meanwhile Although If Not No Yes One Two Three
@@ -363,5 +385,19 @@ AR_VOCAB = frozenset(
 فرق فرقه فرقها منع منعت انتشل انتشلت أنقاض كهرباء تعود يعود دوي طوال ترك شيء خلف مخيم مخيمات عمليات عملية
 ترقى سمع اندلعت اندلع نزحت نزح مئات جبال حدود سكني طبي طبية استقبل استقبلت أدى ادى مواقع موقعه صد هاجم هاجموا تحرك
 مضايا التل صيدنايا صحنايا جرمانا جديدة عرطوز الكسوة الصنمين نوى طفس بصرى انخل الشيخ مسكين
+نازح نازحة نازحون نازحين ناج ناجون ناجين شاهدة شهود ناشط ناشطة ناشطون ناشطين مسعف مسعفون مسعفين طبيب
+أطباء اطباء ممرض ممرضة مواطن مواطنة مواطنون مواطنين مدني مدنية مدنيون مدنيين مقاتل مقاتلون مقاتلين عنصر عناصر
+امتد امتدت اندلع اندلعت تجدد تجددت تصاعد تصاعدت هدأ انسحب انسحبت تقدم تقدمت سيطر سيطرت استعاد استعادت حاصر
+حاصرت اقتحم اقتحمت داهم داهمت انفجر انفجرت سقط سقطت أطلق اطلق أطلقت اطلقت أصاب اصاب أصيب اصيب أصيبت اصيبت
+نجا نجت فر فرت هرب هربت عاد عادت وصل وصلت غادر غادرت توفي توفيت استشهد استشهدت فقد فقدت اختفى اختفت خطف خطفت
+العنف عنف حظر تجول هدنة وقف إطلاق اطلاق النار نار اتفاق مفاوضات قذيفة قذائف صاروخ صواريخ برميل براميل متفجر
+متفجرة لغم ألغام الغام عبوة ناسفة سيارة مفخخة انتحاري كمين هجوم هجمات غارة غارات قصف اشتباك اشتباكات معارك معركة
+حصار مجزرة مجازر إعدام اعدام إعدامات اعدامات تصفية اعتقال اعتقالات احتجاز اختطاف خطف تهجير نزوح دمار أضرار اضرار
+مدينة مدن بلدة بلدات قرية قرى حي أحياء احياء ريف منطقة مناطق محافظة ساحل الساحل جبل جبال وادي نهر طريق
+شارع ساحة سوق مسجد كنيسة مدرسة مدارس مشفى مستشفى مشاف مشافي مخبز فرن جامعة سجن مطار حاجز حواجز مخيم مخيمات
+الحكومة حكومة الجيش جيش قوات القوات الأمن الامن العام الشرطة شرطة فصائل فصيل مسلحون مسلحين مجموعة مجموعات
+المجلس مجلس منظمة منظمات لجنة هيئة وزارة الوزارة الإسلامي الاسلامي العلوي السني الشيعي الدرزي المسيحي الكردي
+عدد عدة بعض كل جميع معظم أغلب اغلب عشرات مئات آلاف الاف ساعات ساعة يوم أيام ايام أسبوع اسبوع شهر أشهر اشهر
+الليل ليلا صباحا مساء الصباح المساء الفجر اليوم أمس امس غدا
 """.split()
 )
