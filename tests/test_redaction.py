@@ -140,3 +140,13 @@ def test_second_pass_rules_catch_single_names_by_their_grammar(text):
 )
 def test_second_pass_rules_leave_reporting_text_alone(text):
     assert not has_personal_name(text, NameRules.build(["Qadmous", "القدموس", "مصياف"]))
+
+
+def test_third_pass_rules():
+    """A lone capitalised object is a name, a place after a preposition or a place-taking verb is not;
+    an Arabic name that is also a word counts only with a cue; kinship words carry suffixes."""
+    assert has_personal_name("I begged them to leave Noura alone, her mother said.")
+    assert not has_personal_name("Gunmen shelled Nawa and fighting spread to Jasim overnight.")
+    assert not has_personal_name("نشر ناشطون قائمة بأسماء المفقودين.")  # أسماء: "names"
+    assert has_personal_name("قالت أسماء إن المسلحين أخذوا زوجها.")  # after a verb of speech: a name
+    assert has_personal_name("ما زال ابني قصي مفقودا.")  # "my son" + a word outside the vocabulary

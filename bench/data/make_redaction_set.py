@@ -4,8 +4,9 @@ Every text was written for this project in the style of news quotes and conflict
 the people named are invented. Personal names are marked ``[[...]]`` below; the CSV has the
 text without marks, ``label`` (1 = names a private person), ``names`` (JSON list of
 ``[start, end, name]``), ``lang``, ``kind`` and ``split``: ``dev`` / ``test`` (alternate rows
-of each group, and the hard rows; all looked at while tuning, so together the *calibration*
-part) and ``heldout`` (written before the second tuning pass, never tuned on).
+of each group, and the hard rows) and ``calib3`` (the second pass's held-out rows, looked at
+after they were scored) are the *calibration* part; ``heldout`` (kind ``heldout2``, written
+before the third tuning pass) was never tuned on.
 
 Run: python bench/data/make_redaction_set.py
 """
@@ -494,6 +495,132 @@ ar|قال الأهالي إن الكهرباء مقطوعة منذ الصباح.
 """.strip().splitlines()
 
 
+# Written for the third pass, before the rules were changed again (the HELDOUT rows above were
+# scored once and then looked at: calibration since). Scored once, after that pass.
+HELDOUT2 = """
+en|"[[Yara]] was sleeping when the roof came down," her father said.
+en|A shepherd, [[Salem Abu Ras]], found the bodies in a ravine outside the village.
+en|Witnesses said [[Fouad]] was pulled out of the queue at the bakery.
+en|The dead included a pharmacist, [[Ayman Ghanem]], and his wife.
+en|"We never saw [[Kinda]] again," said a woman who shared her cell.
+en|[[Obaida]], 16, was shot while fetching water.
+en|His brother-in-law [[Hassan Makhlouf]] said the men came at dawn.
+en|[[Raghad]] and her two children were found alive under the stairs.
+en|"They took [[Issam]] because of his name," a relative told the monitor.
+en|Nurse [[Lubna Haidar]] treated the wounded on the floor of the clinic.
+en|The kidnappers released [[Elias]] after the family paid a ransom.
+en|Footage shows [[Mohannad]] carrying his daughter through the smoke.
+en|[[Abu Wael]], the village baker, refused to leave his oven.
+en|A statement from the family of [[Zakaria Hamoud]] demanded answers.
+en|"[[Reem]] kept asking where her father was," her aunt said.
+en|The gunmen killed [[Suleiman Ahmad]] and his neighbour [[Jihad Mara]] on the spot.
+en|Volunteer [[Bashar Kayali]] said his team recovered 30 bodies.
+en|The student, [[Nisreen]], was arrested at the university gate.
+en|[[Jawad]] spent four years in detention without charge.
+en|Her last message to [[Rima]] said only: "They are here."
+en|An old man, [[Hajj Mustafa]], was beaten and left on the road.
+en|"My cousin [[Tamim]] was the first to die," he said.
+en|Relatives of [[Marwa Saadeh]] identified her from a photograph.
+en|The militia stopped [[Nadim]] at the checkpoint and searched his phone.
+en|"I held [[Yusra]]'s hand until the ambulance came," said a neighbour.
+en|[[Khalil Ibrahim]], a driver for the municipality, was killed in the strike.
+en|The court sentenced [[Sami Lahham]] in absentia.
+en|"[[Amal]] was twelve and she wanted to be a doctor."
+en|A list shared by the family names [[Rabih]], [[Ziad]] and [[Hussam]].
+en|[[Wafaa]] said the men wore black and spoke a dialect she did not know.
+en|Gunmen attacked a checkpoint on the outskirts of the town, killing two guards.
+en|The bodies were buried the same evening in a mass grave.
+en|Government forces shelled the eastern neighbourhoods for a second day.
+en|Local councils appealed for medical supplies.
+en|"The streets were empty and the shops were shut," a resident said.
+en|Displaced families are sheltering in schools and mosques.
+en|A car bomb exploded near the central market on Thursday.
+en|The monitor said it had documented at least 120 deaths.
+en|Protesters gathered in the main square demanding the release of detainees.
+en|"We buried them without washing the bodies," a man said.
+en|Aid convoys were blocked at the crossing for three days.
+en|The ministry of interior announced a curfew from dusk to dawn.
+en|Clashes erupted after a patrol was ambushed on the coastal road.
+en|Survivors described gunmen going from house to house.
+en|Women and children made up most of the victims, according to medics.
+en|The attack was condemned by the UN Security Council.
+en|Water and electricity were cut across the district.
+en|A field hospital was set up in a wedding hall.
+en|Several villages were emptied of their residents overnight.
+en|The armed group denied any role in the killings.
+en|Rescuers dug through the rubble with their hands.
+en|"Nobody came, nobody answered the phone," a woman said.
+en|The investigation committee visited the site a week later.
+en|Explosions were heard across the city after midnight.
+en|The highway remained closed to civilian traffic.
+en|A nurse said the morgue could take no more bodies.
+en|Most of the dead were farmers working in their fields.
+en|Families waited outside the hospital for news of the missing.
+ar|قالت والدة [[يارا]] إن السقف انهار عليها وهي نائمة.
+ar|عثر الراعي [[سالم أبو راس]] على الجثث في واد خارج القرية.
+ar|أنزل المسلحون [[فؤاد]] من الطابور أمام المخبز.
+ar|كان بين القتلى الصيدلاني [[أيمن غانم]] وزوجته.
+ar|لم نر [[كندة]] بعد ذلك أبدا، قالت امرأة كانت معها في الزنزانة.
+ar|أصيب [[عبيدة]] برصاصة وهو يجلب الماء.
+ar|قال صهره [[حسان مخلوف]] إن الرجال جاؤوا عند الفجر.
+ar|عثر على [[رغد]] وطفليها أحياء تحت الدرج.
+ar|أخذوا [[عصام]] بسبب اسمه، قال أحد أقاربه.
+ar|عالجت الممرضة [[لبنى حيدر]] الجرحى على أرض العيادة.
+ar|أفرج الخاطفون عن [[إلياس]] بعد دفع فدية.
+ar|يظهر [[مهند]] في الفيديو يحمل ابنته وسط الدخان.
+ar|رفض [[أبو وائل]] خباز القرية ترك فرنه.
+ar|طالبت عائلة [[زكريا حمود]] بمعرفة مصيره.
+ar|قتل المسلحون [[سليمان أحمد]] وجاره [[جهاد مرعي]] على الفور.
+ar|قال المتطوع [[بشار كيالي]] إن فريقه انتشل ثلاثين جثة.
+ar|اعتقلت الطالبة [[نسرين]] عند باب الجامعة.
+ar|أمضى [[جواد]] أربع سنوات في الاعتقال دون تهمة.
+ar|ضرب المسن [[الحاج مصطفى]] وترك على الطريق.
+ar|كان ابن عمي [[تميم]] أول من مات، قال الشاب.
+ar|تعرف أقارب [[مروة سعادة]] عليها من صورة.
+ar|أوقفت الميليشيا [[نديم]] على الحاجز وفتشت هاتفه.
+ar|قتل [[خليل إبراهيم]] سائق البلدية في الغارة.
+ar|كانت [[أمل]] في الثانية عشرة وتحلم بأن تصبح طبيبة.
+ar|تضم القائمة أسماء [[ربيع]] و[[زياد]] و[[حسام]].
+ar|قالت [[وفاء]] إن الرجال كانوا يرتدون السواد.
+ar|حكمت المحكمة على [[سامي لحام]] غيابيا.
+ar|نقل [[أحمد]] إلى المشفى بعد إصابته بشظايا.
+ar|هاجم مسلحون حاجزا على أطراف البلدة ما أدى إلى مقتل عنصرين.
+ar|دفنت الجثث في المساء نفسه في مقبرة جماعية.
+ar|قصفت القوات الحكومية الأحياء الشرقية لليوم الثاني.
+ar|ناشدت المجالس المحلية تقديم مستلزمات طبية.
+ar|كانت الشوارع خالية والمحلات مغلقة، قال أحد السكان.
+ar|تقيم العائلات النازحة في المدارس والمساجد.
+ar|انفجرت سيارة مفخخة قرب السوق المركزي يوم الخميس.
+ar|قال المرصد إنه وثق مقتل مئة وعشرين شخصا على الأقل.
+ar|تجمع محتجون في الساحة الرئيسية مطالبين بالإفراج عن المعتقلين.
+ar|دفناهم دون غسل الجثث، قال رجل من القرية.
+ar|منعت قوافل المساعدات من العبور لثلاثة أيام.
+ar|أعلنت وزارة الداخلية حظر التجول من الغروب حتى الفجر.
+ar|اندلعت اشتباكات بعد تعرض دورية لكمين على الطريق الساحلي.
+ar|وصف ناجون مسلحين يتنقلون من بيت إلى بيت.
+ar|شكلت النساء والأطفال معظم الضحايا بحسب مسعفين.
+ar|أدان مجلس الأمن الدولي الهجوم.
+ar|انقطعت المياه والكهرباء عن المنطقة بأكملها.
+ar|أقيم مشفى ميداني في صالة أفراح.
+ar|أفرغت عدة قرى من سكانها خلال الليل.
+ar|نفت المجموعة المسلحة أي دور لها في عمليات القتل.
+ar|حفر المنقذون بين الأنقاض بأيديهم.
+ar|لم يأت أحد ولم يرد أحد على الهاتف، قالت امرأة.
+ar|زارت لجنة التحقيق الموقع بعد أسبوع.
+ar|سمعت انفجارات في أنحاء المدينة بعد منتصف الليل.
+ar|بقي الطريق السريع مغلقا أمام المدنيين.
+ar|قالت ممرضة إن البراد لم يعد يتسع لمزيد من الجثث.
+ar|كان معظم القتلى مزارعين يعملون في حقولهم.
+ar|انتظرت العائلات أمام المشفى أخبار المفقودين.
+ar|استهدفت غارة جوية مقرا عسكريا في ريف المدينة.
+ar|أحرقت منازل عدة في القرية بعد نهبها.
+ar|عادت بعض العائلات إلى بيوتها بعد توقف القصف.
+ar|تعرضت سيارة إسعاف لإطلاق نار أثناء نقل الجرحى.
+ar|أكد مصدر طبي وصول جثث مجهولة الهوية إلى المشفى.
+ar|شيع الأهالي ضحايا المجزرة وسط إجراءات أمنية مشددة.
+""".strip().splitlines()
+
+
 def _marked(line: str) -> tuple[str, list[list[object]]]:
     text, spans, pos = "", [], 0
     for m in re.finditer(r"\[\[(.+?)\]\]", line):
@@ -561,7 +688,8 @@ def build() -> list[dict[str, object]]:
                     "text": text,
                 }
             )
-    return rows + _plain_rows("heldout", "heldout", HELDOUT, len(rows))
+    rows += _plain_rows("heldout", "calib3", HELDOUT, len(rows))  # scored once (second pass), then looked at
+    return rows + _plain_rows("heldout2", "heldout", HELDOUT2, len(rows))
 
 
 def main() -> None:

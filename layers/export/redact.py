@@ -14,13 +14,17 @@ It fails closed: a text is *safe* only when no rule below finds a possible perso
    generic ("Kafr Nabl" passes only as a place); a capitalised word is followed by an age
    (", 34,") or follows "named"/"called"; an ``al-X`` particle follows a capitalised word; a
    capitalised word is the speaker of a verb of speech ("Shadi told"), follows a role word and a
-   comma ("her fiance, Louay") or is followed by one (", a blogger").
+   comma ("her fiance, Louay") or is followed by one (", a blogger"); a lone capitalised word
+   follows a lower-case word that is not a preposition, an article or a verb taking places
+   ("leave Noura alone"; not "in Nawa", "shelled Nawa").
 4. **Arabic script** — unsafe when a word (without its clitics و ف ب ل) is a known given name;
    a marker word (أبو، أم، الشيخ، المدعو، الطفل، الشهيد، بن…) is followed by a word that is not
    reporting vocabulary; or two adjacent words are both outside the vocabulary of news and conflict
    reporting (:data:`~layers.export.name_lists.AR_VOCAB`, compared without ال and clitics); or a
    verb of speech (قال، قالت، أكد…) is followed by a word outside that vocabulary (its speaker).
-   Allowed phrases match with a clitic on their first word ("ومصياف").
+   Allowed phrases match with a clitic on their first word ("ومصياف"). A given name that is also
+   a vocabulary word (أسماء "names") counts only after a marker or verb of speech or before an
+   unknown word.
 
 Measured on a labelled set of English and Arabic quotes and event notes by
 ``bench/bench_redaction.py`` (recall of names, share of name-free texts blanked).
@@ -228,7 +232,12 @@ def has_personal_name(text: str, rules: NameRules | None = None) -> bool:
         adjacent = nxt is not None and nxt[0] == pos + 1  # no punctuation between
         nxt_free = adjacent and not allowed[n + 1]
         if _is_given(key, word):
-            return True
+            if not (_ARABIC.search(word) and _ar_word_too(key)):
+                return True
+            prev_key = keys[n - 1] if n and words[n - 1][0] == pos - 1 and not allowed[n - 1] else ""
+            cue = bool(prev_key) and bool(_ar_clitic_forms(prev_key) & (_AR_MARKERS | _AR_SPEECH))
+            if cue or (nxt_free and _ar_unknown(keys[n + 1])):
+                return True  # "قالت أسماء", "أسماء خليل": a name that is also a word, with a cue
         if _ARABIC.search(word):
             if _arabic_flags(key, keys[n + 1] if nxt_free else None):
                 return True
@@ -249,6 +258,9 @@ def has_personal_name(text: str, rules: NameRules | None = None) -> bool:
             return True
         if adjacent and nxt is not None and keys[n + 1] in nl.SPEECH_VERBS and not word.endswith("s"):
             return True  # the speaker of a verb of speech: "Shadi told reporters"
+        before = tokens[pos - 1] if pos else ""
+        if before[:1].islower() and before.lower() not in _NOT_BEFORE_NAME and not _starts_word(nxt, pos):
+            return True  # a lone capitalised word after a verb or object: "leave Noura alone", "killed Ali"
         after = tokens[pos + 1 : pos + 4]
         if len(after) == 3 and after[0] == "," and after[1].lower() in ("a", "an") and _key(after[2]) in nl.ROLES:
             return True  # apposition with a role: "al-Mallohi, a blogger"
@@ -257,12 +269,33 @@ def has_personal_name(text: str, rules: NameRules | None = None) -> bool:
     return False
 
 
+#: Words after which a lone capitalised word is most often a place, a group or a thing, not a person.
+_NOT_BEFORE_NAME = frozenset(
+    """
+in near at from to into onto outside inside around towards toward across through of the a an by on over under
+between along off via within beyond behind against past until since during for with without upon like
+shelled shelling shell shells attacked attack attacks hit hits struck strike strikes targeted targeting bombed
+bombarded stormed besieged entered captured recaptured seized reached fled raided overran controlled visited
+""".split()
+)
+
+
+def _starts_word(nxt: tuple[int, str] | None, pos: int) -> bool:
+    """Return whether the next word, right after this one, is capitalised (a two-word name, handled above)."""
+    return nxt is not None and nxt[0] == pos + 1 and nxt[1][:1].isupper()
+
+
 def _honorific_before_name(tokens: list[str], pos: int) -> bool:
     """Return whether an honorific is followed (after an optional dot) by a capitalised word."""
     rest = tokens[pos + 1 : pos + 3]
     if rest[:1] == ["."]:
         rest = rest[1:]
     return bool(rest) and rest[0][:1].isupper() and rest[0][0].isalpha()
+
+
+def _ar_word_too(key: str) -> bool:
+    """Return whether an Arabic given name is also reporting vocabulary (أسماء "names", آمنة "safe")."""
+    return any(f in _AR_VOCAB for f in _ar_clitic_forms(key) | _ar_prefix_forms(key))
 
 
 def _ar_unknown(key: str) -> bool:
