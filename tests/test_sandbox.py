@@ -16,7 +16,8 @@ import pytest
 from geo.errors import InputFileError, ParseBudgetError
 from geo.gazetteer import Gazetteer
 from layers.importers import UnmappedColumnsError, import_file
-from layers.importers.sandbox import ParseBudget, import_file_budgeted
+from layers.importers.preview import table_headers
+from layers.importers.sandbox import ParseBudget, call_budgeted, import_file_budgeted
 from tests.conftest import tiny_places
 
 pytestmark = pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="the sandbox needs os.fork (POSIX)")
@@ -81,19 +82,19 @@ def test_project_errors_come_back_with_their_class_and_fields(tmp_path: Path, sp
     assert list(caught.value.headers) == ["alpha", "beta"]
 
 
-def _hang(job: dict, gazetteer: object) -> None:
+def _hang(path: str) -> None:
     """A parser that never returns and uses no CPU (only the wall clock can stop it)."""
     while True:
         time.sleep(1)
 
 
-def _spin(job: dict, gazetteer: object) -> None:
+def _spin(path: str) -> None:
     """A parser stuck in a loop (CPU time)."""
     while True:
         pass
 
 
-def _hog(job: dict, gazetteer: object) -> bytes:
+def _hog(path: str) -> bytes:
     """A parser that asks for far more memory than the budget."""
     return bytes(3 * 2**30)
 
@@ -103,7 +104,7 @@ def test_a_hanging_parser_is_stopped_by_the_wall_clock(tmp_path: Path, spawn: bo
     path = _write(tmp_path, name="stuck.kml")
     started = time.monotonic()
     with pytest.raises(ParseBudgetError, match=r"stuck\.kml: refused: parsing exceeded the 2 s / 256 MB parse budget \(time\)"):
-        import_file_budgeted(path, budget=ParseBudget(seconds=2, memory_mb=256), spawn=spawn, _parse=_hang)
+        call_budgeted(_hang, (str(path),), label=path.name, budget=ParseBudget(seconds=2, memory_mb=256), spawn=spawn)
     assert time.monotonic() - started < 60  # generous: 2 s budget + grace, on a loaded machine
 
 
@@ -111,7 +112,7 @@ def test_a_spinning_parser_is_stopped(tmp_path: Path) -> None:
     path = _write(tmp_path, name="spin.csv")
     started = time.monotonic()
     with pytest.raises(ParseBudgetError, match=r"spin\.csv: refused: parsing exceeded the 1 s / 256 MB parse budget"):
-        import_file_budgeted(path, budget=ParseBudget(seconds=1, memory_mb=256), _parse=_spin)
+        call_budgeted(_spin, (str(path),), label=path.name, budget=ParseBudget(seconds=1, memory_mb=256))
     assert time.monotonic() - started < 60
 
 
@@ -119,7 +120,7 @@ def test_a_spinning_parser_is_stopped(tmp_path: Path) -> None:
 def test_a_parser_over_the_memory_budget_is_refused(tmp_path: Path, spawn: bool) -> None:
     path = _write(tmp_path, name="big.xlsx")
     with pytest.raises(ParseBudgetError, match=r"big\.xlsx: refused: parsing exceeded the 30 s / 256 MB parse budget \(memory"):
-        import_file_budgeted(path, budget=ParseBudget(seconds=30, memory_mb=256), spawn=spawn, _parse=_hog)
+        call_budgeted(_hog, (str(path),), label=path.name, budget=ParseBudget(seconds=30, memory_mb=256), spawn=spawn)
 
 
 def test_a_file_over_the_size_budget_is_refused_before_parsing(tmp_path: Path) -> None:
@@ -143,3 +144,14 @@ def test_a_real_wide_csv_over_the_memory_budget_is_refused(tmp_path: Path) -> No
     path.write_text(header + "\n" + "\n".join([row] * 400) + "\n", encoding="utf-8")
     with pytest.raises(ParseBudgetError, match=r"wide\.csv: refused: parsing exceeded the 60 s / 64 MB parse budget"):
         import_file_budgeted(path, budget=ParseBudget(seconds=60, memory_mb=64))
+
+
+def test_the_apps_header_read_is_budgeted_too(tmp_path: Path) -> None:
+    """The app reads a table's headers (the whole table) before importing: under the same budget."""
+    path = _write(tmp_path)
+    headers, _ = call_budgeted(table_headers, (str(path), "csv"), label="upload.csv", path=path, spawn=True)
+    assert headers == ["date", "place", "title", "deaths"]
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"c{i}" for i in range(40_000)) + "\n" + (",".join(["x"] * 40_000) + "\n") * 400)
+    with pytest.raises(ParseBudgetError, match=r"wide\.csv: refused: parsing exceeded the 60 s / 64 MB parse budget"):
+        call_budgeted(table_headers, (str(wide), "csv"), label="wide.csv", path=wide, budget=ParseBudget(memory_mb=64))

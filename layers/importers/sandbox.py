@@ -9,7 +9,10 @@ would take the server's memory or CPU, or a parser that hangs, ends with::
     upload.csv: refused: parsing exceeded the 60 s / 1 GB parse budget (time); ...
 
 and the caller holds only the parsed result. Only the *parsing of a user file* goes through
-here; writers (exports) stay in the caller's process.
+here (:func:`call_budgeted` runs any module-level reader this way: the app also reads a table's
+headers and its mapping preview so); writers (exports) stay in the caller's process. At most
+:data:`MAX_PARALLEL` children run at once, so uploads from many sessions together hold at most
+that many memory budgets.
 
 The child computes with exactly what the caller passed: the gazetteer object, format, column
 mapping and day/month order.
@@ -50,7 +53,7 @@ try:  # not on Windows: there the budget is the wall clock only
 except ImportError:  # pragma: no cover
     resource = None  # type: ignore[assignment]
 
-__all__ = ["DEFAULT_BUDGET", "ParseBudget", "import_file_budgeted"]
+__all__ = ["DEFAULT_BUDGET", "MAX_PARALLEL", "ParseBudget", "call_budgeted", "import_file_budgeted"]
 
 _GRACE_S = 3.0  # on top of the budget, for the child to pickle and send its reply
 _ROOT = Path(__file__).resolve().parents[2]
@@ -137,21 +140,15 @@ def _unpack_error(module: str, name: str, args: tuple, state: dict) -> IncidentM
     return err
 
 
-def _default_parse(job: dict, gazetteer: Any) -> Any:
-    from layers.importers import import_file
-
-    return import_file(
-        job["path"], format=job["format"], gazetteer=gazetteer, columns=job["columns"], dayfirst=job["dayfirst"]
-    )
-
-
 def _reply(job: dict, gazetteer: Any) -> bytes:
-    """Run the parse described by *job* under its budget; return the pickled reply (never raises)."""
+    """Run the call described by *job* under its budget; return the pickled reply (never raises)."""
     label = job["label"]
-    parse = job.get("parse") or _default_parse
     try:
         _limit_child(job["budget"])
-        result = parse(job, gazetteer)
+        kwargs = dict(job["kwargs"])
+        if job["pass_gazetteer"]:
+            kwargs["gazetteer"] = gazetteer
+        result = job["func"](*job["args"], **kwargs)
         return pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL)
     except IncidentMapError as err:
         return pickle.dumps(("error", _pack_error(err)), protocol=pickle.HIGHEST_PROTOCOL)
@@ -285,6 +282,86 @@ class _Pickled:
         return (pickle.loads, (self.data,))
 
 
+#: Parses running at once in this process (each may take its whole memory budget).
+MAX_PARALLEL = max(1, min(4, os.cpu_count() or 1))
+_SLOTS = threading.BoundedSemaphore(MAX_PARALLEL)
+
+
+def _check_file(path: Path, label: str, budget: ParseBudget) -> None:
+    if not path.is_file():
+        raise InputFileError(f"{label}: no such file")
+    size = path.stat().st_size
+    if size > budget.file_mb * 2**20:
+        raise ParseBudgetError(
+            f"{label}: refused: {size / 2**20:,.0f} MB, more than the {budget.file_mb} MB parse budget for one file"
+        )
+
+
+def call_budgeted(
+    func: Callable[..., Any],
+    args: tuple = (),
+    kwargs: dict[str, Any] | None = None,
+    *,
+    label: str,
+    path: str | Path | None = None,
+    gazetteer: Any = None,
+    pass_gazetteer: bool = False,
+    budget: ParseBudget = DEFAULT_BUDGET,
+    spawn: bool | None = None,
+) -> Any:
+    """Return ``func(*args, **kwargs)`` computed in a child process under *budget*.
+
+    *func* must be a module-level function (a spawned child imports it by name) and its
+    result picklable. *path*, when given, is checked first (exists, within ``budget.file_mb``);
+    with *pass_gazetteer* the child calls *func* with ``gazetteer=`` the caller's *gazetteer*
+    object (forked: the object itself; spawned: its pickle, made once per object). At most
+    :data:`MAX_PARALLEL` children run at once; a call that waits longer than the budget for a
+    slot is refused ("the server is busy").
+
+    Raises
+    ------
+    ParseBudgetError
+        The file is too large, the child exceeded the time or memory budget (it is stopped),
+        or no slot freed in time.
+    IncidentMapError
+        Whatever *func* raised (a project error, rebuilt with its class and attributes).
+    """
+    if path is not None:
+        _check_file(Path(path), label, budget)
+    job = {
+        "func": func,
+        "args": tuple(args),
+        "kwargs": dict(kwargs or {}),
+        "pass_gazetteer": pass_gazetteer,
+        "budget": budget,
+        "label": label,
+    }
+    if spawn is None:
+        spawn = threading.active_count() > 1 or not hasattr(os, "fork")
+    if not _SLOTS.acquire(timeout=budget.seconds):
+        raise ParseBudgetError(
+            f"{label}: refused: the server is busy parsing {MAX_PARALLEL} other file(s); try again in a minute"
+        )
+    try:
+        deadline = time.monotonic() + budget.seconds + _GRACE_S
+        run = _run_spawned if spawn else _run_forked
+        data, timed_out, signum = run(job, gazetteer if pass_gazetteer else None, deadline)
+    finally:
+        _SLOTS.release()
+    if timed_out:
+        raise _refusal(label, budget, "time")
+    if not data:
+        if signum == getattr(signal, "SIGXCPU", -1):
+            raise _refusal(label, budget, "CPU time")
+        raise _refusal(label, budget, "memory: the parser was stopped" if signum else "the parser stopped without a reply")
+    kind, value = pickle.loads(data)  # written by our own child from our own classes
+    if kind == "ok":
+        return value
+    if kind == "budget":
+        raise _refusal(label, budget, value)
+    raise _unpack_error(*value)
+
+
 def import_file_budgeted(
     path: str | Path,
     format: str = "auto",
@@ -295,7 +372,6 @@ def import_file_budgeted(
     budget: ParseBudget = DEFAULT_BUDGET,
     label: str | None = None,
     spawn: bool | None = None,
-    _parse: Callable[[dict, Any], Any] | None = None,
 ) -> Any:
     r"""Return :func:`layers.importers.import_file`'s result, computed in a child under *budget*.
 
@@ -325,41 +401,20 @@ def import_file_budgeted(
     >>> import_file_budgeted(p).imported
     1
     """
+    from layers.importers import import_file
+
     path = Path(path)
-    label = label or path.name
-    if not path.is_file():
-        raise InputFileError(f"{label}: no such file")
-    size = path.stat().st_size
-    if size > budget.file_mb * 2**20:
-        raise ParseBudgetError(
-            f"{label}: refused: {size / 2**20:,.0f} MB, more than the {budget.file_mb} MB parse budget for one file"
-        )
-    job = {
-        "path": str(path),
-        "format": format,
-        "columns": columns,
-        "dayfirst": dayfirst,
-        "budget": budget,
-        "label": label,
-        "parse": _parse,
-    }
-    deadline = time.monotonic() + budget.seconds + _GRACE_S
-    if spawn is None:
-        spawn = threading.active_count() > 1 or not hasattr(os, "fork")
-    run = _run_spawned if spawn else _run_forked
-    data, timed_out, signum = run(job, gazetteer, deadline)
-    if timed_out:
-        raise _refusal(label, budget, "time")
-    if not data:
-        if signum == getattr(signal, "SIGXCPU", -1):
-            raise _refusal(label, budget, "CPU time")
-        raise _refusal(label, budget, "memory: the parser was stopped" if signum else "the parser stopped without a reply")
-    kind, value = pickle.loads(data)  # written by our own child from our own classes
-    if kind == "ok":
-        return value
-    if kind == "budget":
-        raise _refusal(label, budget, value)
-    raise _unpack_error(*value)
+    return call_budgeted(
+        import_file,
+        (str(path),),
+        {"format": format, "columns": columns, "dayfirst": dayfirst},
+        label=label or path.name,
+        path=path,
+        gazetteer=gazetteer,
+        pass_gazetteer=True,
+        budget=budget,
+        spawn=spawn,
+    )
 
 
 if __name__ == "__main__":  # a spawned child: python -m layers.importers.sandbox < job
