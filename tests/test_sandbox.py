@@ -52,33 +52,33 @@ def _same(a, b) -> None:
     )
 
 
-@pytest.mark.parametrize("spawn", [False, True], ids=["forked", "spawned"])
-def test_sandboxed_import_equals_in_process_import_with_the_callers_gazetteer(tmp_path: Path, spawn: bool) -> None:
+@pytest.mark.parametrize("mode", ["fork", "helper", "spawn"])
+def test_sandboxed_import_equals_in_process_import_with_the_callers_gazetteer(tmp_path: Path, mode: str) -> None:
     path = _write(tmp_path)
     gaz = Gazetteer(tiny_places())
     here = import_file(path, gazetteer=gaz)
-    there = import_file_budgeted(path, gazetteer=gaz, spawn=spawn)
+    there = import_file_budgeted(path, gazetteer=gaz, mode=mode)
     _same(here, there)
     assert "sonobar_t" in set(there.incidents["place_id"])  # the tiny gazetteer's id, not the real one's
     assert there.rejected >= 1  # the unknown place and the year typo are rejects, not a failed import
 
 
-@pytest.mark.parametrize("spawn", [False, True], ids=["forked", "spawned"])
-def test_options_reach_the_child(tmp_path: Path, spawn: bool) -> None:
+@pytest.mark.parametrize("mode", ["fork", "helper", "spawn"])
+def test_options_reach_the_child(tmp_path: Path, mode: str) -> None:
     path = _write(tmp_path, "when,where,what\n03/04/2024,Beta,Shelling\n", "odd.csv")
     gaz = Gazetteer(tiny_places())
     columns = {"date": "when", "place": "where", "title": "what"}
     here = import_file(path, gazetteer=gaz, columns=columns, dayfirst=True)
-    there = import_file_budgeted(path, gazetteer=gaz, columns=columns, dayfirst=True, spawn=spawn)
+    there = import_file_budgeted(path, gazetteer=gaz, columns=columns, dayfirst=True, mode=mode)
     _same(here, there)
     assert str(there.incidents["date_start"].iloc[0])[:10] == "2024-04-03"
 
 
-@pytest.mark.parametrize("spawn", [False, True], ids=["forked", "spawned"])
-def test_project_errors_come_back_with_their_class_and_fields(tmp_path: Path, spawn: bool) -> None:
+@pytest.mark.parametrize("mode", ["fork", "helper", "spawn"])
+def test_project_errors_come_back_with_their_class_and_fields(tmp_path: Path, mode: str) -> None:
     path = _write(tmp_path, "alpha,beta\n1,2\n", "cols.csv")
     with pytest.raises(UnmappedColumnsError) as caught:
-        import_file_budgeted(path, gazetteer=Gazetteer(tiny_places()), spawn=spawn)
+        import_file_budgeted(path, gazetteer=Gazetteer(tiny_places()), mode=mode)
     assert list(caught.value.headers) == ["alpha", "beta"]
 
 
@@ -99,12 +99,12 @@ def _hog(path: str) -> bytes:
     return bytes(3 * 2**30)
 
 
-@pytest.mark.parametrize("spawn", [False, True], ids=["forked", "spawned"])
-def test_a_hanging_parser_is_stopped_by_the_wall_clock(tmp_path: Path, spawn: bool) -> None:
+@pytest.mark.parametrize("mode", ["fork", "helper", "spawn"])
+def test_a_hanging_parser_is_stopped_by_the_wall_clock(tmp_path: Path, mode: str) -> None:
     path = _write(tmp_path, name="stuck.kml")
     started = time.monotonic()
     with pytest.raises(ParseBudgetError, match=r"stuck\.kml: refused: parsing exceeded the 2 s / 256 MB parse budget \(time\)"):
-        call_budgeted(_hang, (str(path),), label=path.name, budget=ParseBudget(seconds=2, memory_mb=256), spawn=spawn)
+        call_budgeted(_hang, (str(path),), label=path.name, budget=ParseBudget(seconds=2, memory_mb=256), mode=mode)
     assert time.monotonic() - started < 60  # generous: 2 s budget + grace, on a loaded machine
 
 
@@ -116,11 +116,11 @@ def test_a_spinning_parser_is_stopped(tmp_path: Path) -> None:
     assert time.monotonic() - started < 60
 
 
-@pytest.mark.parametrize("spawn", [False, True], ids=["forked", "spawned"])
-def test_a_parser_over_the_memory_budget_is_refused(tmp_path: Path, spawn: bool) -> None:
+@pytest.mark.parametrize("mode", ["fork", "helper", "spawn"])
+def test_a_parser_over_the_memory_budget_is_refused(tmp_path: Path, mode: str) -> None:
     path = _write(tmp_path, name="big.xlsx")
     with pytest.raises(ParseBudgetError, match=r"big\.xlsx: refused: parsing exceeded the 30 s / 256 MB parse budget \(memory"):
-        call_budgeted(_hog, (str(path),), label=path.name, budget=ParseBudget(seconds=30, memory_mb=256), spawn=spawn)
+        call_budgeted(_hog, (str(path),), label=path.name, budget=ParseBudget(seconds=30, memory_mb=256), mode=mode)
 
 
 def test_a_file_over_the_size_budget_is_refused_before_parsing(tmp_path: Path) -> None:
@@ -149,7 +149,7 @@ def test_a_real_wide_csv_over_the_memory_budget_is_refused(tmp_path: Path) -> No
 def test_the_apps_header_read_is_budgeted_too(tmp_path: Path) -> None:
     """The app reads a table's headers (the whole table) before importing: under the same budget."""
     path = _write(tmp_path)
-    headers, _ = call_budgeted(table_headers, (str(path), "csv"), label="upload.csv", path=path, spawn=True)
+    headers, _ = call_budgeted(table_headers, (str(path), "csv"), label="upload.csv", path=path, mode="helper")
     assert headers == ["date", "place", "title", "deaths"]
     wide = tmp_path / "wide.csv"
     wide.write_text(",".join(f"c{i}" for i in range(40_000)) + "\n" + (",".join(["x"] * 40_000) + "\n") * 400)

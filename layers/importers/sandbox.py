@@ -20,9 +20,13 @@ mapping and day/month order.
 * In a single-threaded caller (the command line), the child is an ``os.fork()`` of the
   caller: it inherits the caller's gazetteer object as is (copy-on-write) at no start-up cost.
 * In a threaded caller (the Streamlit server: forking a process with live threads is unsafe),
-  the child is a fresh ``python -m layers.importers.sandbox`` that receives the job on its
-  standard input — the caller's gazetteer pickled (once per gazetteer object, then reused) —
-  and answers on a private pipe. Start-up costs about 1.5 s per file.
+  the child is a worker forked by a single-threaded helper process (``python -m
+  layers.importers.sandbox --helper``, started on first use, importers imported once); it
+  receives the job and the caller's gazetteer pickled (once per gazetteer object, then reused).
+* ``mode="spawn"`` starts a fresh interpreter per call instead (the job on its standard input).
+
+Every child also stops itself at the wall-clock limit (``SIGALRM``, default action) besides
+being killed by the caller.
 
 The reply is the pickled :class:`~layers.importers.records.ImportResult` (frames, rejects,
 flags), or the project error the importer raised, rebuilt with its class and attributes.
@@ -36,6 +40,8 @@ import os
 import pickle
 import select
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -53,7 +59,7 @@ try:  # not on Windows: there the budget is the wall clock only
 except ImportError:  # pragma: no cover
     resource = None  # type: ignore[assignment]
 
-__all__ = ["DEFAULT_BUDGET", "MAX_PARALLEL", "ParseBudget", "call_budgeted", "import_file_budgeted"]
+__all__ = ["DEFAULT_BUDGET", "MAX_PARALLEL", "ParseBudget", "call_budgeted", "import_file_budgeted", "stop_helper"]
 
 _GRACE_S = 3.0  # on top of the budget, for the child to pickle and send its reply
 _ROOT = Path(__file__).resolve().parents[2]
@@ -100,7 +106,11 @@ def _limit_child(budget: ParseBudget) -> None:
     if resource is None:  # pragma: no cover
         return
     cpu = max(1, int(budget.seconds + 0.999))
-    signal.signal(signal.SIGXCPU, signal.SIG_DFL)  # the default action ends the process, even inside C code
+    # The default actions end the process, even inside C code: SIGXCPU at the CPU limit, SIGALRM at
+    # the wall-clock limit (the caller kills the child too; this also holds if the caller cannot).
+    signal.signal(signal.SIGXCPU, signal.SIG_DFL)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.alarm(int(budget.seconds + _GRACE_S + 1.999))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     pyarrow = sys.modules.get("pyarrow")
@@ -191,6 +201,167 @@ def _serve_stdin() -> None:
     os.close(reply_fd)
 
 
+# ---------------------------------------------------------------- the helper process (zygote)
+#
+# A threaded caller cannot fork itself safely, and a fresh interpreter per upload pays the imports
+# each time. The helper is a single-threaded ``python -m layers.importers.sandbox --helper FD``
+# that has imported the importers once and forks one worker per job: the caller sends it one end
+# of a new socket pair; on that socket the worker sends its pid, receives the job and the
+# caller's gazetteer (pickled), and sends the reply.
+
+_FRAME = struct.Struct("!Q")
+
+
+def _send_frame(sock: socket.socket, data: bytes) -> None:
+    sock.sendall(_FRAME.pack(len(data)) + data)
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes | None:
+    chunks, got = [], 0
+    while got < n:
+        chunk = sock.recv(min(n - got, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        got += len(chunk)
+    return b"".join(chunks)
+
+
+def _recv_frame(sock: socket.socket) -> bytes | None:
+    head = _recv_exact(sock, _FRAME.size)
+    return None if head is None else _recv_exact(sock, _FRAME.unpack(head)[0])
+
+
+def _helper_worker(sock: socket.socket) -> None:
+    """Body of a worker forked by the helper: pid out, job in, reply out, exit."""
+    code = 0
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        _send_frame(sock, str(os.getpid()).encode())
+        payload = _recv_frame(sock)
+        if payload is not None:
+            job, gazetteer = pickle.loads(payload)  # from the server that started the helper
+            del payload
+            _send_frame(sock, _reply(job, gazetteer))
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _serve_helper(control: socket.socket) -> None:
+    """Body of the helper: fork a worker per socket received on *control*, until it closes."""
+    import layers.importers  # noqa: F401  (once, before any fork)
+
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the kernel
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(control, 16, 1)
+        except OSError:
+            return
+        if not message or not fds:
+            return
+        if os.fork() == 0:
+            control.close()
+            _helper_worker(socket.socket(fileno=fds[0]))
+        os.close(fds[0])
+
+
+class _Helper:
+    """The caller's side of the helper process, started on first use and restarted if it died."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.process: subprocess.Popen | None = None
+        self.control: socket.socket | None = None
+
+    def _start(self) -> socket.socket:
+        mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "layers.importers.sandbox", "--helper", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            cwd=str(_ROOT),
+            env=_child_env(),
+        )
+        theirs.close()
+        self.control = mine
+        return mine
+
+    def connect(self) -> socket.socket:
+        """Return a socket to a new worker."""
+        with self.lock:
+            mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                for attempt in (1, 2):
+                    alive = self.process is not None and self.process.poll() is None
+                    control = self.control if alive and self.control is not None else self._start()
+                    try:
+                        socket.send_fds(control, [b"j"], [theirs.fileno()])
+                        return mine
+                    except OSError:
+                        self.stop_locked()
+                        if attempt == 2:
+                            raise
+            finally:
+                theirs.close()
+        raise AssertionError("unreachable")
+
+    def stop_locked(self) -> None:
+        if self.control is not None:
+            self.control.close()
+        if self.process is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)
+            if self.process.poll() is None:
+                self.process.kill()
+                self.process.wait()
+        self.control = self.process = None
+
+
+_HELPER = _Helper()
+
+
+def stop_helper() -> None:
+    """Stop the helper process if it was started (it also ends when its server ends)."""
+    with _HELPER.lock:
+        _HELPER.stop_locked()
+
+
+def _run_helper(job: dict, gazetteer: Any, deadline: float) -> tuple[bytes, bool, int]:
+    payload = pickle.dumps((job, _Pickled(_pickled_gazetteer(gazetteer))), protocol=pickle.HIGHEST_PROTOCOL)
+    sock = _HELPER.connect()
+    pid = 0
+    try:
+        sock.settimeout(max(0.1, deadline - time.monotonic()))
+        first = _recv_frame(sock)
+        pid = int(first) if first else 0
+        if not pid:
+            return b"", False, 0
+        sock.settimeout(max(0.1, deadline - time.monotonic()))
+        _send_frame(sock, payload)
+        del payload
+        sock.settimeout(max(0.1, deadline - time.monotonic()))
+        reply = _recv_frame(sock)
+        return reply or b"", False, 0
+    except TimeoutError:
+        if pid:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        return b"", True, 0
+    except (OSError, ValueError):
+        return b"", False, 0
+    finally:
+        sock.close()
+
+
+def _child_env() -> dict[str, str]:
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "ARROW_DEFAULT_MEMORY_POOL": "system"}
+    env["PYTHONPATH"] = os.pathsep.join([str(_ROOT), *filter(None, [os.environ.get("PYTHONPATH", "")])])
+    return env
+
+
 # ---------------------------------------------------------------- the caller
 
 
@@ -251,8 +422,7 @@ def _run_forked(job: dict, gazetteer: Any, deadline: float) -> tuple[bytes, bool
 def _run_spawned(job: dict, gazetteer: Any, deadline: float) -> tuple[bytes, bool, int]:
     # The gazetteer goes as its cached pickle, unpickled in the child as the object it was.
     payload = pickle.dumps((job, _Pickled(_pickled_gazetteer(gazetteer))), protocol=pickle.HIGHEST_PROTOCOL)
-    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "ARROW_DEFAULT_MEMORY_POOL": "system"}
-    env["PYTHONPATH"] = os.pathsep.join([str(_ROOT), *filter(None, [os.environ.get("PYTHONPATH", "")])])
+    env = _child_env()
     proc = subprocess.Popen(
         [sys.executable, "-m", "layers.importers.sandbox"],
         stdin=subprocess.PIPE,
@@ -307,14 +477,16 @@ def call_budgeted(
     gazetteer: Any = None,
     pass_gazetteer: bool = False,
     budget: ParseBudget = DEFAULT_BUDGET,
-    spawn: bool | None = None,
+    mode: str | None = None,
 ) -> Any:
     """Return ``func(*args, **kwargs)`` computed in a child process under *budget*.
 
-    *func* must be a module-level function (a spawned child imports it by name) and its
-    result picklable. *path*, when given, is checked first (exists, within ``budget.file_mb``);
+    *func* must be a module-level function (a helper's worker imports it by name) and its
+    result picklable. *mode*: ``"fork"`` (fork the caller), ``"helper"`` (a worker forked by the
+    helper process), ``"spawn"`` (a fresh interpreter); default: fork when the caller runs no
+    other thread, else the helper. *path*, when given, is checked first (exists, within ``budget.file_mb``);
     with *pass_gazetteer* the child calls *func* with ``gazetteer=`` the caller's *gazetteer*
-    object (forked: the object itself; spawned: its pickle, made once per object). At most
+    object (forked: the object itself; otherwise its pickle, made once per object). At most
     :data:`MAX_PARALLEL` children run at once; a call that waits longer than the budget for a
     slot is refused ("the server is busy").
 
@@ -336,15 +508,17 @@ def call_budgeted(
         "budget": budget,
         "label": label,
     }
-    if spawn is None:
-        spawn = threading.active_count() > 1 or not hasattr(os, "fork")
+    if mode is None:
+        mode = "fork" if threading.active_count() == 1 else "helper"
+    if not hasattr(os, "fork"):  # pragma: no cover  (Windows)
+        mode = "spawn"
+    run = {"fork": _run_forked, "helper": _run_helper, "spawn": _run_spawned}[mode]
     if not _SLOTS.acquire(timeout=budget.seconds):
         raise ParseBudgetError(
             f"{label}: refused: the server is busy parsing {MAX_PARALLEL} other file(s); try again in a minute"
         )
     try:
         deadline = time.monotonic() + budget.seconds + _GRACE_S
-        run = _run_spawned if spawn else _run_forked
         data, timed_out, signum = run(job, gazetteer if pass_gazetteer else None, deadline)
     finally:
         _SLOTS.release()
@@ -353,7 +527,9 @@ def call_budgeted(
     if not data:
         if signum == getattr(signal, "SIGXCPU", -1):
             raise _refusal(label, budget, "CPU time")
-        raise _refusal(label, budget, "memory: the parser was stopped" if signum else "the parser stopped without a reply")
+        if signum == getattr(signal, "SIGALRM", -1):
+            raise _refusal(label, budget, "time")
+        raise _refusal(label, budget, "memory or CPU time: the parser was stopped")
     kind, value = pickle.loads(data)  # written by our own child from our own classes
     if kind == "ok":
         return value
@@ -371,7 +547,7 @@ def import_file_budgeted(
     dayfirst: bool | None = None,
     budget: ParseBudget = DEFAULT_BUDGET,
     label: str | None = None,
-    spawn: bool | None = None,
+    mode: str | None = None,
 ) -> Any:
     r"""Return :func:`layers.importers.import_file`'s result, computed in a child under *budget*.
 
@@ -381,9 +557,8 @@ def import_file_budgeted(
         Seconds (CPU and wall clock), memory above the libraries' and file size.
     label : str, optional
         The file's name as the person knows it, used in messages (default: its name).
-    spawn : bool, optional
-        Start a fresh interpreter instead of forking (default: only when the caller has
-        other threads running, where forking is unsafe).
+    mode : str, optional
+        "fork", "helper" or "spawn" (see :func:`call_budgeted`).
 
     Raises
     ------
@@ -413,9 +588,12 @@ def import_file_budgeted(
         gazetteer=gazetteer,
         pass_gazetteer=True,
         budget=budget,
-        spawn=spawn,
+        mode=mode,
     )
 
 
-if __name__ == "__main__":  # a spawned child: python -m layers.importers.sandbox < job
-    _serve_stdin()
+if __name__ == "__main__":  # python -m layers.importers.sandbox [--helper FD] (< job)
+    if sys.argv[1:2] == ["--helper"]:
+        _serve_helper(socket.socket(fileno=int(sys.argv[2])))
+    else:
+        _serve_stdin()
