@@ -143,8 +143,11 @@ def test_second_pass_rules_leave_reporting_text_alone(text):
 
 
 def test_third_pass_rules():
-    """A lone capitalised object is a name, a place after a preposition or a place-taking verb is not;
-    an Arabic name that is also a word counts only with a cue; kinship words carry suffixes."""
+    """Third-pass rules: lone capitalised objects, Arabic names that are also words, kinship suffixes.
+
+    A lone capitalised object is a name, a place after a preposition or a place-taking verb is not;
+    an Arabic name that is also a word counts only with a cue; kinship words carry suffixes.
+    """
     assert has_personal_name("I begged them to leave Noura alone, her mother said.")
     assert not has_personal_name("Gunmen shelled Nawa and fighting spread to Jasim overnight.")
     assert not has_personal_name("نشر ناشطون قائمة بأسماء المفقودين.")  # أسماء: "names"

@@ -114,5 +114,6 @@ def test_bidi_controls_are_removed_from_popup_source_fields_and_time_labels(tmp_
     out = tmp_path / "map.html"
     to_standalone_html(table, out, title=RLO + "title" + PDF, public_safe=False)
     page = out.read_text(encoding="utf-8")
-    assert "eriW tseT" in page and "Shelling report" in page
+    assert "eriW tseT" in page
+    assert "Shelling report" in page
     assert BIDI_CONTROLS.search(page) is None

@@ -210,6 +210,7 @@ def _serve_stdin() -> None:
 # caller's gazetteer (pickled), and sends the reply.
 
 _FRAME = struct.Struct("!Q")
+_HELPER_START_S = 120.0  # at most, for the helper's imports on a loaded machine
 
 
 def _send_frame(sock: socket.socket, data: bytes) -> None:
@@ -331,14 +332,19 @@ def stop_helper() -> None:
 
 def _run_helper(job: dict, gazetteer: Any, deadline: float) -> tuple[bytes, bool, int]:
     payload = pickle.dumps((job, _Pickled(_pickled_gazetteer(gazetteer))), protocol=pickle.HIGHEST_PROTOCOL)
-    sock = _HELPER.connect()
+    span = deadline - time.monotonic()
+    try:
+        sock = _HELPER.connect()
+    except OSError:  # the helper cannot be started: a fresh interpreter instead
+        return _run_spawned(job, gazetteer, deadline)
     pid = 0
     try:
-        sock.settimeout(max(0.1, deadline - time.monotonic()))
+        sock.settimeout(max(span, _HELPER_START_S))  # the first upload waits for the helper's imports
         first = _recv_frame(sock)
         pid = int(first) if first else 0
         if not pid:
             return b"", False, 0
+        deadline = time.monotonic() + span  # the file's time starts with its worker
         sock.settimeout(max(0.1, deadline - time.monotonic()))
         _send_frame(sock, payload)
         del payload
