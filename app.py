@@ -40,11 +40,11 @@ from layers.importers import (
     AmbiguousDateOrderError,
     UnmappedColumnsError,
     detect_format,
-    import_file,
     review_table,
 )
 from layers.importers.mapping import FIELDS, remember_mapping, remembered_dayfirst, remembered_mapping
 from layers.importers.preview import preview_import, table_headers
+from layers.importers.sandbox import call_budgeted, import_file_budgeted
 from layers.prepared import PreparedTable
 from layers.raster import add_raster_column, density_raster, prepare_overlay, terrain_overlay, write_geotiff
 from layers.render.component import MAP_KEY, component_args, feature_group_arg
@@ -138,10 +138,10 @@ def _import_upload(path: Path, gaz: Gazetteer, key: tuple, name: str) -> bool:
     try:
         fmt = detect_format(path)
         if fmt in MAPPED:
-            headers, _ = table_headers(path, fmt)
+            headers, _ = call_budgeted(table_headers, (str(path), fmt), label=name, path=path)  # reads the table
             columns = remembered_mapping(headers, app_state.user_data_dir())
             dayfirst = remembered_dayfirst(headers, app_state.user_data_dir()) if columns else None
-        result = import_file(path, gazetteer=gaz, columns=columns, dayfirst=dayfirst)
+        result = import_file_budgeted(path, gazetteer=gaz, columns=columns, dayfirst=dayfirst, label=name)
     except (UnmappedColumnsError, AmbiguousDateOrderError) as err:
         if fmt not in MAPPED:
             st.error(md(str(err).replace(str(path), name)))
@@ -173,7 +173,15 @@ def mapping_form(gaz: Gazetteer, pending: dict) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / app_state.safe_filename(pending["name"])
         path.write_bytes(pending["data"])
-        headers, guess = table_headers(path, pending["fmt"])
+        try:  # the table is read once per pending file, in a child under the parse budget
+            if "headers" not in pending:
+                pending["headers"] = call_budgeted(
+                    table_headers, (str(path), pending["fmt"]), label=pending["name"], path=path
+                )
+        except IncidentMapError as err:
+            st.error(md(str(err).replace(str(path), pending["name"])))
+            return
+        headers, guess = pending["headers"]
         options = ["(none)", *headers]
         chosen: dict[str, str] = {}
         for field, meaning in FIELDS.items():
@@ -188,7 +196,19 @@ def mapping_form(gaz: Gazetteer, pending: dict) -> None:
                 chosen[field] = pick
         order = st.radio("Day and month in numeric dates", list(ORDER_CHOICES), key=f"order_{pending['key'][2]}")
         dayfirst = ORDER_CHOICES[order]
-        shown, note = preview_import(path, pending["fmt"], chosen, dayfirst=dayfirst, gazetteer=gaz)
+        try:
+            shown, note = call_budgeted(
+                preview_import,
+                (str(path), pending["fmt"], chosen),
+                {"dayfirst": dayfirst},
+                label=pending["name"],
+                path=path,
+                gazetteer=gaz,
+                pass_gazetteer=True,
+            )
+        except IncidentMapError as err:
+            st.error(md(str(err).replace(str(path), pending["name"])))
+            return
         st.caption("The first rows as they would import:")
         if len(shown):
             st.dataframe(neutralize_formulas(shown), hide_index=True)
@@ -196,7 +216,9 @@ def mapping_form(gaz: Gazetteer, pending: dict) -> None:
             st.caption(md(note))
         if st.button("Import with this mapping", key=f"import_{pending['key'][2]}"):
             try:
-                result = import_file(path, gazetteer=gaz, columns=chosen, dayfirst=dayfirst)
+                result = import_file_budgeted(
+                    path, gazetteer=gaz, columns=chosen, dayfirst=dayfirst, label=pending["name"]
+                )
             except IncidentMapError as err:
                 st.error(md(str(err).replace(str(path), pending["name"])))
                 return

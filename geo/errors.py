@@ -37,6 +37,10 @@ class InputFileError(IncidentMapError, OSError):
     """An input file is missing, unreadable or not in the expected format."""
 
 
+class ParseBudgetError(InputFileError):
+    """Parsing an input file would take more time, memory or bytes than its budget."""
+
+
 class StoreError(IncidentMapError, OSError):
     """A dataset store could not be written or read."""
 

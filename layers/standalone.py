@@ -19,6 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.errors import ExportError
+from geo.safety import strip_bidi
 from layers.export.common import ExportResult
 from layers.export.public import PublicReport, apply_public, export_metadata
 from layers.render.assets import inline_html
@@ -63,6 +64,7 @@ def _metadata(title: str, report: PublicReport, n_points: int, generated: str) -
 def _write_page(fmap: Any, data: pd.DataFrame, path: str | Path, *, title: str, report: PublicReport) -> Path:
     """Render *fmap* with every asset inlined, add the title and metadata block, write it."""
     page = inline_html(fmap.get_root().render())
+    title = strip_bidi(title)  # the page title and metadata read as stored
     generated = pd.Timestamp.now(tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
     n_points = int((~data["aggregate"].astype(bool) & data.geometry.notna()).sum()) if len(data) else 0
     meta = _metadata(title, report, n_points, generated)
@@ -93,7 +95,7 @@ def story_steps(story: Any) -> list[list[Any]]:
             [
                 day0,
                 day1,
-                f"{start:%Y-%m-%d} – {end:%Y-%m-%d}: {step.caption}",
+                f"{start:%Y-%m-%d} – {end:%Y-%m-%d}: {strip_bidi(step.caption)}",
                 (south + north) / 2,
                 (west + east) / 2,
                 round(zoom),

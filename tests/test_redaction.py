@@ -115,3 +115,41 @@ def test_figure_quotes_titles_and_summaries_are_redacted_too():
     assert out["figures"].iloc[0][0]["value"] == 1  # the figure itself stays
     assert report.redacted_quotes == 1
     assert report.texts_redacted == 3  # title, summary, source title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shadi told reporters he escaped by climbing onto the roof.",  # speaker of a verb of speech
+        "Her fiance, Louay, has been missing since 2014.",  # apposition after a role word
+        "Tal al-Mallohi, a blogger, was detained in 2009.",  # apposition with a role word
+        "قالت سهيلة إن المسلحين أخذوا الرجال.",  # the speaker of قالت
+    ],
+)
+def test_second_pass_rules_catch_single_names_by_their_grammar(text):
+    assert has_personal_name(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Residents said the electricity had been cut since the morning.",  # plural subject: not a name
+        "قال نازح في مخيم إنهم تركوا كل شيء خلفهم.",  # a reporting noun after قال
+        "امتد العنف إلى القدموس ومصياف.",  # an allowed place with the clitic و
+    ],
+)
+def test_second_pass_rules_leave_reporting_text_alone(text):
+    assert not has_personal_name(text, NameRules.build(["Qadmous", "القدموس", "مصياف"]))
+
+
+def test_third_pass_rules():
+    """Third-pass rules: lone capitalised objects, Arabic names that are also words, kinship suffixes.
+
+    A lone capitalised object is a name, a place after a preposition or a place-taking verb is not;
+    an Arabic name that is also a word counts only with a cue; kinship words carry suffixes.
+    """
+    assert has_personal_name("I begged them to leave Noura alone, her mother said.")
+    assert not has_personal_name("Gunmen shelled Nawa and fighting spread to Jasim overnight.")
+    assert not has_personal_name("نشر ناشطون قائمة بأسماء المفقودين.")  # أسماء: "names"
+    assert has_personal_name("قالت أسماء إن المسلحين أخذوا زوجها.")  # after a verb of speech: a name
+    assert has_personal_name("ما زال ابني قصي مفقودا.")  # "my son" + a word outside the vocabulary

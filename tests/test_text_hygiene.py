@@ -85,3 +85,35 @@ def test_server_folders_are_left_out_of_messages() -> None:
     scrubbed = scrub_paths(message)
     assert scrubbed == "evil.kml: not KML; see places.csv"
     assert scrub_paths("/srv/x/upload.csv: bad", ["/srv/x"]) == "upload.csv: bad"
+
+
+def test_bidi_controls_are_removed_from_popup_source_fields_and_time_labels(tmp_path: Path) -> None:
+    """Source publisher, date, title, URL and quote in every popup; the time label of points and grid maps."""
+    from geo.safety import BIDI_CONTROLS
+    from layers.render.aggregate import to_grid_payload
+    from layers.render.payload import to_payload
+    from layers.standalone import to_standalone_html
+
+    LRI, PDI = "\u2066", "\u2069"
+    source = {
+        "publisher": RLO + "eriW tseT" + PDF,
+        "title": LRI + "Shelling" + PDI + " report",
+        "date": "\u200f2025-03",
+        "url": "https://example.org/" + RLO + "gpj.exe",
+        "quote": "They said " + RLO + "nwod" + PDF + " twice.",
+    }
+    frame = synthetic_incidents(4).assign(sensitive=False, aggregate=False, sources=[[source]] * 4)
+    table = to_incident_frame(frame)
+    payload = to_payload(table, time_label=RLO + "4202 yraunaJ" + PDF)
+    assert payload["sources"][0] == [
+        ["eriW tseT", "2025-03", "Shelling report", "https://example.org/gpj.exe", "They said nwod twice."]
+    ]
+    assert payload["timeLabel"] == "4202 yraunaJ"
+    grid = to_grid_payload(table, time_label="\u202bMarch\u202c 2024")
+    assert grid["timeLabel"] == "March 2024"
+    out = tmp_path / "map.html"
+    to_standalone_html(table, out, title=RLO + "title" + PDF, public_safe=False)
+    page = out.read_text(encoding="utf-8")
+    assert "eriW tseT" in page
+    assert "Shelling report" in page
+    assert BIDI_CONTROLS.search(page) is None

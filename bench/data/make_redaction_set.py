@@ -3,8 +3,10 @@
 Every text was written for this project in the style of news quotes and conflict-event notes;
 the people named are invented. Personal names are marked ``[[...]]`` below; the CSV has the
 text without marks, ``label`` (1 = names a private person), ``names`` (JSON list of
-``[start, end, name]``), ``lang``, ``kind`` and ``split`` (``dev`` / ``test``: alternate rows
-of each group, fixed before the rule was tuned; tune on ``dev`` only).
+``[start, end, name]``), ``lang``, ``kind`` and ``split``: ``dev`` / ``test`` (alternate rows
+of each group, and the hard rows) and ``calib3`` (the second pass's held-out rows, looked at
+after they were scored) are the *calibration* part; ``heldout`` (kind ``heldout2``, written
+before the third tuning pass) was never tuned on.
 
 Run: python bench/data/make_redaction_set.py
 """
@@ -396,6 +398,229 @@ ar|قال سكان حي الشيخ مقصود إن القصف استمر ساع�
 """.strip().splitlines()
 
 
+# Written for the second pass (issue 17) *before* the rules were changed again, and run once at the
+# end: the held-out split. The earlier dev and test rows were all looked at while tuning, so they
+# are the calibration part now.
+HELDOUT = """
+en|"They dragged [[Bilal]] out of the car and beat him," his sister said.
+en|[[Rasha Hamwi]], a nurse at the field hospital, said dozens arrived with burns.
+en|The shop belonged to [[Georges Haddad]], who was killed on the second day.
+en|A farmer identified only as [[Abu Hussam]] said his olive groves were burned.
+en|"My son [[Qusai]] is still missing," said a father outside the morgue.
+en|[[Muna]], 41, said armed men searched every room for her husband.
+en|Among the detainees was [[Iyad Sabbagh]], a pharmacist from the old quarter.
+en|"We called [[Tamer]] again and again but his phone was off," his friend said.
+en|The bodies of [[Ammar]] and his father [[Nabil Darwish]] were found by the river.
+en|Teacher [[Hiba Salloum]] said half her pupils never returned after the attack.
+en|[[Shadi]] told reporters he escaped by climbing onto the roof.
+en|"[[Um Yasser]] fed the whole street during the siege," a neighbour recalled.
+en|Human rights lawyer [[Anwar Bunni]] documented the arrests.
+en|The child, [[Sidra]], lost both legs in the blast.
+en|Relatives named the men as [[Fawaz Issa]], [[Habib Issa]] and [[Rabie Mansour]].
+en|"I begged them to leave [[Noura]] alone," her mother said.
+en|[[Mahmoud]] and [[Youssef]], brothers aged 17 and 19, were shot at the checkpoint.
+en|The imam of the village, [[Sheikh Adnan]], was taken from the mosque.
+en|Her grandson [[Karam]] was the only one who survived.
+en|[[Lama]] said the gunmen asked whether they were Sunni or Alawite.
+en|An engineer, [[Wassim Khoury]], was abducted on the road to the coast.
+en|"[[Dalia]] was holding the baby when the shell landed," her husband said.
+en|Medics carried [[Omar Haj Ali]], 8, to the ambulance.
+en|The detained activist [[Razan]] has not been heard from since 2013.
+en|His widow, [[Samira Kanaan]], asked for his body to be returned.
+en|Shelling hit a bakery in the town centre, killing five people.
+en|"Nobody warned us before the strike," a resident of the camp said.
+en|Armed men in military uniforms set up checkpoints at the entrances of the village.
+en|The Red Crescent said it could not reach the area for three days.
+en|Hundreds of families fled towards the mountains overnight.
+en|Security forces said they had arrested members of a cell in Tartous.
+en|"The water was cut for a week and the children fell ill," a mother said.
+en|Drone strikes targeted a convoy on the Aleppo-Latakia highway.
+en|Local sources said the attackers came from neighbouring villages.
+en|The ministry of health put the death toll at 73.
+en|Unidentified gunmen opened fire on a minibus near the market.
+en|Activists published a list of the missing but it could not be verified.
+en|"They burned the houses one by one," said an elderly man who fled.
+en|The UN envoy called for an independent investigation.
+en|A mass grave was uncovered on the outskirts of the town.
+en|Two brothers were killed and their father wounded in the raid.
+en|Clashes continued into the night between government forces and local fighters.
+en|Volunteers buried the dead in a public garden because the cemetery was unsafe.
+en|The hospital director said the generators had run out of fuel.
+en|A journalist working for a local outlet was briefly detained.
+en|Schools in the district were closed after the massacre.
+en|"We heard screaming from the house next door," a survivor said.
+en|The attack came hours after a curfew was announced.
+en|Residents said the electricity had been cut since the morning.
+en|Observers counted at least 40 strikes on the eastern villages.
+ar|قال شقيق [[بلال]] إن المسلحين ضربوه أمام الجميع.
+ar|أكدت الممرضة [[رشا حموي]] وصول عشرات المصابين بحروق.
+ar|قتل [[جورج حداد]] صاحب المحل في اليوم الثاني.
+ar|قال مزارع يدعى [[أبو حسام]] إن بساتين الزيتون أحرقت.
+ar|ما زال ابني [[قصي]] مفقودا، قال أب أمام المشرحة.
+ar|قالت [[منى]] إن مسلحين فتشوا كل غرف المنزل.
+ar|من بين المعتقلين الصيدلاني [[إياد صباغ]].
+ar|عثر على جثتي [[عمار]] ووالده [[نبيل درويش]] قرب النهر.
+ar|قالت المعلمة [[هبة سلوم]] إن نصف تلاميذها لم يعودوا.
+ar|روى [[شادي]] أنه نجا بالصعود إلى السطح.
+ar|كانت [[أم ياسر]] تطعم الحي كله أثناء الحصار.
+ar|فقدت الطفلة [[سدرة]] ساقيها في الانفجار.
+ar|أسماء الضحايا: [[فواز عيسى]] و[[حبيب عيسى]] و[[ربيع منصور]].
+ar|توسلت إليهم أن يتركوا [[نورة]] وشأنها، قالت أمها.
+ar|خطف المهندس [[وسيم خوري]] على طريق الساحل.
+ar|طالبت أرملته [[سميرة كنعان]] بتسليم جثمانه.
+ar|نقل المسعفون [[عمر حاج علي]] إلى سيارة الإسعاف.
+ar|قال [[كرم]] إنه الناجي الوحيد من عائلته.
+ar|سأل المسلحون [[لمى]] عن طائفتها.
+ar|اختفت الناشطة [[رزان]] منذ عام 2013.
+ar|قصف مخبز في وسط البلدة ما أدى إلى مقتل خمسة أشخاص.
+ar|قال أحد سكان المخيم إن أحدا لم يحذرهم قبل الغارة.
+ar|أقام مسلحون بلباس عسكري حواجز عند مداخل القرية.
+ar|قال الهلال الأحمر إنه لم يتمكن من الوصول إلى المنطقة.
+ar|نزحت مئات العائلات باتجاه الجبال خلال الليل.
+ar|أعلنت قوات الأمن اعتقال أفراد خلية في طرطوس.
+ar|استهدفت طائرات مسيرة رتلا على طريق حلب اللاذقية.
+ar|قالت مصادر محلية إن المهاجمين جاؤوا من القرى المجاورة.
+ar|أعلنت وزارة الصحة أن عدد القتلى بلغ ثلاثة وسبعين.
+ar|فتح مسلحون مجهولون النار على حافلة صغيرة قرب السوق.
+ar|نشر ناشطون قائمة بأسماء المفقودين لم يتسن التحقق منها.
+ar|دعا المبعوث الأممي إلى تحقيق مستقل.
+ar|عثر على مقبرة جماعية في أطراف البلدة.
+ar|قتل شقيقان وأصيب والدهما في المداهمة.
+ar|استمرت الاشتباكات حتى الليل بين القوات الحكومية ومقاتلين محليين.
+ar|دفن متطوعون القتلى في حديقة عامة لأن المقبرة غير آمنة.
+ar|قال مدير المشفى إن المولدات توقفت لنفاد الوقود.
+ar|أغلقت المدارس في المنطقة بعد المجزرة.
+ar|سمعنا صراخا من البيت المجاور، قال أحد الناجين.
+ar|قال الأهالي إن الكهرباء مقطوعة منذ الصباح.
+""".strip().splitlines()
+
+
+# Written for the third pass, before the rules were changed again (the HELDOUT rows above were
+# scored once and then looked at: calibration since). Scored once, after that pass.
+HELDOUT2 = """
+en|"[[Yara]] was sleeping when the roof came down," her father said.
+en|A shepherd, [[Salem Abu Ras]], found the bodies in a ravine outside the village.
+en|Witnesses said [[Fouad]] was pulled out of the queue at the bakery.
+en|The dead included a pharmacist, [[Ayman Ghanem]], and his wife.
+en|"We never saw [[Kinda]] again," said a woman who shared her cell.
+en|[[Obaida]], 16, was shot while fetching water.
+en|His brother-in-law [[Hassan Makhlouf]] said the men came at dawn.
+en|[[Raghad]] and her two children were found alive under the stairs.
+en|"They took [[Issam]] because of his name," a relative told the monitor.
+en|Nurse [[Lubna Haidar]] treated the wounded on the floor of the clinic.
+en|The kidnappers released [[Elias]] after the family paid a ransom.
+en|Footage shows [[Mohannad]] carrying his daughter through the smoke.
+en|[[Abu Wael]], the village baker, refused to leave his oven.
+en|A statement from the family of [[Zakaria Hamoud]] demanded answers.
+en|"[[Reem]] kept asking where her father was," her aunt said.
+en|The gunmen killed [[Suleiman Ahmad]] and his neighbour [[Jihad Mara]] on the spot.
+en|Volunteer [[Bashar Kayali]] said his team recovered 30 bodies.
+en|The student, [[Nisreen]], was arrested at the university gate.
+en|[[Jawad]] spent four years in detention without charge.
+en|Her last message to [[Rima]] said only: "They are here."
+en|An old man, [[Hajj Mustafa]], was beaten and left on the road.
+en|"My cousin [[Tamim]] was the first to die," he said.
+en|Relatives of [[Marwa Saadeh]] identified her from a photograph.
+en|The militia stopped [[Nadim]] at the checkpoint and searched his phone.
+en|"I held [[Yusra]]'s hand until the ambulance came," said a neighbour.
+en|[[Khalil Ibrahim]], a driver for the municipality, was killed in the strike.
+en|The court sentenced [[Sami Lahham]] in absentia.
+en|"[[Amal]] was twelve and she wanted to be a doctor."
+en|A list shared by the family names [[Rabih]], [[Ziad]] and [[Hussam]].
+en|[[Wafaa]] said the men wore black and spoke a dialect she did not know.
+en|Gunmen attacked a checkpoint on the outskirts of the town, killing two guards.
+en|The bodies were buried the same evening in a mass grave.
+en|Government forces shelled the eastern neighbourhoods for a second day.
+en|Local councils appealed for medical supplies.
+en|"The streets were empty and the shops were shut," a resident said.
+en|Displaced families are sheltering in schools and mosques.
+en|A car bomb exploded near the central market on Thursday.
+en|The monitor said it had documented at least 120 deaths.
+en|Protesters gathered in the main square demanding the release of detainees.
+en|"We buried them without washing the bodies," a man said.
+en|Aid convoys were blocked at the crossing for three days.
+en|The ministry of interior announced a curfew from dusk to dawn.
+en|Clashes erupted after a patrol was ambushed on the coastal road.
+en|Survivors described gunmen going from house to house.
+en|Women and children made up most of the victims, according to medics.
+en|The attack was condemned by the UN Security Council.
+en|Water and electricity were cut across the district.
+en|A field hospital was set up in a wedding hall.
+en|Several villages were emptied of their residents overnight.
+en|The armed group denied any role in the killings.
+en|Rescuers dug through the rubble with their hands.
+en|"Nobody came, nobody answered the phone," a woman said.
+en|The investigation committee visited the site a week later.
+en|Explosions were heard across the city after midnight.
+en|The highway remained closed to civilian traffic.
+en|A nurse said the morgue could take no more bodies.
+en|Most of the dead were farmers working in their fields.
+en|Families waited outside the hospital for news of the missing.
+ar|قالت والدة [[يارا]] إن السقف انهار عليها وهي نائمة.
+ar|عثر الراعي [[سالم أبو راس]] على الجثث في واد خارج القرية.
+ar|أنزل المسلحون [[فؤاد]] من الطابور أمام المخبز.
+ar|كان بين القتلى الصيدلاني [[أيمن غانم]] وزوجته.
+ar|لم نر [[كندة]] بعد ذلك أبدا، قالت امرأة كانت معها في الزنزانة.
+ar|أصيب [[عبيدة]] برصاصة وهو يجلب الماء.
+ar|قال صهره [[حسان مخلوف]] إن الرجال جاؤوا عند الفجر.
+ar|عثر على [[رغد]] وطفليها أحياء تحت الدرج.
+ar|أخذوا [[عصام]] بسبب اسمه، قال أحد أقاربه.
+ar|عالجت الممرضة [[لبنى حيدر]] الجرحى على أرض العيادة.
+ar|أفرج الخاطفون عن [[إلياس]] بعد دفع فدية.
+ar|يظهر [[مهند]] في الفيديو يحمل ابنته وسط الدخان.
+ar|رفض [[أبو وائل]] خباز القرية ترك فرنه.
+ar|طالبت عائلة [[زكريا حمود]] بمعرفة مصيره.
+ar|قتل المسلحون [[سليمان أحمد]] وجاره [[جهاد مرعي]] على الفور.
+ar|قال المتطوع [[بشار كيالي]] إن فريقه انتشل ثلاثين جثة.
+ar|اعتقلت الطالبة [[نسرين]] عند باب الجامعة.
+ar|أمضى [[جواد]] أربع سنوات في الاعتقال دون تهمة.
+ar|ضرب المسن [[الحاج مصطفى]] وترك على الطريق.
+ar|كان ابن عمي [[تميم]] أول من مات، قال الشاب.
+ar|تعرف أقارب [[مروة سعادة]] عليها من صورة.
+ar|أوقفت الميليشيا [[نديم]] على الحاجز وفتشت هاتفه.
+ar|قتل [[خليل إبراهيم]] سائق البلدية في الغارة.
+ar|كانت [[أمل]] في الثانية عشرة وتحلم بأن تصبح طبيبة.
+ar|تضم القائمة أسماء [[ربيع]] و[[زياد]] و[[حسام]].
+ar|قالت [[وفاء]] إن الرجال كانوا يرتدون السواد.
+ar|حكمت المحكمة على [[سامي لحام]] غيابيا.
+ar|نقل [[أحمد]] إلى المشفى بعد إصابته بشظايا.
+ar|هاجم مسلحون حاجزا على أطراف البلدة ما أدى إلى مقتل عنصرين.
+ar|دفنت الجثث في المساء نفسه في مقبرة جماعية.
+ar|قصفت القوات الحكومية الأحياء الشرقية لليوم الثاني.
+ar|ناشدت المجالس المحلية تقديم مستلزمات طبية.
+ar|كانت الشوارع خالية والمحلات مغلقة، قال أحد السكان.
+ar|تقيم العائلات النازحة في المدارس والمساجد.
+ar|انفجرت سيارة مفخخة قرب السوق المركزي يوم الخميس.
+ar|قال المرصد إنه وثق مقتل مئة وعشرين شخصا على الأقل.
+ar|تجمع محتجون في الساحة الرئيسية مطالبين بالإفراج عن المعتقلين.
+ar|دفناهم دون غسل الجثث، قال رجل من القرية.
+ar|منعت قوافل المساعدات من العبور لثلاثة أيام.
+ar|أعلنت وزارة الداخلية حظر التجول من الغروب حتى الفجر.
+ar|اندلعت اشتباكات بعد تعرض دورية لكمين على الطريق الساحلي.
+ar|وصف ناجون مسلحين يتنقلون من بيت إلى بيت.
+ar|شكلت النساء والأطفال معظم الضحايا بحسب مسعفين.
+ar|أدان مجلس الأمن الدولي الهجوم.
+ar|انقطعت المياه والكهرباء عن المنطقة بأكملها.
+ar|أقيم مشفى ميداني في صالة أفراح.
+ar|أفرغت عدة قرى من سكانها خلال الليل.
+ar|نفت المجموعة المسلحة أي دور لها في عمليات القتل.
+ar|حفر المنقذون بين الأنقاض بأيديهم.
+ar|لم يأت أحد ولم يرد أحد على الهاتف، قالت امرأة.
+ar|زارت لجنة التحقيق الموقع بعد أسبوع.
+ar|سمعت انفجارات في أنحاء المدينة بعد منتصف الليل.
+ar|بقي الطريق السريع مغلقا أمام المدنيين.
+ar|قالت ممرضة إن البراد لم يعد يتسع لمزيد من الجثث.
+ar|كان معظم القتلى مزارعين يعملون في حقولهم.
+ar|انتظرت العائلات أمام المشفى أخبار المفقودين.
+ar|استهدفت غارة جوية مقرا عسكريا في ريف المدينة.
+ar|أحرقت منازل عدة في القرية بعد نهبها.
+ar|عادت بعض العائلات إلى بيوتها بعد توقف القصف.
+ar|تعرضت سيارة إسعاف لإطلاق نار أثناء نقل الجرحى.
+ar|أكد مصدر طبي وصول جثث مجهولة الهوية إلى المشفى.
+ar|شيع الأهالي ضحايا المجزرة وسط إجراءات أمنية مشددة.
+""".strip().splitlines()
+
+
 def _marked(line: str) -> tuple[str, list[list[object]]]:
     text, spans, pos = "", [], 0
     for m in re.finditer(r"\[\[(.+?)\]\]", line):
@@ -419,8 +644,27 @@ def _acled_plain() -> list[str]:
     return out
 
 
+def _plain_rows(kind: str, split: str, lines: list[str], first: int) -> list[dict[str, object]]:
+    rows = []
+    for line in lines:
+        lang, _, body = line.partition("|")
+        text, spans = _marked(body.strip())
+        rows.append(
+            {
+                "id": f"{lang}-{kind}-{first + len(rows):04d}",
+                "lang": lang,
+                "kind": kind,
+                "label": int(bool(spans)),
+                "names": json.dumps(spans, ensure_ascii=False),
+                "split": split,
+                "text": text,
+            }
+        )
+    return rows
+
+
 def build() -> list[dict[str, object]]:
-    """Return the rows of the set."""
+    """Return the rows of the set (ids stable: the held-out rows come last)."""
     groups = [
         ("en", "quote", EN_QUOTES_NAMED),
         ("en", "quote", EN_QUOTES_PLAIN),
@@ -429,21 +673,7 @@ def build() -> list[dict[str, object]]:
         ("ar", "quote", AR_NAMED),
         ("ar", "quote", AR_PLAIN),
     ]
-    rows = []
-    for line in HARD:
-        lang, _, body = line.partition("|")
-        text, spans = _marked(body.strip())
-        rows.append(
-            {
-                "id": f"{lang}-hard-{len(rows):04d}",
-                "lang": lang,
-                "kind": "hard",
-                "label": int(bool(spans)),
-                "names": json.dumps(spans, ensure_ascii=False),
-                "split": "test",
-                "text": text,
-            }
-        )
+    rows = _plain_rows("hard", "test", HARD, 0)
     for lang, kind, lines in groups:
         for i, line in enumerate(lines):
             text, spans = _marked(line.strip())
@@ -458,7 +688,8 @@ def build() -> list[dict[str, object]]:
                     "text": text,
                 }
             )
-    return rows
+    rows += _plain_rows("heldout", "calib3", HELDOUT, len(rows))  # scored once (second pass), then looked at
+    return rows + _plain_rows("heldout2", "heldout", HELDOUT2, len(rows))
 
 
 def main() -> None:

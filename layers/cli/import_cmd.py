@@ -56,12 +56,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Import, save, print the summary; return 0."""
     from geo.tables import neutralize_formulas, write_csv_atomic
-    from layers.importers import detect_format, import_file
+    from layers.importers import detect_format
+    from layers.importers.sandbox import import_file_budgeted
     from layers.store import save_gpkg
 
     fmt = detect_format(args.input) if args.format == "auto" else args.format
     gazetteer = None if fmt in _NO_GEOCODING else gazetteer_from_args(args)
-    result = import_file(args.input, format=fmt, gazetteer=gazetteer, columns=args.columns, dayfirst=args.dayfirst)
+    result = import_file_budgeted(  # parsed in a child under the memory/time budget; writers stay here
+        args.input, format=fmt, gazetteer=gazetteer, columns=args.columns, dayfirst=args.dayfirst, label=args.input
+    )
     title = args.title or Path(args.input).stem
     if args.store:
         from layers.store import open_store

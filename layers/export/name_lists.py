@@ -69,11 +69,33 @@ girl boy child man woman teenager student doctor nurse farmer shepherd teacher p
 driver engineer journalist activist detainee prisoner victim survivor resident villager brother brothers sister
 sisters son daughter father mother husband wife widow uncle aunt cousin nephew niece neighbour neighbor mukhtar
 priest imam officer soldier civilian elder baby infant toddler youth worker shopkeeper councillor mayor
+fiance fiancee fiancé fiancée bride groom spouse grandson granddaughter grandfather grandmother grandchild
+relative friend colleague orphan pupil schoolboy schoolgirl blogger poet writer singer artist photographer
+cameraman medic paramedic surgeon dentist mechanic baker butcher tailor carpenter labourer laborer fisherman
+guard volunteer preacher nun monk
+""".split()
+)
+
+#: English verbs of speech: a capitalised word right before one is its speaker ("Shadi told reporters").
+SPEECH_VERBS = frozenset(
+    """
+said says told tells recalled recalls added adds testified described describes explained explains wrote
+writes insisted insists wept remembered remembers whispered screamed cried shouted pleaded begged asked
+""".split()
+)
+
+#: Arabic verbs of speech: a word right after one that is not reporting vocabulary is its speaker.
+AR_SPEECH_VERBS = frozenset(
+    """
+قال قالت يقول تقول أكد أكدت أضاف أضافت روى روت ذكر ذكرت أفاد أفادت صرح صرحت أوضح أوضحت تابع تابعت أشار
+أشارت ناشد ناشدت سأل سألت أخبر أخبرت شهد شهدت
 """.split()
 )
 
 GENERIC_WORDS = frozenset(
     """
+Dam Airbase Stadium Roundabout Gate Citadel Bakery Jaysh Jaish Medics Tishreen Kanun Adar Ayyar Haziran
+Tammuz Aylul Shbat
 The A An On In At By Of For From To With And But Or As After Before During When While Since Until Over Under
 This That These Those Its It He She They We His Her Their Our There Here Some Many Most All Both Each Other
 According Among Between Also Later Earlier Then Now However Meanwhile Although If Not No Yes One Two Three
@@ -254,6 +276,12 @@ ACTORS = (
     "الدفاع المدني السوري",
     "الخوذ البيضاء",
     "الهلال الأحمر العربي السوري",
+    "الهلال الأحمر",
+    "الصليب الأحمر",
+    "أطباء بلا حدود",
+    "الأمم المتحدة",
+    "مجلس الأمن",
+    "الخوذ البيضاء",
     "الأمن العام",
     "إدارة العمليات العسكرية",
     "رجال الكرامة",
@@ -298,6 +326,10 @@ AR_MARKERS = frozenset(
 المهندسة الأستاذ الاستاذ العقيد العميد اللواء الملازم النقيب الرائد المقدم الرقيب المختار الإمام الامام
 الأب الاب الأخ الاخ الأخت الاخت ابنه ابنها ابنته ابنتها زوجته زوجها شقيقه شقيقها شقيقته والده والدها
 والدته عمه خاله جده بن ابن بنت آل ال-
+ابني ابنتي زوجي زوجتي أخي اخي أختي اختي شقيقي شقيقتي والدي والدتي أبي ابي أمي امي عمي خالي جدي جدتي
+صديقي صديقه صديقها جاري جاره جارها جارتي صهره صهرها حفيده حفيدها قريبه قريبها ابن عمي ابن عمه
+الممرضة الممرض الطبيب الطبيبة المعلم المعلمة الصيدلاني الصيدلانية المتطوع المتطوعة الراعي المزارع
+الطالب الطالبة السائق المسن المسنة الكاهن الأم الام الجندي الصحفي الصحفية المحامي المحامية
 """.split()
 )
 
@@ -363,5 +395,27 @@ AR_VOCAB = frozenset(
 فرق فرقه فرقها منع منعت انتشل انتشلت أنقاض كهرباء تعود يعود دوي طوال ترك شيء خلف مخيم مخيمات عمليات عملية
 ترقى سمع اندلعت اندلع نزحت نزح مئات جبال حدود سكني طبي طبية استقبل استقبلت أدى ادى مواقع موقعه صد هاجم هاجموا تحرك
 مضايا التل صيدنايا صحنايا جرمانا جديدة عرطوز الكسوة الصنمين نوى طفس بصرى انخل الشيخ مسكين
+نازح نازحة نازحون نازحين ناج ناجون ناجين شاهدة شهود ناشط ناشطة ناشطون ناشطين مسعف مسعفون مسعفين طبيب
+أطباء اطباء ممرض ممرضة مواطن مواطنة مواطنون مواطنين مدني مدنية مدنيون مدنيين مقاتل مقاتلون مقاتلين عنصر عناصر
+امتد امتدت اندلع اندلعت تجدد تجددت تصاعد تصاعدت هدأ انسحب انسحبت تقدم تقدمت سيطر سيطرت استعاد استعادت حاصر
+حاصرت اقتحم اقتحمت داهم داهمت انفجر انفجرت سقط سقطت أطلق اطلق أطلقت اطلقت أصاب اصاب أصيب اصيب أصيبت اصيبت
+نجا نجت فر فرت هرب هربت عاد عادت وصل وصلت غادر غادرت توفي توفيت استشهد استشهدت فقد فقدت اختفى اختفت خطف خطفت
+العنف عنف حظر تجول هدنة وقف إطلاق اطلاق النار نار اتفاق مفاوضات قذيفة قذائف صاروخ صواريخ برميل براميل متفجر
+متفجرة لغم ألغام الغام عبوة ناسفة سيارة مفخخة انتحاري كمين هجوم هجمات غارة غارات قصف اشتباك اشتباكات معارك معركة
+حصار مجزرة مجازر إعدام اعدام إعدامات اعدامات تصفية اعتقال اعتقالات احتجاز اختطاف خطف تهجير نزوح دمار أضرار اضرار
+مدينة مدن بلدة بلدات قرية قرى حي أحياء احياء ريف منطقة مناطق محافظة ساحل الساحل جبل جبال وادي نهر طريق
+شارع ساحة سوق مسجد كنيسة مدرسة مدارس مشفى مستشفى مشاف مشافي مخبز فرن جامعة سجن مطار حاجز حواجز مخيم مخيمات
+الحكومة حكومة الجيش جيش قوات القوات الأمن الامن العام الشرطة شرطة فصائل فصيل مسلحون مسلحين مجموعة مجموعات
+المجلس مجلس منظمة منظمات لجنة هيئة وزارة الوزارة الإسلامي الاسلامي العلوي السني الشيعي الدرزي المسيحي الكردي
+عدد عدة بعض كل جميع معظم أغلب اغلب عشرات مئات آلاف الاف ساعات ساعة يوم أيام ايام أسبوع اسبوع شهر أشهر اشهر
+الليل ليلا صباحا مساء الصباح المساء الفجر اليوم أمس امس غدا
+أفراد افراد فرد خلية خلايا مجهول مجهولون مجهولين مجهولة قائمة قوائم بأسماء أسماء اسماء اسم المبعوث مبعوث الأممي
+أممي الدولي دولي دولية مستقل مستقلة تحقيق تحقيقات متطوع متطوعون متطوعين حديقة عامة عام آمنة امنة آمن غير مدير
+مديرة المولدات مولدات الوقود وقود نفاد توقفت توقف يتمكن تمكن الوصول وصول لنفاد يتسن التحقق تحقق منها منه
+دعا دعت طالب طالبت ناشد أدان ادان أدانت ادانت نفى نفت رفض رفضت وثق وثقت نشر نشرت سجل سجلت رصد رصدت
+شاحنة حافلة صغيرة كبيرة قرب بالقرب أمام امام خلف داخل خارج فوق تحت حول نحو باتجاه عبر وسط أطراف اطراف
+الأول الاول الثاني الثالث الرابع الخامس واحد اثنان ثلاثة أربعة خمسة ستة سبعة ثمانية تسعة عشرة عشرون مئة مائة
+الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر
+أكتوبر نوفمبر ديسمبر كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين
 """.split()
 )

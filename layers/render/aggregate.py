@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from geo.crs import FROM_SYRIA_AEQD, TO_SYRIA_AEQD
+from geo.safety import strip_bidi
 from layers.render.payload import colour_codes, colour_index, day_bounds, drawable_rows
 
 __all__ = ["GRID_LEVELS", "assemble_grid", "decode_groups", "grid_columns", "to_grid_payload"]
@@ -175,7 +176,7 @@ def assemble_grid(
         "colours": colours,
         "colourBy": colour_by.replace("_", " "),
         "note": (f"{n_aggregate} aggregate total(s) (regional figures) not drawn as points." if n_aggregate else ""),
-        "timeLabel": time_label or "",
+        "timeLabel": strip_bidi(time_label or ""),
     }
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import InvalidOptionError
-from geo.safety import BIDI_CONTROLS
+from geo.safety import BIDI_CONTROLS, strip_bidi
 
 __all__ = [
     "COLOUR_BY",
@@ -130,14 +130,15 @@ def _sources(value: object, withhold: bool) -> list[list[str]]:
     for src in value if isinstance(value, (list, tuple)) else []:
         if not isinstance(src, dict):
             continue
-        url = str(src.get("url") or "")
+        # Bidi controls would make a popup read differently from the stored text: removed.
+        url = strip_bidi(src.get("url") or "")
         out.append(
             [
-                str(src.get("publisher") or ""),
-                str(src.get("date") or ""),
-                str(src.get("title") or ""),
+                strip_bidi(src.get("publisher") or ""),
+                strip_bidi(src.get("date") or ""),
+                strip_bidi(src.get("title") or ""),
                 url if url.lower().startswith(("http://", "https://")) else "",
-                "" if withhold else str(src.get("quote") or ""),
+                "" if withhold else strip_bidi(src.get("quote") or ""),
             ]
         )
     return out
@@ -386,7 +387,7 @@ def assemble_points(
         "colourBy": colour_by.replace("_", " "),
         "sizes": [[d, round(float(radius_px([d])[0]), 1)] for d in SIZE_LEGEND],
         "note": (f"{n_aggregate} aggregate total(s) (regional figures) not drawn as points." if n_aggregate else ""),
-        "timeLabel": time_label or "",
+        "timeLabel": strip_bidi(time_label or ""),
     }
 
 
