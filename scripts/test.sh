@@ -30,6 +30,9 @@ fi
 
 # pytest exits 5 when it collected no test: that is a failure here, as any non-zero code.
 # Not exec: a service started above is stopped by its EXIT trap after pytest ends.
+# The suite runs on every core (pytest-xdist: one worker per CPU; a test file stays in one
+# worker, so its module fixtures are built once). SYRIA_MAP_TEST_WORKERS=0 runs it in one
+# process; options after the command (-n 4, -p no:xdist, ...) override these.
 status=0
-"$VENV_PYTHON" -m pytest "$@" || status=$?
+"$VENV_PYTHON" -m pytest -n "${SYRIA_MAP_TEST_WORKERS:-auto}" --dist loadfile "$@" || status=$?
 exit "$status"

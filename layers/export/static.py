@@ -340,6 +340,10 @@ def compose_map(
     font_pt = 9.0 * min(page.width_in, page.height_in) / 8.27
     fig = Figure(figsize=(page.width_in, page.height_in), dpi=dpi)
     FigureCanvasAgg(fig)  # no pyplot: no global figure registry, safe in a server
+    # geopandas' plot() ends with canvas.draw_idle(), which on Agg draws the whole figure at
+    # once: every layer and legend/inset trial redrew the page (a 5-step story PDF spent most of
+    # its time there). Nothing here needs those draws; savefig and get_renderer draw as needed.
+    fig.canvas.draw_idle = lambda *args, **kwargs: None  # type: ignore[method-assign]
     top_in = 0.35 + font_pt / 72 * (2.0 + (1.3 if subtitle else 0) + (1.3 if date_range else 0))
     top_in += (font_pt / 72 * 1.4 * len(textwrap.wrap(caption, int(page.width_in * 13)))) if caption else 0
     # Credits at least 10 px tall at the output resolution (readable in a 960 × 540 GIF), wrapped to the page.

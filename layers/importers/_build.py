@@ -414,8 +414,9 @@ def _flag_text(flagged: pd.DataFrame, rows: pd.Series) -> pd.Series:
     if not len(flagged):
         return pd.Series("", index=rows.index)
     # One kind per reason (the text before its first ":"), each once per row, in order of appearance.
-    kind = flagged["reason"].astype(str).str.split(":", n=1).str[0]
+    kind = flagged["reason"].astype(object).fillna("").astype(str).str.split(":", n=1).str[0].fillna("")
     pairs = pd.DataFrame({"row": flagged["row"].to_numpy(), "kind": kind.to_numpy(dtype=object)}).drop_duplicates()
+    pairs = pairs[pairs["kind"] != ""]
     joined = pairs.groupby("row", sort=False)["kind"].agg("; ".join)
     return pd.Series(rows.map(joined).fillna("").to_numpy(dtype=object), index=rows.index, dtype=object)
 
@@ -429,7 +430,10 @@ def _one_per_row(rejected: pd.DataFrame) -> pd.DataFrame:
     counts = ordered.groupby("row", sort=False).size()
     more = counts[counts > 1].index
     if len(more):
-        joined = ordered[ordered["row"].isin(more)].groupby("row", sort=False)["reason"].agg("; ".join)
+        reasons = ordered["reason"].astype(object).fillna("").astype(str)  # a missing reason joins as ""
+        joined = reasons[ordered["row"].isin(more)].groupby(ordered["row"], sort=False).agg(
+            lambda texts: "; ".join(t for t in texts if t)
+        )
         first.loc[joined.index, "reason"] = joined
     return first.reset_index()[list(REJECT_COLUMNS)]
 
