@@ -96,3 +96,5 @@ def load_yaml(path: str | Path) -> Any:
         return yaml.load(text, Loader=_FAST)
     except yaml.YAMLError as err:
         raise DataSchemaError(f"{path.name}: not valid YAML ({' '.join(str(err).split())})") from err
+    except RecursionError as err:  # the pure-Python scanner recurses per nesting level
+        raise DataSchemaError(f"{path.name}: not valid YAML (nested more than {MAX_YAML_DEPTH} levels deep)") from err

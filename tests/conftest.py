@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from hypothesis import settings
 
+from geo.gazetteer import Gazetteer, load_gazetteer
+
 # No per-example deadline: the suite shares two cores (and runs one worker per core), where an
 # example's time says nothing about the code. Each property test still bounds its examples.
 settings.register_profile("project", deadline=None)
 settings.load_profile("project")
-
-from geo.gazetteer import Gazetteer, load_gazetteer
 
 REPO = Path(__file__).resolve().parents[1]
 

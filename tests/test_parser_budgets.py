@@ -52,6 +52,35 @@ def test_python_tags_and_oversized_yaml_are_refused(tmp_path: Path) -> None:
         load_yaml(big)
 
 
+@pytest.mark.parametrize("fast", [True, False], ids=["libyaml", "pure-python"])
+def test_deep_nesting_and_anchors_are_refused_with_the_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: bool
+) -> None:
+    """A story nested 200,000 levels deep (libyaml builds nodes recursively) or using anchors is refused."""
+    import layers.safe_yaml as safe_yaml
+
+    if not fast:
+        monkeypatch.setattr(safe_yaml, "_FAST", None)
+    elif safe_yaml._FAST is None:
+        pytest.skip("PyYAML was built without libyaml here")
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("title: x\nsteps: " + "[" * 200_000 + "\n")
+    with pytest.raises(DataSchemaError, match=r"deep\.yaml: not valid YAML") as info:
+        load_yaml(deep)
+    assert ("line" in str(info.value)) if fast else ("nested more than" in str(info.value))
+    anchored = tmp_path / "anchored.yaml"
+    anchored.write_text("title: &t x\nsteps: []\n")
+    if fast:  # an anchor alone is refused by the event pass; the pure-Python loader refuses its alias
+        with pytest.raises(DataSchemaError, match="aliases"):
+            load_yaml(anchored)
+    ok = tmp_path / "ok.yaml"
+    ok.write_text("title: Story\nsteps:\n  - {date: 2025-03-07, caption: [a, {b: 1}]}\n")
+    assert load_yaml(ok) == {
+        "title": "Story",
+        "steps": [{"date": __import__("datetime").date(2025, 3, 7), "caption": ["a", {"b": 1}]}],
+    }
+
+
 def _odd_gpkg(tmp_path: Path, *statements: str) -> Path:
     import sqlite3
 

@@ -77,14 +77,15 @@ def test_a_half_made_venv_is_made_again(tmp_path: Path) -> None:
         "#!/bin/sh\n"
         'if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then\n'
         '  mkdir -p "$3/bin"; : > "$3/bin/pip"; chmod +x "$3/bin/pip"\n'
-        f'  printf \'#!/bin/sh\\n[ "$*" = "-m pip --version" ] && exit 0\\necho "$*" >> "{root}/pip.log"\\n\' > "$3/bin/python"\n'
+        '  printf \'#!/bin/sh\\n[ "$*" = "-m pip --version" ] && exit 0\\n'
+        f'echo "$*" >> "{root}/pip.log"\\n\' > "$3/bin/python"\n'
         '  chmod +x "$3/bin/python"\n'
         "fi\n"
         "exit 0\n",
         encoding="utf-8",
     )
     system.chmod(0o755)
-    script = f'set -euo pipefail; PYTHON={system} source scripts/venv.sh dev requirements.txt requirements-dev.txt'
+    script = f"set -euo pipefail; PYTHON={system} source scripts/venv.sh dev requirements.txt requirements-dev.txt"
     done = subprocess.run(["bash", "-c", script], cwd=root, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "incomplete" in done.stderr

@@ -431,8 +431,10 @@ def _one_per_row(rejected: pd.DataFrame) -> pd.DataFrame:
     more = counts[counts > 1].index
     if len(more):
         reasons = ordered["reason"].astype(object).fillna("").astype(str)  # a missing reason joins as ""
-        joined = reasons[ordered["row"].isin(more)].groupby(ordered["row"], sort=False).agg(
-            lambda texts: "; ".join(t for t in texts if t)
+        joined = (
+            reasons[ordered["row"].isin(more)]
+            .groupby(ordered["row"], sort=False)
+            .agg(lambda texts: "; ".join(t for t in texts if t))
         )
         first.loc[joined.index, "reason"] = joined
     return first.reset_index()[list(REJECT_COLUMNS)]

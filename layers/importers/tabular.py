@@ -503,9 +503,7 @@ def excel_rows(path: Path) -> tuple[list[str], list[list[str]], pd.DataFrame]:
     return sheet_rows(records, path)
 
 
-def sheet_rows(
-    records: list[tuple[int, list[str]]], path: Path
-) -> tuple[list[str], list[list[str]], pd.DataFrame]:
+def sheet_rows(records: list[tuple[int, list[str]]], path: Path) -> tuple[list[str], list[list[str]], pd.DataFrame]:
     """Split a sheet's numbered cell texts into header, rows (data row number prepended) and rejects.
 
     *records* are ``(sheet row number, cell texts)``, possibly with blank rows left out. The
