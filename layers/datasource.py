@@ -27,7 +27,6 @@ import numpy as np
 import pandas as pd
 
 from layers.prepared import PreparedTable
-from layers.render.incident_map import layer_options, payload_bounds
 from layers.render.payload import to_script_json
 from layers.timeline import FilterSpec, timeline_counts
 
@@ -47,6 +46,8 @@ def layer_of(prep: PreparedTable, idx: np.ndarray, request: Mapping[str, Any]) -
         highlight_ids=request["highlight"],
         time_label=request["time_label"],
     )
+    from layers.render.incident_map import layer_options, payload_bounds  # imports folium: only when drawn
+
     return to_script_json(payload), layer_options(steps=steps), payload_bounds(payload)
 
 

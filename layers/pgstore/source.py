@@ -29,7 +29,6 @@ from layers.pgstore.grid import frame_groups, payload_from_groups, timeline_from
 from layers.pgstore.query import filter_sql, summary_filter_sql
 from layers.pgstore.store import PostgisStore
 from layers.prepared import PreparedTable
-from layers.render.incident_map import layer_options, payload_bounds
 from layers.render.payload import to_script_json
 from layers.timeline import FilterSpec, filter_incidents, span_steps, timeline_counts
 
@@ -292,6 +291,8 @@ class StoreSelection:
                 first = pd.Timestamp(int(dated["t0"].min()), unit="D", tz="UTC")
                 last = pd.Timestamp(int(dated["t1"].max()), unit="D", tz="UTC")
                 steps = span_steps(first, last, request["step"], request["mode"])
+        from layers.render.incident_map import layer_options, payload_bounds  # imports folium: only when drawn
+
         return to_script_json(payload), layer_options(steps=steps), payload_bounds(payload)
 
 
