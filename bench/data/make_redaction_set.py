@@ -5,8 +5,9 @@ the people named are invented. Personal names are marked ``[[...]]`` below; the 
 text without marks, ``label`` (1 = names a private person), ``names`` (JSON list of
 ``[start, end, name]``), ``lang``, ``kind`` and ``split``: ``dev`` / ``test`` (alternate rows
 of each group, and the hard rows) and ``calib3`` (the second pass's held-out rows, looked at
-after they were scored) are the *calibration* part; ``heldout`` (kind ``heldout2``, written
-before the third tuning pass) was never tuned on.
+after they were scored) and ``calib4`` (the third pass's, kind ``heldout2``, likewise) are the
+*calibration* part; ``heldout`` (kind ``heldout3``, written before the fourth tuning pass changed
+any rule) was never tuned on.
 
 Run: python bench/data/make_redaction_set.py
 """
@@ -621,6 +622,101 @@ ar|شيع الأهالي ضحايا المجزرة وسط إجراءات أمن�
 """.strip().splitlines()
 
 
+# Written for the third pass (issue 17) *before* any rule was changed in that pass, scored once with
+# the old rules and once at the end: the held-out split now. The second pass's held-out rows
+# (HELDOUT2) were looked at during the third pass, so they are calibration (split ``calib4``).
+HELDOUT3 = """
+en|"[[Wissam]] went out to buy bread and never came back," his mother said.
+en|On 4 March 2025, gunmen shot dead [[Mahmoud Sheikho]], a taxi driver, at the Jableh roundabout.
+en|A teacher, [[Nadia Asaad]], said soldiers searched the school for weapons.
+en|Residents said [[Abu Samir]] was taken by members of a local militia.
+en|"I held [[Lama]] in my arms until the ambulance came," said her brother.
+en|The SNHR recorded the death of [[Hussam Taleb]], 29, under torture.
+en|[[Rawan]] and her husband fled on foot towards the mountains.
+en|Cousins [[Adel]] and [[Munir Shaheen]] were executed at the checkpoint, a witness said.
+en|[[Imad Kheir]] told Enab Baladi that his house was looted twice.
+en|The old man, known as [[Abu Jamil]], refused to leave his shop.
+en|"They shouted at [[Sana]] to open the door," a neighbour recalled.
+en|The monitor named the victim as [[Ghaith Hamdan]], a mechanic.
+en|[[Nawal]], 52, said the shells fell for three hours without stopping.
+en|Paramedic [[Ziad Barakat]] said the team was fired upon near the bridge.
+en|On 12 May, unidentified gunmen abducted [[Tony Khoury]] in Wadi al-Nasara.
+en|"My grandson [[Kenan]] was seven," the old woman said.
+en|According to the family, [[Ruba Issa]] had been held at the airport branch since 2014.
+en|Villagers buried [[Hasan]] and his uncle [[Rafiq]] the same night.
+en|[[Loay Marouf]], a journalist, was wounded by sniper fire.
+en|"We asked the officer about [[Maher]] and he laughed," his wife said.
+en|The girl, [[Tala]], was found under the rubble after ten hours.
+en|A priest said that [[Father Boulos]] was stopped at the edge of the town.
+en|"The water station has been out of service since Tuesday," a municipal official said.
+en|On 9 March 2025, government forces clashed with gunmen in the countryside of Baniyas.
+en|Unidentified gunmen killed three civilians on the road between Homs and Tartus.
+en|A landmine explosion wounded two shepherds east of Palmyra.
+en|The Syrian Civil Defence said its teams recovered 17 bodies from a well.
+en|Displaced families are sleeping in mosques and schools, the UN said.
+en|"Every night we hear shooting from the hills," a resident of the village said.
+en|Turkish drones struck a vehicle near Qamishli, killing two SDF members.
+en|Airstrikes hit the outskirts of Idlib city, according to local sources.
+en|The local council announced that the bakery would reopen next week.
+en|An IED exploded at a market in Azaz, injuring at least nine people.
+en|Human Rights Watch said the killings may amount to war crimes.
+en|Armed men set fire to several houses in the village after the clashes.
+en|A medical source said the hospital in Latakia received 40 wounded.
+en|Fighting between tribal groups and the SDF continued in Deir ez-Zor for a third day.
+en|"We don't know who they were; they wore black and covered their faces," a woman said.
+en|The interim government formed a committee to investigate the violations.
+en|Hundreds of families returned to their homes after the ceasefire.
+en|Security forces arrested four suspects in connection with the attack, the ministry said.
+en|Protesters gathered in the main square of Suwayda demanding the release of detainees.
+en|A child was killed by a stray bullet during a wedding in Daraa.
+en|The road to the coast was reopened on Sunday, according to the governor's office.
+ar|قال [[وسام الحلبي]] إن المسلحين دخلوا الحي عند الفجر.
+ar|قتل الشاب [[مازن درويش]] برصاص قناص في حي الوعر.
+ar|أفادت مصادر محلية بمقتل [[أبو عمر]] بعد اختطافه على الطريق.
+ar|وثقت الشبكة السورية لحقوق الإنسان مقتل المدرّس [[نزار يوسف]] تحت التعذيب.
+ar|نجت [[ريم]] وأختها من القصف لأنهما كانتا في القبو.
+ar|قالت [[أم خالد]] إن ابنها اعتقل على حاجز قرب المدينة.
+ar|عثر الأهالي على جثة [[سامر عيسى]] قرب النهر بعد ثلاثة أيام.
+ar|ذكر شاهد عيان أن [[حسن عبود]] أعدم أمام منزله.
+ar|قتل [[كريم]] وشقيقه [[رامي]] في الهجوم على القرية.
+ar|أصيبت الطفلة [[جنى]] بشظايا في رأسها.
+ar|قال الناشط [[عمار السيد]] لعنب بلدي إن القصف استمر طوال الليل.
+ar|اختطف مسلحون مجهولون الطبيب [[باسل حداد]] من عيادته.
+ar|أكدت [[سلمى]] أن زوجها لم يعد منذ يوم السبت.
+ar|دفنت العائلة [[عدنان]] في حديقة المنزل لتعذر الوصول إلى المقبرة.
+ar|روى [[أبو أحمد]] كيف هرب مع أطفاله إلى الجبال.
+ar|اعتقلت قوات الأمن الصحفي [[فراس خليل]] في مدينة حمص.
+ar|قالت المعلمة [[هدى سليمان]] إن المدرسة أغلقت منذ بداية الاشتباكات.
+ar|لم يعرف مصير [[يوسف]] حتى اليوم بحسب عائلته.
+ar|قُتل [[جورج نصر]] وزوجته داخل منزلهما في وادي النصارى.
+ar|أخبرنا [[طارق]] أنه رأى الجثث في الشارع.
+ar|وجدت جثة الشهيد [[محمد العلي]] على أطراف البلدة.
+ar|قال الشيخ [[عبد الرحمن]] إن المسجد تضرر بشكل كبير.
+ar|قال مصدر طبي إن المستشفى استقبل عشرات الجرحى خلال ساعات.
+ar|شهدت مدينة جبلة اشتباكات عنيفة بين قوات الأمن العام ومسلحين.
+ar|قتل ثلاثة مدنيين وأصيب خمسة آخرون بقصف مدفعي على ريف إدلب الجنوبي.
+ar|أعلنت وزارة الداخلية فرض حظر تجول في مدينة اللاذقية حتى إشعار آخر.
+ar|استهدفت طائرة مسيرة سيارة على الطريق الدولي قرب سراقب.
+ar|قال الدفاع المدني السوري إن فرقه انتشلت جثث سبعة أشخاص من تحت الأنقاض.
+ar|نزحت مئات العائلات من القرى الحدودية خلال الأسبوع الماضي.
+ar|انفجرت عبوة ناسفة في سوق مدينة الباب ما أدى إلى إصابة عدد من المدنيين.
+ar|أفاد المرصد السوري بمقتل 12 عنصرا من قوات سوريا الديمقراطية في هجوم لخلايا التنظيم.
+ar|في 7 آذار 2025 دخلت مجموعات مسلحة إلى قرى ريف بانياس وارتكبت عمليات قتل.
+ar|طالبت منظمات حقوقية بفتح تحقيق مستقل في الانتهاكات.
+ar|يعاني سكان المخيمات من نقص حاد في المياه والغذاء والدواء.
+ar|قال أحد السكان إن الرصاص كان يسمع من كل الجهات.
+ar|تجمع عشرات المحتجين أمام مبنى المحافظة في السويداء للمطالبة بالإفراج عن المعتقلين.
+ar|أغلقت الحواجز جميع مداخل المدينة منذ صباح اليوم.
+ar|شنت فصائل المعارضة هجوما على مواقع الجيش في ريف حماة الشمالي.
+ar|أكدت مصادر محلية أن المسلحين أحرقوا عددا من المنازل والمحال التجارية.
+ar|أصدرت الأمم المتحدة بيانا عبرت فيه عن قلقها من تصاعد العنف في الساحل.
+ar|وصل إلى المشفى الوطني في طرطوس أكثر من عشرين جثة مجهولة الهوية.
+ar|لا نعرف من هم، كانوا ملثمين ويرتدون ثيابا سوداء، قالت امرأة من القرية.
+ar|قتل طفل وأصيب اثنان بانفجار لغم من مخلفات الحرب في ريف دير الزور الشرقي.
+ar|عاد التيار الكهربائي إلى معظم أحياء المدينة بعد انقطاع دام يومين.
+""".strip().splitlines()
+
+
 def _marked(line: str) -> tuple[str, list[list[object]]]:
     text, spans, pos = "", [], 0
     for m in re.finditer(r"\[\[(.+?)\]\]", line):
@@ -689,7 +785,8 @@ def build() -> list[dict[str, object]]:
                 }
             )
     rows += _plain_rows("heldout", "calib3", HELDOUT, len(rows))  # scored once (second pass), then looked at
-    return rows + _plain_rows("heldout2", "heldout", HELDOUT2, len(rows))
+    rows += _plain_rows("heldout2", "calib4", HELDOUT2, len(rows))  # scored once (third pass), then looked at
+    return rows + _plain_rows("heldout3", "heldout", HELDOUT3, len(rows))
 
 
 def main() -> None:
