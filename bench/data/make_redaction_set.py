@@ -3,11 +3,12 @@
 Every text was written for this project in the style of news quotes and conflict-event notes;
 the people named are invented. Personal names are marked ``[[...]]`` below; the CSV has the
 text without marks, ``label`` (1 = names a private person), ``names`` (JSON list of
-``[start, end, name]``), ``lang``, ``kind`` and ``split``: ``dev`` / ``test`` (alternate rows
-of each group, and the hard rows) and ``calib3`` (the second pass's held-out rows, looked at
-after they were scored) and ``calib4`` (the third pass's, kind ``heldout2``, likewise) are the
-*calibration* part; ``heldout`` (kind ``heldout3``, written before the fourth tuning pass changed
-any rule) was never tuned on.
+``[start, end, name]``), ``lang``, ``kind`` and ``split``: ``dev`` / ``test`` (alternate rows of
+each group, and the hard rows), ``calib3`` (the second pass's held-out rows, looked at after they
+were scored), ``calib4`` (the third pass's, kind ``heldout2``, likewise) and ``calib5`` (kind
+``probe``, written and looked at while tuning the fourth pass) are the *calibration* part;
+``heldout`` (kind ``heldout3``, written before the fourth tuning pass changed any rule) was never
+tuned on.
 
 Run: python bench/data/make_redaction_set.py
 """
@@ -496,6 +497,92 @@ ar|قال الأهالي إن الكهرباء مقطوعة منذ الصباح.
 """.strip().splitlines()
 
 
+# Written during the fourth pass (issue 17) to probe the new cue rules on fresh text while tuning;
+# looked at, so calibration (split ``calib5``).
+PROBE = """
+ar|أعلنت السلطات المحلية عن افتتاح نقطة طبية جديدة في البلدة.
+ar|تضررت شبكة الصرف الصحي بشكل كامل جراء القصف المتكرر.
+ar|لجأ الأهالي إلى الكهوف والمغارات هربا من الغارات.
+ar|أفادت تقارير عن وقوع انفجار ضخم في مستودع للذخيرة.
+ar|ارتفعت أسعار المواد الأساسية بشكل غير مسبوق في الأسواق.
+ar|تواصل فرق الهلال الأحمر توزيع السلال الغذائية على العائلات النازحة.
+ar|شوهدت أعمدة الدخان تتصاعد من المنطقة الصناعية.
+ar|رفضت الحكومة المؤقتة الاتهامات الواردة في التقرير.
+ar|أكد شهود أن الطائرات حلقت على علو منخفض فوق الأحياء السكنية.
+ar|تسبب القصف بخروج المستشفى الوحيد في المنطقة عن الخدمة.
+ar|تعيش آلاف الأسر في خيام لا تقي من البرد.
+ar|وصلت تعزيزات عسكرية إلى أطراف المدينة مساء الخميس.
+ar|فرضت القوات طوقا أمنيا حول الحي ومنعت الدخول والخروج.
+ar|انتشرت حواجز جديدة على مداخل القرى بعد الهجوم.
+ar|سجلت المنظمة ارتفاعا في حالات الخطف مقابل فدية.
+ar|قال أحد المسعفين إن الطرق كانت مقطوعة بسبب الركام.
+ar|يخشى السكان من عودة المعارك مع اقتراب فصل الشتاء.
+ar|أصدرت محكمة ميدانية أحكاما بحق عدد من الموقوفين.
+ar|توقفت الدراسة في معظم المدارس منذ بدء العمليات العسكرية.
+ar|دعت الأمم المتحدة إلى حماية المدنيين وضمان وصول المساعدات دون عوائق.
+ar|اتهمت منظمة العفو الدولية الأطراف المتحاربة بارتكاب انتهاكات جسيمة.
+ar|أحصى ناشطون سقوط أكثر من ثلاثين قذيفة على البلدة خلال ساعة واحدة.
+ar|خرجت مظاهرة في ساحة المدينة تندد بالاعتقالات التعسفية.
+ar|نقل الجرحى إلى مستشفيات تركيا عبر معبر باب الهوى.
+ar|أكدت مصادر ميدانية استعادة القوات السيطرة على التلة الاستراتيجية.
+ar|قالت امرأة مسنة إنها فقدت كل ما تملك في الحريق.
+ar|يعمل المتطوعون ليلا ونهارا لإزالة الأنقاض وفتح الطرقات.
+ar|نفذت الطائرات الروسية سلسلة غارات على ريف اللاذقية الشمالي.
+ar|أفاد مراسلون بسماع أصوات اشتباكات بالأسلحة الثقيلة.
+ar|تعرضت محطة ضخ المياه لأضرار جسيمة ما حرم آلاف السكان من مياه الشرب.
+ar|قال الأب [[جوزيف]] إن الكنيسة فتحت أبوابها للنازحين.
+ar|أصيب [[ميار]] بجروح خطيرة أثناء عودته من العمل.
+ar|أعدم المسلحون [[أيمن الشيخ]] أمام أطفاله.
+ar|قالت [[رهام]] إن أخاها اعتقل قبل عامين.
+ar|خطف مجهولون [[شادي عرنوق]] من سيارته على طريق حمص.
+ar|نعت عائلة [[منذر عباس]] ابنها الذي قتل في القصف.
+ar|يروي [[أبو حسين]] تفاصيل ليلة المجزرة.
+ar|وجدت [[سوزان]] ابنها بين الجثث في المشفى.
+ar|تحدث [[ماهر عثمان]] عن الساعات التي قضاها تحت الركام.
+ar|قتلت [[رزان]] مع والدتها بقذيفة سقطت على المنزل.
+ar|اختفى [[عمرو]] منذ اقتحام الحي ولا يعرف أحد مكانه.
+ar|قال [[معتز]] إن الحاجز منعه من إسعاف والده.
+ar|أطلق قناص النار على [[نبيلة]] وهي تعبر الشارع.
+ar|أكد [[غسان الأحمد]] أن المسلحين سرقوا سيارته.
+en|"Grandma [[Fadwa]] would not leave without her chickens," her grandson said.
+en|Government forces shelled the town of Kafr Zita for a second day.
+en|A UN convoy reached the besieged area after weeks of negotiations.
+en|The detainee [[Munzer]] was released after paying a bribe, his family said.
+en|[[Zeinab]] and [[Hussein]] were married a week before the attack.
+en|The explosion shattered windows across the neighbourhood.
+ar|قتل [[ضرغام]] برصاصة في صدره أثناء عودته إلى المنزل.
+ar|اعتقلت دورية أمنية [[مجاهد قنوت]] من منزله في الحي.
+ar|قالت [[تهاني]] إن زوجها خرج ولم يعد.
+ar|نجا [[ورد]] من المجزرة بعد أن اختبأ في البئر.
+ar|عثر على [[صهيب]] مقتولا قرب المقبرة.
+ar|روت [[غفران العمر]] ما جرى ليلة الاقتحام.
+ar|الطفل [[آدم]] لم يتجاوز الرابعة من عمره.
+ar|اختطف المسلحون [[زاهي]] وشقيقه من محلهما.
+ar|أكد [[هاشم]] أن المهاجمين كانوا يعرفون أسماء الضحايا.
+ar|أصيب المزارع [[عبدو]] أثناء عمله في أرضه.
+ar|وصل [[مروان]] و[[حسام]] إلى الحدود بعد ثلاثة أيام من المشي.
+ar|تعرض [[نوار]] للضرب على الحاجز.
+ar|تم تشييع [[أنطون]] في كنيسة القرية.
+ar|غادر [[لؤي حجازي]] المدينة مع عائلته بعد تهديده.
+ar|شارك مئات الأشخاص في تشييع جثامين الضحايا.
+ar|تضاعفت أعداد النازحين في المدارس ومراكز الإيواء.
+ar|طالب وجهاء المنطقة بسحب المظاهر المسلحة من الأحياء.
+ar|أغلقت المحلات أبوابها وخلت الشوارع من المارة.
+ar|شهد الريف الغربي موجة نزوح جديدة باتجاه المدينة.
+ar|وزعت الجمعيات الخيرية مواد إغاثية على المتضررين.
+ar|انتشرت رائحة الموت في أرجاء القرية بعد المجزرة.
+ar|أكد مسؤول محلي أن الخسائر المادية كبيرة جدا.
+ar|لم تتمكن فرق الإطفاء من السيطرة على الحريق إلا بعد ساعات.
+ar|أعلنت هيئة تحرير الشام سيطرتها على عدة قرى في ريف حلب الغربي.
+ar|ناشد الأهالي المنظمات الدولية التدخل لوقف الانتهاكات.
+ar|دمرت الغارات جسرا رئيسيا يربط بين ضفتي النهر.
+ar|تقدر الخسائر البشرية بالعشرات وفق حصيلة أولية.
+ar|سقطت قذيفتان على حي سكني دون وقوع إصابات.
+ar|توفي رجل مسن متأثرا بجروحه في المشفى.
+ar|أشار التقرير إلى استخدام أسلحة محرمة دوليا.
+""".strip().splitlines()
+
+
 # Written for the third pass, before the rules were changed again (the HELDOUT rows above were
 # scored once and then looked at: calibration since). Scored once, after that pass.
 HELDOUT2 = """
@@ -786,6 +873,7 @@ def build() -> list[dict[str, object]]:
             )
     rows += _plain_rows("heldout", "calib3", HELDOUT, len(rows))  # scored once (second pass), then looked at
     rows += _plain_rows("heldout2", "calib4", HELDOUT2, len(rows))  # scored once (third pass), then looked at
+    rows += _plain_rows("probe", "calib5", PROBE, len(rows))  # written and looked at while tuning (fourth pass)
     return rows + _plain_rows("heldout3", "heldout", HELDOUT3, len(rows))
 
 
