@@ -3,10 +3,12 @@
 Every text was written for this project in the style of news quotes and conflict-event notes;
 the people named are invented. Personal names are marked ``[[...]]`` below; the CSV has the
 text without marks, ``label`` (1 = names a private person), ``names`` (JSON list of
-``[start, end, name]``), ``lang``, ``kind`` and ``split``: ``dev`` / ``test`` (alternate rows
-of each group, and the hard rows) and ``calib3`` (the second pass's held-out rows, looked at
-after they were scored) are the *calibration* part; ``heldout`` (kind ``heldout2``, written
-before the third tuning pass) was never tuned on.
+``[start, end, name]``), ``lang``, ``kind`` and ``split``: ``dev`` / ``test`` (alternate rows of
+each group, and the hard rows), ``calib3`` (the second pass's held-out rows, looked at after they
+were scored), ``calib4`` (the third pass's, kind ``heldout2``, likewise) and ``calib5`` (kind
+``probe``, written and looked at while tuning the fourth pass) are the *calibration* part;
+``heldout`` (kind ``heldout3``, written before the fourth tuning pass changed any rule) was never
+tuned on.
 
 Run: python bench/data/make_redaction_set.py
 """
@@ -495,6 +497,92 @@ ar|قال الأهالي إن الكهرباء مقطوعة منذ الصباح.
 """.strip().splitlines()
 
 
+# Written during the fourth pass (issue 17) to probe the new cue rules on fresh text while tuning;
+# looked at, so calibration (split ``calib5``).
+PROBE = """
+ar|أعلنت السلطات المحلية عن افتتاح نقطة طبية جديدة في البلدة.
+ar|تضررت شبكة الصرف الصحي بشكل كامل جراء القصف المتكرر.
+ar|لجأ الأهالي إلى الكهوف والمغارات هربا من الغارات.
+ar|أفادت تقارير عن وقوع انفجار ضخم في مستودع للذخيرة.
+ar|ارتفعت أسعار المواد الأساسية بشكل غير مسبوق في الأسواق.
+ar|تواصل فرق الهلال الأحمر توزيع السلال الغذائية على العائلات النازحة.
+ar|شوهدت أعمدة الدخان تتصاعد من المنطقة الصناعية.
+ar|رفضت الحكومة المؤقتة الاتهامات الواردة في التقرير.
+ar|أكد شهود أن الطائرات حلقت على علو منخفض فوق الأحياء السكنية.
+ar|تسبب القصف بخروج المستشفى الوحيد في المنطقة عن الخدمة.
+ar|تعيش آلاف الأسر في خيام لا تقي من البرد.
+ar|وصلت تعزيزات عسكرية إلى أطراف المدينة مساء الخميس.
+ar|فرضت القوات طوقا أمنيا حول الحي ومنعت الدخول والخروج.
+ar|انتشرت حواجز جديدة على مداخل القرى بعد الهجوم.
+ar|سجلت المنظمة ارتفاعا في حالات الخطف مقابل فدية.
+ar|قال أحد المسعفين إن الطرق كانت مقطوعة بسبب الركام.
+ar|يخشى السكان من عودة المعارك مع اقتراب فصل الشتاء.
+ar|أصدرت محكمة ميدانية أحكاما بحق عدد من الموقوفين.
+ar|توقفت الدراسة في معظم المدارس منذ بدء العمليات العسكرية.
+ar|دعت الأمم المتحدة إلى حماية المدنيين وضمان وصول المساعدات دون عوائق.
+ar|اتهمت منظمة العفو الدولية الأطراف المتحاربة بارتكاب انتهاكات جسيمة.
+ar|أحصى ناشطون سقوط أكثر من ثلاثين قذيفة على البلدة خلال ساعة واحدة.
+ar|خرجت مظاهرة في ساحة المدينة تندد بالاعتقالات التعسفية.
+ar|نقل الجرحى إلى مستشفيات تركيا عبر معبر باب الهوى.
+ar|أكدت مصادر ميدانية استعادة القوات السيطرة على التلة الاستراتيجية.
+ar|قالت امرأة مسنة إنها فقدت كل ما تملك في الحريق.
+ar|يعمل المتطوعون ليلا ونهارا لإزالة الأنقاض وفتح الطرقات.
+ar|نفذت الطائرات الروسية سلسلة غارات على ريف اللاذقية الشمالي.
+ar|أفاد مراسلون بسماع أصوات اشتباكات بالأسلحة الثقيلة.
+ar|تعرضت محطة ضخ المياه لأضرار جسيمة ما حرم آلاف السكان من مياه الشرب.
+ar|قال الأب [[جوزيف]] إن الكنيسة فتحت أبوابها للنازحين.
+ar|أصيب [[ميار]] بجروح خطيرة أثناء عودته من العمل.
+ar|أعدم المسلحون [[أيمن الشيخ]] أمام أطفاله.
+ar|قالت [[رهام]] إن أخاها اعتقل قبل عامين.
+ar|خطف مجهولون [[شادي عرنوق]] من سيارته على طريق حمص.
+ar|نعت عائلة [[منذر عباس]] ابنها الذي قتل في القصف.
+ar|يروي [[أبو حسين]] تفاصيل ليلة المجزرة.
+ar|وجدت [[سوزان]] ابنها بين الجثث في المشفى.
+ar|تحدث [[ماهر عثمان]] عن الساعات التي قضاها تحت الركام.
+ar|قتلت [[رزان]] مع والدتها بقذيفة سقطت على المنزل.
+ar|اختفى [[عمرو]] منذ اقتحام الحي ولا يعرف أحد مكانه.
+ar|قال [[معتز]] إن الحاجز منعه من إسعاف والده.
+ar|أطلق قناص النار على [[نبيلة]] وهي تعبر الشارع.
+ar|أكد [[غسان الأحمد]] أن المسلحين سرقوا سيارته.
+en|"Grandma [[Fadwa]] would not leave without her chickens," her grandson said.
+en|Government forces shelled the town of Kafr Zita for a second day.
+en|A UN convoy reached the besieged area after weeks of negotiations.
+en|The detainee [[Munzer]] was released after paying a bribe, his family said.
+en|[[Zeinab]] and [[Hussein]] were married a week before the attack.
+en|The explosion shattered windows across the neighbourhood.
+ar|قتل [[ضرغام]] برصاصة في صدره أثناء عودته إلى المنزل.
+ar|اعتقلت دورية أمنية [[مجاهد قنوت]] من منزله في الحي.
+ar|قالت [[تهاني]] إن زوجها خرج ولم يعد.
+ar|نجا [[ورد]] من المجزرة بعد أن اختبأ في البئر.
+ar|عثر على [[صهيب]] مقتولا قرب المقبرة.
+ar|روت [[غفران العمر]] ما جرى ليلة الاقتحام.
+ar|الطفل [[آدم]] لم يتجاوز الرابعة من عمره.
+ar|اختطف المسلحون [[زاهي]] وشقيقه من محلهما.
+ar|أكد [[هاشم]] أن المهاجمين كانوا يعرفون أسماء الضحايا.
+ar|أصيب المزارع [[عبدو]] أثناء عمله في أرضه.
+ar|وصل [[مروان]] و[[حسام]] إلى الحدود بعد ثلاثة أيام من المشي.
+ar|تعرض [[نوار]] للضرب على الحاجز.
+ar|تم تشييع [[أنطون]] في كنيسة القرية.
+ar|غادر [[لؤي حجازي]] المدينة مع عائلته بعد تهديده.
+ar|شارك مئات الأشخاص في تشييع جثامين الضحايا.
+ar|تضاعفت أعداد النازحين في المدارس ومراكز الإيواء.
+ar|طالب وجهاء المنطقة بسحب المظاهر المسلحة من الأحياء.
+ar|أغلقت المحلات أبوابها وخلت الشوارع من المارة.
+ar|شهد الريف الغربي موجة نزوح جديدة باتجاه المدينة.
+ar|وزعت الجمعيات الخيرية مواد إغاثية على المتضررين.
+ar|انتشرت رائحة الموت في أرجاء القرية بعد المجزرة.
+ar|أكد مسؤول محلي أن الخسائر المادية كبيرة جدا.
+ar|لم تتمكن فرق الإطفاء من السيطرة على الحريق إلا بعد ساعات.
+ar|أعلنت هيئة تحرير الشام سيطرتها على عدة قرى في ريف حلب الغربي.
+ar|ناشد الأهالي المنظمات الدولية التدخل لوقف الانتهاكات.
+ar|دمرت الغارات جسرا رئيسيا يربط بين ضفتي النهر.
+ar|تقدر الخسائر البشرية بالعشرات وفق حصيلة أولية.
+ar|سقطت قذيفتان على حي سكني دون وقوع إصابات.
+ar|توفي رجل مسن متأثرا بجروحه في المشفى.
+ar|أشار التقرير إلى استخدام أسلحة محرمة دوليا.
+""".strip().splitlines()
+
+
 # Written for the third pass, before the rules were changed again (the HELDOUT rows above were
 # scored once and then looked at: calibration since). Scored once, after that pass.
 HELDOUT2 = """
@@ -621,6 +709,101 @@ ar|شيع الأهالي ضحايا المجزرة وسط إجراءات أمن�
 """.strip().splitlines()
 
 
+# Written for the third pass (issue 17) *before* any rule was changed in that pass, scored once with
+# the old rules and once at the end: the held-out split now. The second pass's held-out rows
+# (HELDOUT2) were looked at during the third pass, so they are calibration (split ``calib4``).
+HELDOUT3 = """
+en|"[[Wissam]] went out to buy bread and never came back," his mother said.
+en|On 4 March 2025, gunmen shot dead [[Mahmoud Sheikho]], a taxi driver, at the Jableh roundabout.
+en|A teacher, [[Nadia Asaad]], said soldiers searched the school for weapons.
+en|Residents said [[Abu Samir]] was taken by members of a local militia.
+en|"I held [[Lama]] in my arms until the ambulance came," said her brother.
+en|The SNHR recorded the death of [[Hussam Taleb]], 29, under torture.
+en|[[Rawan]] and her husband fled on foot towards the mountains.
+en|Cousins [[Adel]] and [[Munir Shaheen]] were executed at the checkpoint, a witness said.
+en|[[Imad Kheir]] told Enab Baladi that his house was looted twice.
+en|The old man, known as [[Abu Jamil]], refused to leave his shop.
+en|"They shouted at [[Sana]] to open the door," a neighbour recalled.
+en|The monitor named the victim as [[Ghaith Hamdan]], a mechanic.
+en|[[Nawal]], 52, said the shells fell for three hours without stopping.
+en|Paramedic [[Ziad Barakat]] said the team was fired upon near the bridge.
+en|On 12 May, unidentified gunmen abducted [[Tony Khoury]] in Wadi al-Nasara.
+en|"My grandson [[Kenan]] was seven," the old woman said.
+en|According to the family, [[Ruba Issa]] had been held at the airport branch since 2014.
+en|Villagers buried [[Hasan]] and his uncle [[Rafiq]] the same night.
+en|[[Loay Marouf]], a journalist, was wounded by sniper fire.
+en|"We asked the officer about [[Maher]] and he laughed," his wife said.
+en|The girl, [[Tala]], was found under the rubble after ten hours.
+en|A priest said that [[Father Boulos]] was stopped at the edge of the town.
+en|"The water station has been out of service since Tuesday," a municipal official said.
+en|On 9 March 2025, government forces clashed with gunmen in the countryside of Baniyas.
+en|Unidentified gunmen killed three civilians on the road between Homs and Tartus.
+en|A landmine explosion wounded two shepherds east of Palmyra.
+en|The Syrian Civil Defence said its teams recovered 17 bodies from a well.
+en|Displaced families are sleeping in mosques and schools, the UN said.
+en|"Every night we hear shooting from the hills," a resident of the village said.
+en|Turkish drones struck a vehicle near Qamishli, killing two SDF members.
+en|Airstrikes hit the outskirts of Idlib city, according to local sources.
+en|The local council announced that the bakery would reopen next week.
+en|An IED exploded at a market in Azaz, injuring at least nine people.
+en|Human Rights Watch said the killings may amount to war crimes.
+en|Armed men set fire to several houses in the village after the clashes.
+en|A medical source said the hospital in Latakia received 40 wounded.
+en|Fighting between tribal groups and the SDF continued in Deir ez-Zor for a third day.
+en|"We don't know who they were; they wore black and covered their faces," a woman said.
+en|The interim government formed a committee to investigate the violations.
+en|Hundreds of families returned to their homes after the ceasefire.
+en|Security forces arrested four suspects in connection with the attack, the ministry said.
+en|Protesters gathered in the main square of Suwayda demanding the release of detainees.
+en|A child was killed by a stray bullet during a wedding in Daraa.
+en|The road to the coast was reopened on Sunday, according to the governor's office.
+ar|قال [[وسام الحلبي]] إن المسلحين دخلوا الحي عند الفجر.
+ar|قتل الشاب [[مازن درويش]] برصاص قناص في حي الوعر.
+ar|أفادت مصادر محلية بمقتل [[أبو عمر]] بعد اختطافه على الطريق.
+ar|وثقت الشبكة السورية لحقوق الإنسان مقتل المدرّس [[نزار يوسف]] تحت التعذيب.
+ar|نجت [[ريم]] وأختها من القصف لأنهما كانتا في القبو.
+ar|قالت [[أم خالد]] إن ابنها اعتقل على حاجز قرب المدينة.
+ar|عثر الأهالي على جثة [[سامر عيسى]] قرب النهر بعد ثلاثة أيام.
+ar|ذكر شاهد عيان أن [[حسن عبود]] أعدم أمام منزله.
+ar|قتل [[كريم]] وشقيقه [[رامي]] في الهجوم على القرية.
+ar|أصيبت الطفلة [[جنى]] بشظايا في رأسها.
+ar|قال الناشط [[عمار السيد]] لعنب بلدي إن القصف استمر طوال الليل.
+ar|اختطف مسلحون مجهولون الطبيب [[باسل حداد]] من عيادته.
+ar|أكدت [[سلمى]] أن زوجها لم يعد منذ يوم السبت.
+ar|دفنت العائلة [[عدنان]] في حديقة المنزل لتعذر الوصول إلى المقبرة.
+ar|روى [[أبو أحمد]] كيف هرب مع أطفاله إلى الجبال.
+ar|اعتقلت قوات الأمن الصحفي [[فراس خليل]] في مدينة حمص.
+ar|قالت المعلمة [[هدى سليمان]] إن المدرسة أغلقت منذ بداية الاشتباكات.
+ar|لم يعرف مصير [[يوسف]] حتى اليوم بحسب عائلته.
+ar|قُتل [[جورج نصر]] وزوجته داخل منزلهما في وادي النصارى.
+ar|أخبرنا [[طارق]] أنه رأى الجثث في الشارع.
+ar|وجدت جثة الشهيد [[محمد العلي]] على أطراف البلدة.
+ar|قال الشيخ [[عبد الرحمن]] إن المسجد تضرر بشكل كبير.
+ar|قال مصدر طبي إن المستشفى استقبل عشرات الجرحى خلال ساعات.
+ar|شهدت مدينة جبلة اشتباكات عنيفة بين قوات الأمن العام ومسلحين.
+ar|قتل ثلاثة مدنيين وأصيب خمسة آخرون بقصف مدفعي على ريف إدلب الجنوبي.
+ar|أعلنت وزارة الداخلية فرض حظر تجول في مدينة اللاذقية حتى إشعار آخر.
+ar|استهدفت طائرة مسيرة سيارة على الطريق الدولي قرب سراقب.
+ar|قال الدفاع المدني السوري إن فرقه انتشلت جثث سبعة أشخاص من تحت الأنقاض.
+ar|نزحت مئات العائلات من القرى الحدودية خلال الأسبوع الماضي.
+ar|انفجرت عبوة ناسفة في سوق مدينة الباب ما أدى إلى إصابة عدد من المدنيين.
+ar|أفاد المرصد السوري بمقتل 12 عنصرا من قوات سوريا الديمقراطية في هجوم لخلايا التنظيم.
+ar|في 7 آذار 2025 دخلت مجموعات مسلحة إلى قرى ريف بانياس وارتكبت عمليات قتل.
+ar|طالبت منظمات حقوقية بفتح تحقيق مستقل في الانتهاكات.
+ar|يعاني سكان المخيمات من نقص حاد في المياه والغذاء والدواء.
+ar|قال أحد السكان إن الرصاص كان يسمع من كل الجهات.
+ar|تجمع عشرات المحتجين أمام مبنى المحافظة في السويداء للمطالبة بالإفراج عن المعتقلين.
+ar|أغلقت الحواجز جميع مداخل المدينة منذ صباح اليوم.
+ar|شنت فصائل المعارضة هجوما على مواقع الجيش في ريف حماة الشمالي.
+ar|أكدت مصادر محلية أن المسلحين أحرقوا عددا من المنازل والمحال التجارية.
+ar|أصدرت الأمم المتحدة بيانا عبرت فيه عن قلقها من تصاعد العنف في الساحل.
+ar|وصل إلى المشفى الوطني في طرطوس أكثر من عشرين جثة مجهولة الهوية.
+ar|لا نعرف من هم، كانوا ملثمين ويرتدون ثيابا سوداء، قالت امرأة من القرية.
+ar|قتل طفل وأصيب اثنان بانفجار لغم من مخلفات الحرب في ريف دير الزور الشرقي.
+ar|عاد التيار الكهربائي إلى معظم أحياء المدينة بعد انقطاع دام يومين.
+""".strip().splitlines()
+
+
 def _marked(line: str) -> tuple[str, list[list[object]]]:
     text, spans, pos = "", [], 0
     for m in re.finditer(r"\[\[(.+?)\]\]", line):
@@ -689,7 +872,9 @@ def build() -> list[dict[str, object]]:
                 }
             )
     rows += _plain_rows("heldout", "calib3", HELDOUT, len(rows))  # scored once (second pass), then looked at
-    return rows + _plain_rows("heldout2", "heldout", HELDOUT2, len(rows))
+    rows += _plain_rows("heldout2", "calib4", HELDOUT2, len(rows))  # scored once (third pass), then looked at
+    rows += _plain_rows("probe", "calib5", PROBE, len(rows))  # written and looked at while tuning (fourth pass)
+    return rows + _plain_rows("heldout3", "heldout", HELDOUT3, len(rows))
 
 
 def main() -> None:

@@ -124,6 +124,11 @@ _AR_MARKERS = frozenset(_ar_norm(w) for w in nl.AR_MARKERS)
 _GENERIC_LOWER = frozenset(w.lower() for w in nl.GENERIC_WORDS)
 _HONORIFICS = frozenset(h.lower() for h in nl.HONORIFICS)
 _AR_SPEECH = frozenset(_ar_norm(w) for w in nl.AR_SPEECH_VERBS)
+_AR_PERSON_VERBS = frozenset(_ar_norm(w) for w in (*nl.AR_PERSON_VERBS, *nl.AR_PERSON_NOUNS))
+_AR_KIN = frozenset(_ar_norm(w) for w in nl.AR_KIN)
+# "النار على X", "القبض على X": nouns whose preposition introduces the person acted on.
+_AR_TARGETS = frozenset(_ar_norm(w) for w in ("النار", "الرصاص", "القبض", "الاعتداء"))
+_AR_PREPS = frozenset(_ar_norm(w) for w in ("على", "عن", "مع", "إلى", "الى"))
 
 
 def _key(word: str) -> str:
@@ -158,8 +163,15 @@ class NameRules:
         return NameRules(merged)
 
 
-def _allowed_mask(keys: list[str], rules: NameRules) -> list[bool]:
-    """Mark the words inside an allowed phrase (longest match first); a lone given name is never allowed."""
+def _allowed_mask(keys: list[str], rules: NameRules, words: list[tuple[int, str]] | None = None) -> list[bool]:
+    """Mark the words inside an allowed phrase (longest match first); a lone given name is never allowed.
+
+    With *words* (token position and text of each key), a short phrase (one or two words) is not
+    allowed where a person cue is next to it: a marker, honorific, kinship or role word or a verb
+    of speech right before it, a verb of speech right after it, or (Latin script, one word) a
+    capitalised word right after it. A village named like a person (GeoNames has many) must not
+    hide "her cousin Tamim", "قالت سهيلة" or "Nidal Farhat".
+    """
     allowed = [False] * len(keys)
     i = 0
     while i < len(keys):
@@ -168,12 +180,68 @@ def _allowed_mask(keys: list[str], rules: NameRules) -> list[bool]:
         candidates = [(f, p) for f in firsts for p in rules.phrases.get(f, ())]
         for first, phrase in sorted(candidates, key=lambda fp: len(fp[1]), reverse=True):
             n = len(phrase)
-            if (first, *keys[i + 1 : i + n]) == phrase and not (n == 1 and _is_given(first, first)):
-                allowed[i : i + n] = [True] * n
-                i += n - 1
-                break
+            if (first, *keys[i + 1 : i + n]) != phrase or (n == 1 and _is_given(first, first)):
+                continue
+            if words is not None and n <= 3 and _person_cue_around(keys, words, i, n, rules):
+                continue
+            if words is not None and n == 2 and _kunya(phrase) and not _place_word_before(keys, words, i):
+                continue  # "أبو عمر", "Abu Hassan": villages in GeoNames, names far more often
+            allowed[i : i + n] = [True] * n
+            i += n - 1
+            break
         i += 1
     return allowed
+
+
+#: English words right before a person's name: verbs of speech and verbs done to a person.
+_LATIN_PERSON_CUES = nl.SPEECH_VERBS | frozenset(
+    "killed shot arrested detained abducted kidnapped released freed buried executed murdered tortured"
+    " beat beaten saw met married named identified".split()
+)
+
+
+def _kunya(phrase: tuple[str, ...]) -> bool:
+    """Return whether a two-word phrase is an honorific or marker and a given name ("ابو عمر", "abu hassan")."""
+    first, second = phrase
+    marker = first in _HONORIFICS or bool(_ARABIC.search(first) and _ar_clitic_forms(first) & _AR_MARKERS)
+    return marker and _is_given(second, second.capitalize())
+
+
+#: Words right before a place name ("في أبو كمال", "in Abu Kamal", "village of ...").
+_PLACE_BEFORE = frozenset(
+    {_ar_norm(w) for w in "في قرية بلدة مدينة ريف قرب بلدات قرى منطقة ناحية حي مخيم إلى الى من نحو باتجاه".split()}
+    | set("in near at from to into outside village town city of towards toward around district".split())
+)
+
+
+def _place_word_before(keys: list[str], words: list[tuple[int, str]], i: int) -> bool:
+    """Return whether the word right before keys[i] (clitics stripped) introduces a place."""
+    return bool(i and words[i - 1][0] == words[i][0] - 1 and _ar_clitic_forms(keys[i - 1]) & _PLACE_BEFORE) or bool(
+        i and words[i - 1][0] == words[i][0] - 1 and keys[i - 1] in _PLACE_BEFORE
+    )
+
+
+def _person_cue_around(keys: list[str], words: list[tuple[int, str]], i: int, n: int, rules: NameRules) -> bool:
+    """Return whether the phrase keys[i:i+n] has a person cue right before or after it (see above)."""
+    arabic = bool(_ARABIC.search(keys[i]))
+    if i and words[i - 1][0] == words[i][0] - 1:
+        prev = keys[i - 1]
+        if arabic and _ar_clitic_forms(prev) & _AR_MARKERS:
+            return True
+        if arabic and _ar_clitic_forms(prev) & _AR_SPEECH and not _ar_definite(keys[i]):
+            return True  # "قالت سهيلة" (not "قال الهلال الأحمر": an institution speaks too)
+        if not arabic and (prev in _HONORIFICS or prev in nl.ROLES or prev in _INTRO or prev in _LATIN_PERSON_CUES):
+            return True
+    j = i + n
+    if j < len(keys) and words[j][0] == words[j - 1][0] + 1:
+        nxt_key, nxt_word = keys[j], words[j][1]
+        if arabic:
+            return bool(_ar_clitic_forms(nxt_key) & _AR_SPEECH)
+        if nxt_key in nl.SPEECH_VERBS:
+            return True
+        if n == 1 and nxt_word[:1].isupper() and nxt_key not in rules.phrases and _latin_flags(nxt_word, nxt_key)[0]:
+            return True
+    return False
 
 
 def _is_given(key: str, word: str) -> bool:
@@ -224,7 +292,8 @@ def has_personal_name(text: str, rules: NameRules | None = None) -> bool:
     tokens = _TOKEN.findall(norm)
     words = [(i, t) for i, t in enumerate(tokens) if t[0].isalpha()]
     keys = [_key(t) for _, t in words]
-    allowed = _allowed_mask(keys, rules)
+    allowed = _allowed_mask(keys, rules, words)
+    cue_at = -9  # the last Arabic person cue (a verb or noun of what is done to a person, a marker)
     for n, ((pos, word), key) in enumerate(zip(words, keys, strict=True)):
         if allowed[n]:
             continue
@@ -239,8 +308,19 @@ def has_personal_name(text: str, rules: NameRules | None = None) -> bool:
             if cue or (nxt_free and _ar_unknown(keys[n + 1])):
                 return True  # "قالت أسماء", "أسماء خليل": a name that is also a word, with a cue
         if _ARABIC.search(word):
-            if _arabic_flags(key, keys[n + 1] if nxt_free else None):
+            prev = [
+                keys[m] if m >= 0 and words[m][0] == words[m + 1][0] - 1 and not allowed[m] else ""
+                for m in (n - 1, n - 2)
+            ]
+            if prev[0] == "" or n < 2:
+                prev[1] = ""
+            after = n + 2 if nxt_free else n + 1
+            after_key = keys[after] if after < len(keys) and words[after][0] == words[after - 1][0] + 1 else ""
+            near = n - cue_at <= 3
+            if _arabic_flags(key, keys[n + 1] if nxt_free else None, prev[0], prev[1], after_key, near):
                 return True
+            if _ar_clitic_forms(key) & (_AR_PERSON_VERBS | _AR_MARKERS):
+                cue_at = n
             if nxt_free and _ar_clitic_forms(key) & _AR_SPEECH and _ar_unknown(keys[n + 1]):
                 return True  # "قالت سهيلة": the speaker of a verb of speech
             continue
@@ -300,16 +380,76 @@ def _ar_word_too(key: str) -> bool:
 
 def _ar_unknown(key: str) -> bool:
     """Return whether an Arabic word is neither reporting vocabulary nor a marker word."""
-    return bool(_ARABIC.search(key)) and not (_ar_stems(key) & _AR_VOCAB) and not (_ar_clitic_forms(key) & _AR_MARKERS)
+    return (
+        bool(_ARABIC.search(key))
+        and not (_ar_stems(key) & _AR_VOCAB)
+        and not (_ar_clitic_forms(key) & _AR_MARKERS)
+        and not _ar_word_shape(key)
+    )
 
 
-def _arabic_flags(key: str, next_key: str | None) -> bool:
-    """Arabic rules for one word and the next (None when punctuation or an allowed phrase follows)."""
-    marker = bool(_ar_clitic_forms(key) & _AR_MARKERS)
-    known = bool(_ar_stems(key) & _AR_VOCAB)
-    if next_key is None or not _ARABIC.search(next_key):
+_AR_PLURAL = re.compile("^(?:[وفبل])?.{4,}(?:ون|ين|ات)$")
+_AR_IMPERFECT_PLURAL = re.compile("^(?:[وفل])?(?:س)?[يت].{2,}(?:ون|وا)$")
+
+
+def _ar_word_shape(key: str) -> bool:
+    """Return whether an Arabic word has the shape of a plural or a conjugated verb, not of a name.
+
+    Sound plurals of six letters or more (مزارعين، مستلزمات، محتجون) and present-tense plural verbs
+    (يعملون، تتحدثون) are not given names; names of that length end in ...الدين, kept as names.
+
+    >>> _ar_word_shape("مزارعين"), _ar_word_shape("يعملون"), _ar_word_shape("حسين"), _ar_word_shape("عزالدين")
+    (True, True, False, False)
+    """
+    if key.endswith("الدين") or bool(_ar_clitic_forms(key) & _AR_GIVEN):
         return False
-    next_known = bool(_ar_stems(next_key) & _AR_VOCAB)
+    return bool(_AR_PLURAL.match(key) or _AR_IMPERFECT_PLURAL.match(key))
+
+
+def _ar_definite(key: str) -> bool:
+    """Return whether an Arabic word carries the article (ال، وال، بال، فال، لل), which a given name does not."""
+    return key.startswith(("ال", "وال", "بال", "فال", "كال", "لل")) and not (_ar_clitic_forms(key) & _AR_GIVEN)
+
+
+def _arabic_flags(
+    key: str, next_key: str | None, prev: str = "", prev2: str = "", after: str = "", cue_seen: bool = False
+) -> bool:
+    """Arabic rules for one word and its neighbours.
+
+    *next_key*: the next word (None when punctuation or an allowed phrase follows); *prev*, *prev2*:
+    the two before it, *after*: the one after the pair ("" when punctuation or an allowed phrase is
+    between); *cue_seen*: a verb or noun of what is done to a person, or a marker, came at most three words before.
+
+    An unknown word counts as a name only with a cue (fail closed where a name may be): a marker
+    before it, a verb of speech or a verb or noun of what is done to a person (قتل، اعتقلت، أفرج عن،
+    مقتل، جثة…) right before it, or a kinship word right after it or the pair ("X وزوجته", "X بن Y").
+    Two unknown words side by side (a given name and a family name) need only such a cue up to three
+    words before ("اعتقلت دورية أمنية مجاهد قنوت").
+
+    >>> _arabic_flags("نقطة", "طبية", "افتتاح")  # no cue: two unknown words of an ordinary phrase
+    False
+    >>> _arabic_flags("ميار", None, "اصيب")  # "أصيب ميار": the person a verb was done to
+    True
+    """
+    if not _ARABIC.search(key):
+        return False
+    marker = bool(_ar_clitic_forms(key) & _AR_MARKERS)
+    known = bool(_ar_stems(key) & _AR_VOCAB) or _ar_word_shape(key)
+    free = not known and not marker and not _ar_definite(key)
+    cue_before = bool(prev) and bool(_ar_clitic_forms(prev) & (_AR_PERSON_VERBS | _AR_SPEECH | _AR_MARKERS))
+    if not cue_before and prev and _AR_IMPERFECT_PLURAL.match(prev):
+        cue_before = True  # "أن يتركوا نورة": a plural verb and its object
+    if not cue_before and prev2 and (prev in _AR_PREPS or _ar_definite(prev)):
+        # "أطلق النار على نبيلة", "أوقفت الميليشيا نديم"
+        cue_before = bool(_ar_clitic_forms(prev2) & (_AR_PERSON_VERBS | _AR_TARGETS))
+    if next_key is None or not _ARABIC.search(next_key):
+        return free and cue_before
+    next_known = bool(_ar_stems(next_key) & _AR_VOCAB) or _ar_word_shape(next_key)
     if marker and (not next_known or _is_given(next_key, next_key)):
         return True
-    return not known and not next_known and not marker
+    kin_after = bool(_ar_clitic_forms(next_key) & _AR_KIN) or (bool(after) and bool(_ar_clitic_forms(after) & _AR_KIN))
+    if free and (cue_before or bool(_ar_clitic_forms(next_key) & _AR_KIN)):
+        return True  # "اختطف مسلحون ... شادي", "نبيلة وابنتها"
+    # Two unknown words read as a name when a cue is next to them (the first never has the article:
+    # a noun and its adjective, "الطريق السريع"; a given name never starts with ال).
+    return free and not next_known and (kin_after or cue_seen)
