@@ -45,12 +45,12 @@ from layers.importers import (
 from layers.importers.mapping import FIELDS, remember_mapping, remembered_dayfirst, remembered_mapping
 from layers.importers.preview import preview_import, table_headers
 from layers.importers.sandbox import call_budgeted, import_file_budgeted
-from layers.prepared import PreparedTable
+from layers.prepared import PreparedTable, prepare_chosen
 from layers.raster import add_raster_column, density_raster, prepare_overlay, terrain_overlay, write_geotiff
 from layers.render.component import MAP_KEY, component_args, feature_group_arg
 from layers.spread import KILLING_KINDS, analyse_spread, to_road_chart, to_spacetime_chart
 from layers.standalone import story_steps
-from layers.store import load_gpkg, open_store
+from layers.store import ColumnsFirst, open_store
 from layers.timeline import FilterSpec, timeline_chart
 
 st.set_page_config(page_title="Syria incident map", layout="wide")
@@ -78,10 +78,15 @@ def cached_curated() -> dict[str, pd.DataFrame]:
 
 
 @st.cache_resource(show_spinner="Loading your datasets…")
-def cached_extra_datasets() -> dict[str, pd.DataFrame]:
-    """Load the GeoPackages named in $SYRIA_MAP_DATASETS (paths separated by os.pathsep)."""
+def cached_extra_files() -> dict[str, ColumnsFirst]:
+    """Open the GeoPackages named in $SYRIA_MAP_DATASETS (os.pathsep between paths), the map's columns first."""
     paths = [p for p in os.environ.get("SYRIA_MAP_DATASETS", "").split(os.pathsep) if p]
-    return {Path(p).stem: load_gpkg(p) for p in paths}
+    return {Path(p).stem: ColumnsFirst(p) for p in paths}
+
+
+def cached_extra_datasets() -> dict[str, pd.DataFrame]:
+    """Return the $SYRIA_MAP_DATASETS tables as read so far: the map's columns (the rest on demand)."""
+    return {name: file.first for name, file in cached_extra_files().items()}
 
 
 @st.cache_resource
@@ -94,7 +99,8 @@ def cached_corridors() -> dict:
 def cached_prepared(version: tuple, _datasets: dict[str, pd.DataFrame]) -> PreparedTable:
     """Combine and prepare the chosen datasets once per dataset version, for every session (see DESIGN.md)."""
     chosen = [name for name, _, _ in version]
-    return PreparedTable(app_state.combine(_datasets, chosen), sources=[_datasets[n] for n in chosen])
+    files = {n: f.full for n, f in cached_extra_files().items() if _datasets.get(n) is f.first}  # not an upload
+    return prepare_chosen(_datasets, chosen, deferred=files)  # other columns read when a panel needs them
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

@@ -245,7 +245,10 @@ def main() -> None:
             print(f"{args.incidents:,} synthetic incidents written in {time.perf_counter() - t0:.1f} s")
         variants: list[tuple[str, Path, dict[str, str]]] = []
         if args.before:
-            old = checkout(args.before, logs / "before")
+            old = checkout(args.before, logs / "before-tree")
+            shared = REPO.parent / "shared"  # the reference data a checkout finds as ../shared
+            if shared.is_dir() and not (logs / "shared").exists():
+                (logs / "shared").symlink_to(shared)
             variants.append((f"before ({args.before})", old, {"PYTHONPATH": str(old)}))
         if args.full_rebuild:
             variants.append(("after, full rebuild", REPO, {"PYTHONPATH": str(REPO), "SYRIA_MAP_FULL_REBUILD": "1"}))
@@ -253,7 +256,10 @@ def main() -> None:
         results = {}
         for name, repo, env in variants:
             print(f"\n== {name}", flush=True)
-            results[name] = run_variant(repo, env, args, logs / name.split()[0], gpkg)
+            # each variant's server logs and SYRIA_MAP_HOME in a folder of its own, outside any checkout
+            folder = logs / "logs" / re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+            folder.mkdir(parents=True, exist_ok=True)
+            results[name] = run_variant(repo, env, args, folder, gpkg)
         names = list(results)
         print(f"\n{'':42s}" + "".join(f"{n:>24s}" for n in names))
         for metric in dict.fromkeys(m for r in results.values() for m in r):

@@ -30,7 +30,7 @@ Examples
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -41,10 +41,11 @@ from layers.render.aggregate import assemble_grid, grid_columns
 from layers.render.payload import assemble_points, colour_codes, colour_index, drawable_mask, point_columns
 from layers.timeline import FilterSpec, category_filters, corridor_offsets_km, span_steps, text_filters
 
-__all__ = ["PreparedTable"]
+__all__ = ["PreparedTable", "prepare_chosen"]
 
 _DAY_NS = 86_400 * 10**9
 _NAT = np.iinfo("int64").min  # numpy's NaT as int64
+_GRID_COLUMNS = ("date_start", "date_end", "deaths_best")  # what grid_columns reads
 
 
 def _ns(values: pd.Series) -> np.ndarray:
@@ -68,9 +69,15 @@ class PreparedTable:
     under a lock: concurrent sessions wait for one computation.
     """
 
-    def __init__(self, table: pd.DataFrame, sources: Sequence[object] = ()) -> None:
+    def __init__(
+        self,
+        table: pd.DataFrame,
+        sources: Sequence[object] = (),
+        full: Callable[[], pd.DataFrame] | None = None,
+    ) -> None:
         self.table = table
         self.sources = tuple(sources)
+        self._full = full
         self.n = len(table)
         start = _ns(table["date_start"]) if self.n else np.empty(0, "int64")
         end = _ns(table["date_end"]) if self.n else np.empty(0, "int64")
@@ -83,7 +90,8 @@ class PreparedTable:
         self.drawable, self.lon, self.lat = drawable_mask(table) if self.n else (np.zeros(0, bool), *[np.empty(0)] * 2)
         self._codes: dict[str, tuple[np.ndarray, pd.Index]] = {}
         self._lazy: dict[Any, Any] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._full_lock = threading.Lock()
 
     def _once(self, key: Any, build: Callable[[], Any]) -> Any:
         """Return ``build()`` computed once for *key* (thread-safe)."""
@@ -93,14 +101,45 @@ class PreparedTable:
                     self._lazy[key] = build()
         return self._lazy[key]
 
+    @property
+    def full_table(self) -> pd.DataFrame:
+        """The table with every column: *table* itself, or *full()* read on first use (columns first).
+
+        With *full*, *table* holds only some columns (``layers.store.ColumnsFirst``) and *full()*
+        returns the same rows, in the same order, with all of them.
+        """
+        if self._full is None:
+            return self.table
+        if "full" not in self._lazy:
+            with self._full_lock:  # its own lock: a session waiting for the read blocks no other work
+                if "full" not in self._lazy:
+                    full = self._full().reset_index(drop=True)
+                    if len(full) != self.n:
+                        raise ValueError(f"the full table has {len(full):,} rows, its first columns {self.n:,}")
+                    self._lazy["full"] = full
+        return self._lazy["full"]
+
+    @property
+    def partial(self) -> bool:
+        """Whether :attr:`table` still lacks columns that :attr:`full_table` reads on demand."""
+        return self._full is not None and "full" not in self._lazy
+
+    def _frame_with(self, columns: Iterable[str]) -> pd.DataFrame:
+        """Return :attr:`table` when it has every one of *columns*, else :attr:`full_table`."""
+        have = self.table.columns
+        return self.table if all(c in have for c in columns) else self.full_table
+
+    def _column(self, column: str) -> pd.Series:
+        return self._frame_with([column])[column]
+
     def _category_mask(self, column: str, values: Sequence[str]) -> np.ndarray:
-        codes, uniques = self._once(("codes", column), lambda: pd.factorize(self.table[column]))
+        codes, uniques = self._once(("codes", column), lambda: pd.factorize(self._column(column)))
         allowed = np.append(pd.Index(uniques).isin(values), False)  # code -1 (missing) -> False
         return allowed[codes]
 
     def _haystack(self, column: str) -> pd.Series:
         def build() -> pd.Series:
-            values = self.table[column].fillna("").astype(str)
+            values = self._column(column).fillna("").astype(str)
             return values.str.replace(BIDI_CONTROLS, "", regex=True).reset_index(drop=True)
 
         return self._once(("text", column), build)
@@ -142,7 +181,11 @@ class PreparedTable:
 
     def rows(self, idx: np.ndarray, columns: Iterable[str] | None = None) -> pd.DataFrame:
         """Return the rows at positions *idx* (all columns, or only *columns*: much cheaper)."""
-        table = self.table if columns is None else pd.DataFrame(self.table[list(columns)])
+        if columns is None:
+            table = self.full_table
+        else:
+            columns = list(columns)
+            table = pd.DataFrame(self._frame_with(columns)[columns])
         return table.iloc[np.asarray(idx, dtype="int64")]
 
     def counts(self, idx: np.ndarray) -> tuple[int, int]:
@@ -180,16 +223,16 @@ class PreparedTable:
         idx = np.asarray(idx, dtype="int64")
         sel = idx[self.drawable[idx]]
         n_aggregate = int(self.aggregate[idx].sum())
-        codes, keys = self._once(("colour", colour_by), lambda: colour_codes(self.table, colour_by))
+        codes, keys = self._once(("colour", colour_by), lambda: colour_codes(self._frame_with([colour_by]), colour_by))
         colour = colour_index(codes[sel], keys, colour_by, categories)
         if len(sel) > threshold:
-            cols = self._once("grid", lambda: grid_columns(self.table, self.lon, self.lat))
+            cols = self._once("grid", lambda: grid_columns(self._frame_with(_GRID_COLUMNS), self.lon, self.lat))
             out = assemble_grid(
                 cols, sel, colour=colour, colour_by=colour_by, time_label=time_label, n_aggregate=n_aggregate
             )
             out["threshold"] = int(threshold)
             return out
-        cols = self._once("points", lambda: point_columns(self.table, self.lon, self.lat))
+        cols = self._once("points", lambda: point_columns(self.full_table, self.lon, self.lat))  # popups: all columns
         return assemble_points(
             cols,
             sel,
@@ -199,3 +242,34 @@ class PreparedTable:
             n_aggregate=n_aggregate,
             colour_by=colour_by,
         )
+
+
+def prepare_chosen(
+    datasets: Mapping[str, pd.DataFrame],
+    chosen: Sequence[str],
+    deferred: Mapping[str, Callable[[], pd.DataFrame]] | None = None,
+) -> PreparedTable:
+    """Return the :class:`PreparedTable` of the chosen datasets combined (``app_state.combine``).
+
+    *deferred* maps a dataset's name to a function returning its full table when
+    ``datasets[name]`` holds only some of its columns (``layers.store.ColumnsFirst``). Then the
+    prepared table is the combination of every chosen dataset cut to those columns, and its
+    :attr:`~PreparedTable.full_table` — the combination of the full tables, the same rows in the
+    same order — is built on first need (a details table, a popup, an export).
+    """
+    from layers.app_state import combine
+
+    sources = [datasets[name] for name in chosen if name in datasets]
+    lazy = [name for name in chosen if name in datasets and name in (deferred or {})]
+    if not lazy:
+        return PreparedTable(combine(datasets, chosen), sources=sources)
+    columns = list(datasets[lazy[0]].columns)
+    for name in lazy[1:]:
+        columns = [c for c in columns if c in datasets[name].columns]
+    first = {name: datasets[name][columns] for name in chosen if name in datasets}
+    getters = dict(deferred or {})
+
+    def full() -> pd.DataFrame:
+        return combine({name: getters[name]() if name in lazy else datasets[name] for name in first}, chosen)
+
+    return PreparedTable(combine(first, chosen), sources=sources, full=full)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,11 +38,43 @@ from layers.store_check import check_gpkg
 if TYPE_CHECKING:
     from layers.pgstore import PostgisStore
 
-__all__ = ["SCHEMA_VERSION", "GpkgStore", "StoreMetadata", "load_gpkg", "load_gpkg_metadata", "open_store", "save_gpkg"]
+__all__ = [
+    "MAP_COLUMNS",
+    "SCHEMA_VERSION",
+    "ColumnsFirst",
+    "GpkgStore",
+    "StoreMetadata",
+    "load_gpkg",
+    "load_gpkg_metadata",
+    "open_store",
+    "save_gpkg",
+]
 
 SCHEMA_VERSION = "incidents-1"
 LAYER = "incidents"
 META_LAYER = "dataset_metadata"
+
+#: The columns the app's map, counts, filters, date slider and timeline read (``geometry`` is
+#: rebuilt from lon/lat/aggregate): what :class:`ColumnsFirst` reads before the rest. Titles,
+#: places, sources, figures, summaries, other tolls and actors wait for a details table, a popup
+#: or an export.
+MAP_COLUMNS = (
+    "id",
+    "dataset",
+    "event_type",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "lat",
+    "lon",
+    "deaths_best",
+    "perpetrator_reported",
+    "victim_group_reported",
+    "campaign",
+    "confidence",
+    "sensitive",
+    "aggregate",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,10 +178,12 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def load_gpkg(path: str | Path) -> gpd.GeoDataFrame:
+def load_gpkg(path: str | Path, columns: tuple[str, ...] | None = None) -> gpd.GeoDataFrame:
     """Load an incident table saved by :func:`save_gpkg`.
 
-    The metadata is in ``gdf.attrs["metadata"]`` (a dict).
+    The metadata is in ``gdf.attrs["metadata"]`` (a dict). With *columns* (model columns, e.g.
+    :data:`MAP_COLUMNS`) only those are read from the file and returned (with the geometry):
+    each has the values the full load gives it.
 
     Raises
     ------
@@ -163,13 +198,68 @@ def load_gpkg(path: str | Path) -> gpd.GeoDataFrame:
     try:
         # Columns only, through Arrow: the geometry is rebuilt from lon/lat below anyway, and
         # GDAL's geometry and row-by-row reading was most of the time of a large file (bench_load.py).
-        flat = pyogrio.read_dataframe(path, layer=LAYER, read_geometry=False, use_arrow=True)
+        wanted = None if columns is None else [c for c in columns if c in _file_columns(path)]
+        flat = pyogrio.read_dataframe(path, layer=LAYER, columns=wanted, read_geometry=False, use_arrow=True)
     except Exception as err:  # pyogrio raises DataSourceError, DataLayerError, …
         raise StoreError(f"{path}: not a readable incident GeoPackage ({type(err).__name__}: {err})") from err
     # Geometry is rebuilt from lon/lat (and aggregate) exactly as on save.
     frame = from_flat(pd.DataFrame(flat.drop(columns="geometry", errors="ignore")))
+    if columns is not None:  # the model's other columns were added empty: leave them out, not blank
+        frame = gpd.GeoDataFrame(frame[[*columns, "geometry"]], geometry="geometry", crs=frame.crs)
     frame.attrs["metadata"] = _metadata_dict(path)
     return frame
+
+
+def _file_columns(path: Path) -> list[str]:
+    return [str(c) for c in pyogrio.read_info(path, layer=LAYER)["fields"]]
+
+
+class ColumnsFirst:
+    """A dataset file read in two steps: the map's columns now, everything on first need.
+
+    ``first`` is :func:`load_gpkg` of :data:`MAP_COLUMNS` (about a third of the work of a full
+    read: no JSON sources or figures to parse); :meth:`full` reads the whole file once, on the
+    first call, under a lock (concurrent sessions wait for one read; no thread is started and
+    nothing here touches Streamlit). The full table has the same rows in the same order as
+    ``first`` and the same values in its columns; a file changed between the two reads is
+    refused with a :class:`~geo.errors.StoreError` naming it rather than mixing two versions.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from layers.incidents import to_incident_frame
+    >>> p = os.path.join(tempfile.mkdtemp(), "d.gpkg")
+    >>> _ = save_gpkg(to_incident_frame(pd.DataFrame({"id": ["a"], "title": ["t"], "lon": [35.9], "lat": [35.3]})), p)
+    >>> ds = ColumnsFirst(p)
+    >>> "title" in ds.first.columns, ds.full()["title"].tolist()
+    (False, ['t'])
+    """
+
+    def __init__(self, path: str | Path, columns: tuple[str, ...] = MAP_COLUMNS) -> None:
+        self.path = Path(path)
+        self.columns = columns
+        self.first = load_gpkg(self.path, columns)
+        self._full: gpd.GeoDataFrame | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the whole file has been read."""
+        return self._full is not None
+
+    def full(self) -> gpd.GeoDataFrame:
+        """Return the whole table (read once, on the first call)."""
+        if self._full is None:
+            with self._lock:
+                if self._full is None:
+                    full = load_gpkg(self.path)
+                    if not full["id"].reset_index(drop=True).equals(self.first["id"].reset_index(drop=True)):
+                        raise StoreError(
+                            f"{self.path}: the file changed since it was opened (its incidents differ); "
+                            "restart the app to read it again"
+                        )
+                    self._full = full
+        return self._full
 
 
 def _metadata_dict(path: Path) -> dict[str, str]:
