@@ -161,3 +161,12 @@ def screenshot(pg: object, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     pg.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
     return path
+
+
+def upload_data(pg: object, path: Path, expect: str, timeout: int = 60_000) -> None:
+    """Open "Add your data", give it the table at *path* and wait for text matching the regex *expect*."""
+    import re
+
+    pg.get_by_text("Add your data").click()  # type: ignore[attr-defined]
+    pg.locator("input[type=file][accept*='.csv']").set_input_files(str(path))  # type: ignore[attr-defined]
+    pg.get_by_text(re.compile(expect)).wait_for(timeout=timeout)  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ import pytest
 
 from layers.curated import load_all_curated
 from layers.timeline import filter_incidents
-from tests.browser.conftest import PageWatch, screenshot
+from tests.browser.conftest import PageWatch, screenshot, upload_data
 
 pytestmark = pytest.mark.browser
 
@@ -128,9 +128,7 @@ def test_xss_payload_in_an_upload_is_shown_as_text(page: Any, app_url: str, tmp_
         f'x1,"{payload}",2025-03-07,35.18,35.94,3,https://example.org/r\n',
         encoding="utf-8",
     )
-    pg.get_by_text("Add your data").click()
-    pg.locator("input[type=file][accept*='.csv']").set_input_files(str(upload))
-    pg.get_by_text(re.compile(r"hostile\.csv: 1 imported")).wait_for(timeout=60_000)
+    upload_data(pg, upload, r"hostile\.csv: 1 imported")
     # A new upload joins the chosen datasets by itself.
     pg.locator("section[data-testid=stSidebar]").get_by_text("hostile.csv").first.wait_for(timeout=30_000)
     pg.get_by_text(re.compile(rf"^{rows} incidents shown")).wait_for(timeout=60_000)
@@ -259,9 +257,7 @@ def test_rejected_rows_download_neutralised_and_tables_have_no_raw_csv_export(
         "f2,Fine,2025-03-07,35.18,35.94,+2,https://example.org/r\n",
         encoding="utf-8",
     )
-    pg.get_by_text("Add your data").click()
-    pg.locator("input[type=file][accept*='.csv']").set_input_files(str(upload))
-    pg.get_by_text(re.compile(r"formulas\.csv: \d imported, \d not imported")).wait_for(timeout=60_000)
+    upload_data(pg, upload, r"formulas\.csv: \d imported, \d not imported")
     with pg.expect_download(timeout=30_000) as info:
         pg.get_by_role("button", name="Download the rows not imported (CSV)").click()
     text = Path(info.value.path()).read_text(encoding="utf-8")
@@ -290,9 +286,7 @@ def test_an_upload_over_the_limit_gets_a_message(page: Any, app_url: str, tmp_pa
     with big.open("w", encoding="utf-8") as out:
         out.write("id,title,date_start,lat,lon,deaths_best,source_url\n")
         out.write(row * (51 * 1024 * 1024 // len(row) + 1))
-    pg.get_by_text("Add your data").click()
-    pg.locator("input[type=file][accept*='.csv']").set_input_files(str(big))
-    pg.get_by_text(re.compile(r"huge\.csv: \d+ MB is over the 50 MB limit")).wait_for(timeout=90_000)
+    upload_data(pg, big, r"huge\.csv: \d+ MB is over the 50 MB limit", timeout=90_000)
     assert shown_count(pg) > 0  # the app goes on with the data it had
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import screenshot, upload_data
 from tests.browser.test_app import open_app
 
 pytestmark = pytest.mark.browser
@@ -55,9 +55,7 @@ def test_unknown_headers_open_the_mapping_form_and_are_recognised_next_time(
     open_app(pg, f"{app_url}/?base=blank")
     first = tmp_path / "odd_headers.csv"
     first.write_text(ODD, encoding="utf-8")
-    pg.get_by_text("Add your data").click()
-    pg.locator("input[type=file][accept*='.csv']").set_input_files(str(first))
-    pg.get_by_text(re.compile(r"Say which column is which")).wait_for(timeout=60_000)
+    upload_data(pg, first, r"Say which column is which")
     pg.get_by_text(re.compile(r"odd_headers\.csv: the columns were not recognised")).wait_for(timeout=30_000)
     pg.get_by_text("still needed: date, place (or lat and lon)").wait_for(timeout=30_000)
     choose(pg, "date_start", "when_it_happened")

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from tests.browser.conftest import running_app, screenshot
+from tests.browser.conftest import running_app, screenshot, upload_data
 from tests.browser.test_app import open_app, shown_count
 from tests.test_store_backends import _database, pg_server  # noqa: F401 - fixture
 
@@ -92,9 +92,7 @@ def test_an_import_in_one_session_appears_in_the_other(pg_app: str, two_pages: A
         "n-2,Shelling of a school,2016-08-05,35.80,36.70,3,https://example.org/b\n",
         encoding="utf-8",
     )
-    ann.get_by_text("Add your data").click()
-    ann.locator("input[type=file][accept*='.csv']").set_input_files(str(upload))
-    ann.get_by_text(re.compile(r"field-notes\.csv: 2 imported")).wait_for(timeout=60_000)
+    upload_data(ann, upload, r"field-notes\.csv: 2 imported")
     panel = _open_store_panel(ann)
     name = panel.get_by_label("Save as dataset")
     name.fill("team-import")
