@@ -46,7 +46,7 @@ from layers.importers.mapping import FIELDS, remember_mapping, remembered_dayfir
 from layers.importers.preview import preview_import, table_headers
 from layers.importers.sandbox import call_budgeted, import_file_budgeted
 from layers.prepared import PreparedTable, prepare_chosen
-from layers.raster import add_raster_column, density_raster, prepare_overlay, terrain_overlay, write_geotiff
+from layers import raster  # its submodules (rasterio, matplotlib) load when the raster panel is used
 from layers.render.component import MAP_KEY, component_args, feature_group_arg
 from layers.spread import KILLING_KINDS, analyse_spread, to_road_chart, to_spacetime_chart
 from layers.standalone import story_steps
@@ -172,8 +172,13 @@ def _import_upload(path: Path, gaz: Gazetteer, key: tuple, name: str) -> bool:
     return True
 
 
+@st.fragment
 def mapping_form(gaz: Gazetteer, pending: dict) -> None:
-    """Show a select per model field (best guesses first), the day/month order and a preview; import on demand."""
+    """Show a select per model field (best guesses first), the day/month order and a preview; import on demand.
+
+    A fragment: choosing a column reruns only this form and its preview, not the whole page with its
+    map; importing reruns the page.
+    """
     st.warning(md(pending["message"]))
     st.caption("Say which column is which; the mapping is remembered for files with the same headers.")
     with tempfile.TemporaryDirectory() as tmp:
@@ -298,9 +303,9 @@ def upload_panel(gaz: Gazetteer) -> None:
 def cached_overlay(path: str, hillshade: bool, colormap: str, opacity: float) -> tuple[object, str]:
     """Reproject and colour a GeoTIFF once per file and setting."""
     if hillshade:
-        overlay = terrain_overlay(path, tint="terrain")
+        overlay = raster.terrain_overlay(path, tint="terrain")
     else:
-        overlay = prepare_overlay(path, size=(1600, 1200), colormap=colormap, opacity=opacity)
+        overlay = raster.prepare_overlay(path, size=(1600, 1200), colormap=colormap, opacity=opacity)
     return overlay, overlay.note
 
 
@@ -341,27 +346,27 @@ def raster_panel(shown: Rows) -> tuple[list[tuple[object, str]], Rows]:
                 overlay, note = cached_overlay(str(path), hillshade, colormap, opacity)
                 overlays.append((overlay, upload.name))
                 st.caption(md(note))
-                sampled = add_raster_column(shown(), path, column="raster_value")
+                sampled = raster.add_raster_column(shown(), path, column="raster_value")
                 shown = lambda: sampled  # noqa: E731
         if st.checkbox("Incident density"):
             bandwidth = st.slider("Bandwidth (km)", 1, 50, 10)
             weight = st.radio("Weight", ["deaths", "count"], horizontal=True)
-            raster = density_raster(shown(), bandwidth_km=float(bandwidth), weight=weight)
+            grid = raster.density_raster(shown(), bandwidth_km=float(bandwidth), weight=weight)
             with tempfile.TemporaryDirectory() as tmp:  # this session's own file, gone after the rerun
                 tif = Path(tmp) / "density.tif"
-                write_geotiff(raster, tif)
-                density = prepare_overlay(tif, clear_below=1e-3, colormap="YlOrRd", fade_low=True)
+                raster.write_geotiff(grid, tif)
+                density = raster.prepare_overlay(tif, clear_below=1e-3, colormap="YlOrRd", fade_low=True)
                 tif_bytes = tif.read_bytes()
             overlays.append((density, "Incident density"))
-            st.caption(md(raster.description))
+            st.caption(md(grid.description))
             public = st.checkbox(
                 "Public-safe download (coarsened points, cells ≥ 1 km)", value=True, key="density_public"
             )
             if public:  # the overlay is the investigator's own view; the file may be shared
-                raster = public_density(shown(), bandwidth_km=float(bandwidth), weight=weight, grid_km=1.0)
+                grid = public_density(shown(), bandwidth_km=float(bandwidth), weight=weight, grid_km=1.0)
                 with tempfile.TemporaryDirectory() as tmp:
                     tif = Path(tmp) / "density.tif"
-                    write_geotiff(raster, tif)
+                    raster.write_geotiff(grid, tif)
                     tif_bytes = tif.read_bytes()
             st.download_button("Download the density GeoTIFF", tif_bytes, file_name="density.tif")
     return overlays, shown

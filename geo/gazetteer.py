@@ -126,6 +126,10 @@ class Gazetteer:
     """
 
     def __init__(self, places: pd.DataFrame, aliases: pd.DataFrame | None = None) -> None:
+        #: Digest of everything :func:`load_gazetteer` built this object from (sources, code, options,
+        #: alias files), so that work derived from it can be cached on disk; None when it was made
+        #: another way or changed since (:meth:`add_alias`).
+        self.fingerprint: str | None = None
         self._places = places.reset_index(drop=True)
         self._pos = {pid: i for i, pid in enumerate(self._places["id"])}
         self._lon = self._places["lon"].to_numpy(dtype=float)
@@ -236,6 +240,7 @@ class Gazetteer:
             *place_id* is not in the gazetteer.
         """
         pos = self._position(place_id)
+        self.fingerprint = None  # no longer what load_gazetteer built
         self._memo.clear()
         self._ctx_memo.clear()
         for key in {clean_text(alias).casefold(), normalize_name(alias)}:
@@ -1042,12 +1047,12 @@ def load_gazetteer(
     key = cache_key(files, extra_keys)
     gaz, joined = cached(key, build) if cache else build()
     default_aliases = DATA_DIR / "aliases.csv"
-    for path in (default_aliases if default_aliases.is_file() else None, aliases):
-        if path is None:
-            continue
+    alias_files = [p for p in (default_aliases if default_aliases.is_file() else None, aliases) if p is not None]
+    for path in alias_files:
         table = read_aliases(path, set(gaz.places["id"]) | set(joined))
         for alias, place_id in zip(table["alias"], table["place_id"], strict=True):
             gaz.add_alias(alias, joined.get(place_id, place_id))
+    gaz.fingerprint = cache_key(alias_files, [key])
     return gaz
 
 

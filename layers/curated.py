@@ -139,8 +139,17 @@ def _value(v: object) -> object:
     return str(v)
 
 
-def load_curated(name_or_path: str | Path, gazetteer: Gazetteer) -> gpd.GeoDataFrame:
+_LAYERS_DIR = Path(__file__).resolve().parent
+
+
+def load_curated(name_or_path: str | Path, gazetteer: Gazetteer, *, cache: bool = True) -> gpd.GeoDataFrame:
     """Load one curated dataset as an incident table.
+
+    The table is cached on disk (:mod:`geo.cache`, prefix ``curated-NAME``) under a key made of
+    the YAML file, every file of the embedded data, the code of ``geo/`` and ``layers/`` and the
+    gazetteer's :attr:`~geo.gazetteer.Gazetteer.fingerprint`; a gazetteer without one (built by
+    hand, or given an alias since) is never cached against. A dataset with problems is never
+    cached: it raises every time.
 
     Parameters
     ----------
@@ -148,6 +157,8 @@ def load_curated(name_or_path: str | Path, gazetteer: Gazetteer) -> gpd.GeoDataF
         A dataset name from :func:`list_curated`, or a YAML path.
     gazetteer : Gazetteer
         Resolves every ``place_reported``.
+    cache : bool
+        Use the disk cache (read and write).
 
     Raises
     ------
@@ -168,6 +179,18 @@ def load_curated(name_or_path: str | Path, gazetteer: Gazetteer) -> gpd.GeoDataF
         path = CURATED_DIR / f"{name_or_path}.yaml"
     if not path.is_file():
         raise InputFileError(f"{path}: no such curated dataset; choose one of {', '.join(list_curated())}")
+    fingerprint = getattr(gazetteer, "fingerprint", None)
+    if not (cache and fingerprint):
+        return _load_curated(path, gazetteer)
+    from geo.cache import cache_key, cached
+
+    inputs = [path, *sorted(p for p in EMBEDDED_DATA.rglob("*") if p.is_file())]
+    code = sorted(p for p in _LAYERS_DIR.rglob("*.py"))
+    key = cache_key([*inputs, *code], [fingerprint, str(path.resolve())])
+    return cached(key, lambda: _load_curated(path, gazetteer), prefix=f"curated-{path.stem}")
+
+
+def _load_curated(path: Path, gazetteer: Gazetteer) -> gpd.GeoDataFrame:
     data = _read_yaml(path)
     records, problems = [], []
     for number, item in enumerate(data["incidents"], 1):

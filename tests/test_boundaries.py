@@ -51,3 +51,30 @@ def test_geo_never_imports_folium_or_streamlit_in_source() -> None:
         )
     ]
     assert not offenders
+
+
+def test_the_apps_imports_leave_matplotlib_and_rasterio_for_when_they_are_used() -> None:
+    """The first page imports what app.py imports at its top; story PDFs and the raster panel
+    import matplotlib and rasterio themselves (about a second of the first page)."""
+    import ast
+
+    tree = ast.parse((REPO / "app.py").read_text(encoding="utf-8"))
+    modules = sorted(
+        {n.module for n in tree.body if isinstance(n, ast.ImportFrom) and n.module and n.level == 0}
+        | {a.name for n in tree.body if isinstance(n, ast.Import) for a in n.names}
+    )
+    assert "layers.export.story" in modules and "layers" in modules
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "from layers import raster\n"
+        "print('matplotlib' in sys.modules, 'rasterio' in sys.modules)\n"
+        "raster.density_raster\n"  # a public name loads its module on first use
+        "print('rasterio' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False", "True"]

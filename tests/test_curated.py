@@ -140,3 +140,50 @@ def test_bad_records_raise_naming_file_and_field(
 def test_good_record_loads_with_tiny_gazetteer(tmp_path: Path, tiny_gazetteer: Gazetteer) -> None:
     gdf = load_curated(_write(tmp_path, [GOOD]), tiny_gazetteer)
     assert gdf["place_id"].tolist() == ["sonobar_t"]
+
+
+def test_disk_cache_gives_the_same_table_and_follows_its_inputs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's first page reads the curated tables from the disk cache; a change to the YAML or to
+    the gazetteer's aliases is never answered from a stale entry."""
+    import layers.curated as curated_module
+    from geo.gazetteer import load_gazetteer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SYRIA_MAP_NO_CACHE", raising=False)
+    gaz = load_gazetteer(include_geonames=False)
+    assert gaz.fingerprint
+    path = _write(tmp_path, [GOOD])
+    built = load_curated(path, gaz)
+    assert list((tmp_path / "cache" / "syria-incident-map").glob("curated-bad_set-*.pickle"))
+
+    real = curated_module._load_curated
+    calls: list[Path] = []
+    monkeypatch.setattr(curated_module, "_load_curated", lambda p, g: calls.append(p) or real(p, g))
+    again = load_curated(path, load_gazetteer(include_geonames=False))
+    assert calls == []  # read from the cache
+    pd.testing.assert_frame_equal(pd.DataFrame(again), pd.DataFrame(built))
+
+    path.write_text(path.read_text(encoding="utf-8").replace("title: T\n", "title: Changed\n"), encoding="utf-8")
+    changed = load_curated(path, gaz)
+    assert calls == [path] and changed["title"].tolist() == ["Changed"]
+
+    gaz.add_alias("Snobar town", "sonobar_latakia")  # changed in memory: no longer what was built
+    assert gaz.fingerprint is None
+    load_curated(path, gaz)
+    assert calls == [path, path]
+    assert load_curated(path, load_gazetteer(include_geonames=False), cache=False)["title"].tolist() == ["Changed"]
+    assert len(calls) == 3
+
+
+def test_a_bad_dataset_is_never_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from geo.gazetteer import load_gazetteer
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("SYRIA_MAP_NO_CACHE", raising=False)
+    path = _write(tmp_path, [{**GOOD, "sources": []}])
+    for _ in range(2):
+        with pytest.raises(DataSchemaError, match="missing source"):
+            load_curated(path, load_gazetteer(include_geonames=False))
+    assert not list((tmp_path / "cache").rglob("curated-*.pickle"))

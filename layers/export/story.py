@@ -17,13 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-from matplotlib.backends.backend_pdf import PdfPages
 
 from geo.data_files import DATA_DIR as EMBEDDED_DATA
 from geo.errors import DataSchemaError, ExportError, InputFileError
 from layers.export.common import ExportResult, filter_incidents, parse_date
 from layers.export.public import apply_public, export_metadata
-from layers.export.static import compose_map, draw_incidents, label_places
 from layers.render.payload import colour_assignment
 from layers.safe_yaml import load_yaml
 
@@ -194,6 +192,11 @@ def story_to_pdf(
         Path and metadata (also in the PDF's Subject).
     """
     import json
+
+    # matplotlib only when a PDF is written: the app lists and loads stories on its first page.
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    from layers.export.static import compose_map, draw_incidents, label_places
 
     path = Path(path)
     allow = [*allowlist, *(places["name_en"].astype(str) if places is not None else [])]

@@ -15,26 +15,48 @@ for a bad option), with rasterio's error chained as its cause.
 
 from __future__ import annotations
 
-from layers.raster.density import (
-    DENSITY_CRS,
-    DENSITY_CRS_NAME,
-    SYRIA_BOUNDS,
-    DensityRaster,
-    density_raster,
-    write_geotiff,
-)
-from layers.raster.overlay import (
-    Overlay,
-    colorize,
-    overlay_data_url,
-    overlay_png_bytes,
-    prepare_overlay,
-    terrain_overlay,
-)
-from layers.raster.sampling import add_raster_column, sample_raster
-from layers.raster.source import SYRIA_REGION, open_raster
-from layers.raster.static import raster_under_map
-from layers.raster.terrain import cell_sizes_m, hillshade
+import importlib
+from typing import Any
+
+# Each public name and the module that defines it. The submodules load on first use (PEP 562), so
+# importing this package does not import rasterio or matplotlib: the app's first page and the
+# commands that never touch a raster do not pay for them.
+_WHERE = {
+    "DENSITY_CRS": "density",
+    "DENSITY_CRS_NAME": "density",
+    "SYRIA_BOUNDS": "density",
+    "DensityRaster": "density",
+    "density_raster": "density",
+    "write_geotiff": "density",
+    "Overlay": "overlay",
+    "colorize": "overlay",
+    "overlay_data_url": "overlay",
+    "overlay_png_bytes": "overlay",
+    "prepare_overlay": "overlay",
+    "terrain_overlay": "overlay",
+    "add_raster_column": "sampling",
+    "sample_raster": "sampling",
+    "SYRIA_REGION": "source",
+    "open_raster": "source",
+    "raster_under_map": "static",
+    "cell_sizes_m": "terrain",
+    "hillshade": "terrain",
+}
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _WHERE[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
+
 
 __all__ = [
     "DENSITY_CRS",
