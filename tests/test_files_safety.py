@@ -32,12 +32,24 @@ def snapshot(root: Path) -> dict[Path, tuple[int, int]]:
     return out
 
 
+@pytest.fixture(scope="module")
+def user_cache(tmp_path_factory):
+    """One user cache folder for the module's commands: the gazetteer and curated tables are built
+    once, as on a user's machine, not once per command; it is watched like the other folders."""
+    import matplotlib.font_manager  # noqa: F401  (matplotlib writes its own font list on first import)
+
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture
-def sandbox(tmp_path, monkeypatch):
+def sandbox(tmp_path, monkeypatch, user_cache):
     dirs = {name: tmp_path / name for name in ("home", "work", "tmp", "out")}
     for path in dirs.values():
         path.mkdir()
+    dirs["cache"] = user_cache
     monkeypatch.setenv("HOME", str(dirs["home"]))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(user_cache))
+    monkeypatch.delenv("SYRIA_MAP_NO_CACHE", raising=False)
     monkeypatch.delenv("SYRIA_MAP_HOME", raising=False)
     monkeypatch.setenv("TMPDIR", str(dirs["tmp"]))
     monkeypatch.setattr(tempfile, "tempdir", str(dirs["tmp"]))
@@ -48,8 +60,10 @@ def sandbox(tmp_path, monkeypatch):
 #: The one file a public-safe export may add outside its output: the installation's public-id key,
 #: created once in the user folder (~/.syria-incident-map) with mode 0600 (layers.export.public_ids).
 KEY = Path(".syria-incident-map") / "public-id.key"
-#: The gazetteer's disk cache (geo.cache): one pickle per data version in the user cache folder.
-CACHE = (".cache", "syria-incident-map")
+#: The disk cache (geo.cache) in the user cache folder ($XDG_CACHE_HOME/syria-incident-map): one pickle per
+#: data and code version of the gazetteer and of each curated table.
+CACHE = "syria-incident-map"
+CACHED = ("gazetteer-", "curated-")
 
 
 def changed(before: dict, after: dict) -> list[Path]:
@@ -59,8 +73,8 @@ def changed(before: dict, after: dict) -> list[Path]:
             continue
         if p.parts[-2:] == KEY.parts and p not in before and (p.stat().st_mode & 0o777) == 0o600:
             continue  # created on first use, private, never rewritten
-        if p.parts[-3:-1] == CACHE and p.name.startswith("gazetteer-") and p.suffix == ".pickle":
-            continue  # the built gazetteer, cached for the next start (keyed by the sources' checksums)
+        if p.parent.name == CACHE and p.name.startswith(CACHED) and p.suffix == ".pickle":
+            continue  # the built gazetteer and curated tables, cached for the next start (keyed by checksums)
         out.append(p)
     return sorted(out)
 
@@ -82,7 +96,7 @@ EXPORTS = [
 @pytest.mark.parametrize(("fmt", "extra"), EXPORTS, ids=[fmt for fmt, _ in EXPORTS])
 def test_an_export_writes_only_its_file(sandbox, fmt, extra, capsys):
     out = sandbox["out"] / f"map.{fmt}"
-    watched = [sandbox["home"], sandbox["work"], sandbox["tmp"], REPO]
+    watched = [sandbox["home"], sandbox["work"], sandbox["tmp"], sandbox["cache"], REPO]
     before = {root: snapshot(root) for root in watched}
     assert layers_main(["export", "coast_march_2025", "--to", fmt, "--out", str(out), *extra]) == 0
     capsys.readouterr()
@@ -96,7 +110,7 @@ def test_an_export_writes_only_its_file(sandbox, fmt, extra, capsys):
 @pytest.mark.parametrize("fmt", ["html", "pdf"])
 def test_a_story_export_writes_only_its_file(sandbox, fmt, capsys):
     out = sandbox["out"] / f"story.{fmt}"
-    before = {root: snapshot(root) for root in (sandbox["home"], sandbox["work"], sandbox["tmp"], REPO)}
+    before = {root: snapshot(root) for root in (sandbox["home"], sandbox["work"], sandbox["tmp"], sandbox["cache"], REPO)}
     args = ["export", "all", "--to", fmt, "--story", "march_2025_m1_m4", "--out", str(out), "--dpi", "30"]
     assert layers_main(args) == 0
     capsys.readouterr()
@@ -113,7 +127,7 @@ def test_import_and_density_write_only_their_files(sandbox, capsys):
         "b,Bad row,not a date,95,35.9,x,\n",
         encoding="utf-8",
     )
-    before = {root: snapshot(root) for root in (sandbox["home"], sandbox["work"], sandbox["tmp"], REPO)}
+    before = {root: snapshot(root) for root in (sandbox["home"], sandbox["work"], sandbox["tmp"], sandbox["cache"], REPO)}
     gpkg, rejects, tif = (sandbox["out"] / name for name in ("in.gpkg", "rejects.csv", "density.tif"))
     assert layers_main(["import", str(source), "--out", str(gpkg), "--rejects", str(rejects), "--no-geonames"]) == 0
     assert layers_main(["density", str(gpkg), "--bandwidth-km", "5", "--out", str(tif)]) == 0
