@@ -23,7 +23,7 @@ from geo.place_sources import read_place_file
 from geo.safety import scrub_paths
 from geo.tables import neutralize_formulas
 from layers import app_state
-from layers.curated import list_curated, load_curated
+from layers.curated import curated_titles, list_curated, load_curated
 from layers.datasource import Layer, MemorySource
 from layers.export.formats import FORMATS, export_file, public_density
 from layers.export.story import load_story
@@ -75,6 +75,12 @@ def cached_curated() -> dict[str, pd.DataFrame]:
     """Load every curated dataset once per server process."""
     gaz = cached_gazetteer()
     return {name: load_curated(name, gaz) for name in list_curated()}
+
+
+@st.cache_resource
+def cached_titles() -> dict[str, str]:
+    """The curated datasets' titles, shown in the Datasets list instead of their file names."""
+    return curated_titles()
 
 
 @st.cache_resource(show_spinner="Loading your datasets…")
@@ -421,7 +427,8 @@ def main() -> None:
     state = app_state.from_query(st.query_params.to_dict(), names)
     if "datasets" not in st.session_state:
         st.session_state["datasets"] = list(state.datasets)
-    chosen = st.sidebar.multiselect("Datasets", names, key="datasets")
+    titles = cached_titles()
+    chosen = st.sidebar.multiselect("Datasets", names, key="datasets", format_func=lambda n: titles.get(n, n))
     version = app_state.dataset_version(datasets, chosen)
     prep = cached_prepared(version, datasets)  # combined and prepared once per dataset version, for all sessions
     source = data_source(prep, store, listing, chosen)

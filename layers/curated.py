@@ -34,7 +34,15 @@ from layers.incidents import COLUMNS, to_incident_frame
 from layers.safe_yaml import load_yaml
 from layers.validation import check_curated_sources, check_sources, concat_issues
 
-__all__ = ["CURATED_DIR", "REGIONS", "list_curated", "load_all_curated", "load_curated", "resolve_curated_place"]
+__all__ = [
+    "CURATED_DIR",
+    "REGIONS",
+    "curated_titles",
+    "list_curated",
+    "load_all_curated",
+    "load_curated",
+    "resolve_curated_place",
+]
 
 CURATED_DIR = EMBEDDED_DATA / "incidents"
 #: Region names used by aggregates, as governorates.
@@ -119,6 +127,22 @@ def resolve_curated_place(place: str, context: str | None, aggregate: bool, gaze
         "admin1": "; ".join(dict.fromkeys(admin1)),
         "error": "",
     }
+
+
+def curated_titles(directory: str | Path | None = None) -> dict[str, str]:
+    """Return each curated dataset's title by name: what a reader sees instead of the file name.
+
+    Examples
+    --------
+    >>> curated_titles()["massacres_2012_2013"]
+    'Massacres of 2012–2013'
+    """
+    folder = Path(directory or CURATED_DIR)
+    titles = {}
+    for name in list_curated(directory):
+        title = " ".join(str(_read_yaml(folder / f"{name}.yaml").get("title") or "").split())
+        titles[name] = title or name
+    return titles
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:

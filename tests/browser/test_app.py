@@ -180,7 +180,10 @@ def test_a_link_restores_the_view(page: Any, app_url: str, curated: Any) -> None
     )
     assert abs(center[0] - 35.3) < 0.01
     assert abs(center[1] - 35.95) < 0.01
-    assert "massacres_2012_2013" not in pg.locator("section[data-testid=stSidebar]").inner_text()
+    sidebar = pg.locator("section[data-testid=stSidebar]").inner_text()
+    assert "March 2025: killings on the coast and in Hama" in sidebar  # the dataset's title, not its file name
+    assert "coast_march_2025" not in sidebar
+    assert "Massacres of 2012–2013" not in sidebar
     screenshot(pg, "app_from_link")
 
 
