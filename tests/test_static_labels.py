@@ -145,3 +145,23 @@ def test_credits_never_say_no_incidents_when_points_are_drawn(tmp_path):
     credits = render_map(gdf, tmp_path / "m.png", dpi=30, public_safe=False).metadata["credits"]
     assert "no incidents" not in credits
     assert "27 incident record(s)" in credits
+
+
+def test_a_zoomed_page_draws_only_the_geography_near_its_view() -> None:
+    """A story step of one district carries the coast near it, not every vertex of the region
+    (smaller PDFs and SVGs, faster pages); the whole region stays in the inset."""
+    from matplotlib.collections import PatchCollection
+
+    def land_extent(ax) -> tuple[float, float, float, float]:
+        boxes = [p.get_extents() for c in ax.collections if isinstance(c, PatchCollection) for p in c.get_paths()]
+        return (min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes), max(b.y1 for b in boxes))
+
+    zoomed = compose_map(coast_cluster(6), preset="a4_landscape", dpi=40, bbox=(35.8, 35.0, 36.2, 35.5))
+    (x0, x1), (y0, y1) = zoomed.ax.get_xlim(), zoomed.ax.get_ylim()
+    w, h = x1 - x0, y1 - y0
+    lx0, ly0, lx1, ly1 = land_extent(zoomed.ax)
+    assert x0 - 0.56 * w <= lx0 and lx1 <= x1 + 0.56 * w
+    assert y0 - 0.06 * h <= ly0 and ly1 <= y1 + 1.06 * h
+    assert lx0 < x0 and lx1 > x1  # the land still fills the view to its edges
+    ix0, _, ix1, _ = land_extent(zoomed.inset)
+    assert ix1 - ix0 > 10 * w  # the inset keeps the whole region

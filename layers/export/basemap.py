@@ -63,6 +63,31 @@ class Basemap:
         land, lakes, borders, rivers = (s.to_crs(crs) for s in (self.land, self.lakes, self.borders, self.rivers))
         return Basemap(land, lakes, borders, rivers, attribution=self.attribution)
 
+    def clip(self, bounds: tuple[float, float, float, float]) -> Basemap:
+        """Return the layers cut to *bounds* (xmin, ymin, xmax, ymax, in the layers' CRS).
+
+        A page draws, and a PDF or SVG writes, only the geography near its view: a zoomed
+        story step no longer carries every coastline vertex of the region. Geometries left
+        empty are dropped.
+
+        Examples
+        --------
+        >>> bm = load_basemap()
+        >>> small = bm.clip((35.5, 34.5, 36.5, 35.5))
+        >>> 0 < len(small.land) <= len(bm.land), bool(small.land.total_bounds[0] >= 35.5)
+        (True, True)
+        """
+        import shapely
+
+        def cut(series: gpd.GeoSeries) -> gpd.GeoSeries:
+            parts = shapely.clip_by_rect(np.asarray(series.values), *bounds)
+            kept = ~shapely.is_empty(parts)
+            return gpd.GeoSeries(parts[kept], crs=series.crs)
+
+        return Basemap(
+            cut(self.land), cut(self.lakes), cut(self.borders), cut(self.rivers), attribution=self.attribution
+        )
+
 
 def _data_dir() -> Path:
     try:

@@ -13,7 +13,7 @@ import re
 import sys
 import textwrap
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, cast
 
@@ -27,6 +27,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 
 from geo.errors import ExportError, InvalidOptionError, RasterError
 from layers.export import basemap as bm
@@ -225,12 +226,18 @@ def _count_inside(points: np.ndarray, box: Any) -> int:
     return int(((x >= box.x0) & (x <= box.x1) & (y >= box.y0) & (y <= box.y1)).sum())
 
 
-def _draw_inset(fig: Figure, ax: Any, base: bm.Basemap, *, left: bool = False) -> Any:
+def _inset_rect(fig: Figure, ax: Any, *, left: bool = False) -> tuple[float, float, float, float]:
+    """The inset's (x, y, width, height) in figure fractions: a bottom corner of the map."""
     box = ax.get_position()
     width = box.width * 0.2
     height = width * fig.get_figwidth() / fig.get_figheight()
     x = box.x0 + 0.006 if left else box.x1 - width - 0.006
-    inset = fig.add_axes((x, box.y0 + 0.008, width, height))
+    return (x, box.y0 + 0.008, width, height)
+
+
+def _draw_inset(fig: Figure, ax: Any, base: bm.Basemap, *, left: bool = False) -> Any:
+    _, _, width, height = rect = _inset_rect(fig, ax, left=left)
+    inset = fig.add_axes(rect)
     # The whole country, and the main map's extent wherever it is: the box always lies inside.
     (vx0, vx1), (vy0, vy1) = ax.get_xlim(), ax.get_ylim()
     vlon, vlat = FROM_MAP.transform([vx0, vx1, vx0, vx1], [vy0, vy0, vy1, vy1])
@@ -378,7 +385,12 @@ def compose_map(
             print(f"web tiles could not be loaded, offline basemap used: {tile_error}", file=sys.stderr)
             background_note = f"Web tiles could not be loaded; offline basemap: {OFFLINE_SOURCES}"
     admin = gpd.GeoSeries([bm.admin_lines(1)], crs="EPSG:4326").to_crs(MAP_CRS)
-    _draw_background(ax, base, land=land, admin=admin)
+    # Only the geography the page can show: the view, widened to what the legend step below may
+    # open it to (twice the width, twice the height northwards), plus a margin for line widths.
+    # Dashed lines (borders, governorate lines) are kept whole: a cut line restarts its dashes.
+    w, h = xlim[1] - xlim[0], ylim[1] - ylim[0]
+    near = base.clip((xlim[0] - 0.55 * w, ylim[0] - 0.05 * h, xlim[1] + 0.55 * w, ylim[1] + 1.05 * h))
+    _draw_background(ax, replace(near, borders=base.borders), land=land, admin=admin)
     background_note += f"; {bm.ADMIN_ATTRIBUTION}"
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
@@ -426,11 +438,12 @@ def compose_map(
         ax.set_ylim(*ylim)
     draw_north_arrow(ax, at=(0.95, 0.88) if legend_left else (0.05, 0.88), fontsize=font_pt * 1.1)
 
-    def inset_at(left: bool) -> Any:
-        return _draw_inset(fig, ax, base, left=left)
+    def inset_hides(left: bool) -> int:  # the corner the inset would cover, measured without drawing it
+        box = Bbox.from_bounds(*_inset_rect(fig, ax, left=left)).transformed(fig.transFigure)
+        return _count_inside(dots, box)
 
-    inset_left = hides(inset_at, True) < hides(inset_at, False)
-    inset = inset_at(inset_left)
+    inset_left = inset_hides(True) < inset_hides(False)
+    inset = _draw_inset(fig, ax, base, left=inset_left)
     bar_at = (0.70, 0.06) if inset_left else (0.05, 0.06)
     draw_scale_bar(ax, scale_bar_for(xlim, ylim, at=bar_at), fontsize=font_pt * 0.85)
     # Text at the top, measured in inches from the top edge.
