@@ -29,8 +29,13 @@
       L.DomEvent.on(div, "click", function () { map.removeControl(c); });
       return div;
     } });
-    var c = new C({ position: "topright" });
+    // Top left, under the zoom buttons: the top right holds the mini map, the layer control and
+    // the time label, the bottom right the legend, which a notice pushed down there covered. It
+    // closes on a click, or by itself after 20 s (the layer control and the credits still say
+    // "Offline"), so that it does not stay over the incidents.
+    var c = new C({ position: "topleft" });
     c.addTo(map);
+    setTimeout(function () { map.removeControl(c); }, 20000);
     window.__offlineNotice = text;
     return c;
   }

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from layers.incidents import to_incident_frame
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.browser.test_app import MAP_FRAME, open_app
 
 pytestmark = pytest.mark.browser
@@ -143,10 +143,19 @@ def test_a_tile_error_switches_to_offline_once_and_says_so(browser: Any, tmp_pat
             "Array.from(document.querySelectorAll('.leaflet-control-layers-base input')).map("
             "i => [i.nextElementSibling.textContent.trim(), i.checked])"
         )
+        overlaps = page.evaluate(
+            "(() => { const box = e => e.getBoundingClientRect();"
+            " const n = box(document.querySelector('.offline-notice'));"
+            " return Array.from(document.querySelectorAll('.leaflet-control')).filter(e => !e.matches('.offline-notice'))"
+            "  .filter(e => { const b = box(e); return b.width && b.left < n.right && n.left < b.right"
+            "   && b.top < n.bottom && n.top < b.bottom; }).map(e => e.className); })()"
+        )
         png = page.screenshot()
+        screenshot(page, "offline_tile_error_notice")
         check_basemap(page, png)
     finally:
         page.close()
+    assert overlaps == []  # the notice covers no other control (legend, time label, layer control, zoom)
     assert any("tile.openstreetmap.org" in u for u in requests)
     assert len(notices) == 1
     assert "Offline basemap" in notices[0]
