@@ -19,7 +19,7 @@ import pandas as pd
 
 from geo.errors import EditConflictError, StoreError
 from layers.incidents import COLUMNS, DTYPES, to_incident_frame
-from layers.pgstore.query import filter_sql, grid_groups_sql, summary_filter_sql, summary_groups_sql
+from layers.pgstore.query import cells_groups_sql, filter_sql, grid_groups_sql, summary_filter_sql, summary_groups_sql
 from layers.pgstore.schema import connect, migrate, redact_url
 from layers.timeline import FilterSpec
 
@@ -326,21 +326,42 @@ class PostgisStore:
         colour_by: str = "campaign",
         cell_km: int = 5,
         bbox: tuple[float, float, float, float] | None = None,
+        timed: bool = True,
     ) -> pd.DataFrame:
         """Count the selection per (cell, category, first day, last day) in the database.
 
         The cells are those of the aggregated map (``layers.render.aggregate``): *cell_km*
         squares of the Syria AEQD; only the groups leave the database, never the rows.
-        Filters the summary table answers (datasets, dates, categories) read ``grid_summary``;
-        the others group the incidents themselves. Columns: ``layers.pgstore.grid.GROUP_COLUMNS``.
+        Filters the summary table answers (datasets, dates, categories) read ``grid_summary``
+        (``grid_cells`` untimed without dates); the others group the incidents themselves.
+        Untimed (*timed* False), one group per cell and category with the open day bounds:
+        the counts of the whole window (exact to the day), for a map without its time control.
+        Columns: ``layers.pgstore.grid.GROUP_COLUMNS``.
         """
         names = [datasets] if isinstance(datasets, str) else list(datasets or [])
         spec = spec or FilterSpec()
-        summary = summary_filter_sql(spec, names) if bbox is None and cell_km == 5 else None
+        summary = summary_filter_sql(spec, names) if bbox is None and spec.bbox is None and cell_km == 5 else None
+        if summary is not None and not timed and spec.start is None and spec.end is None:
+            return self._copy_frame(cells_groups_sql(summary[0], colour_by), summary[1])
         if summary is not None:
-            return self._copy_frame(summary_groups_sql(summary[0], colour_by), summary[1])
+            return self._copy_frame(summary_groups_sql(summary[0], colour_by, timed=timed), summary[1])
         where, params = filter_sql(spec, names, bbox=bbox)
-        return self._copy_frame(grid_groups_sql(where, colour_by, cell_km), params)
+        return self._copy_frame(grid_groups_sql(where, colour_by, cell_km, timed=timed), params)
+
+    def day_counts(self, datasets: str | Iterable[str] | None = None, spec: FilterSpec | None = None) -> pd.DataFrame:
+        """Return ``t0, n``: the selection's incidents on the map per first day (for the timeline of an untimed grid)."""
+        names = [datasets] if isinstance(datasets, str) else list(datasets or [])
+        spec = spec or FilterSpec()
+        summary = summary_filter_sql(spec, names)
+        if summary is not None:
+            sql = f"SELECT g.day0 AS t0, sum(g.n)::bigint AS n FROM grid_summary g JOIN datasets d USING (dataset_id) WHERE {summary[0]} GROUP BY 1"
+            return self._copy_frame(sql, summary[1])
+        where, params = filter_sql(spec, names)
+        sql = (
+            "SELECT i.day0 AS t0, count(*) AS n FROM incidents i JOIN datasets d USING (dataset_id) "
+            f"WHERE i.geom IS NOT NULL AND {where} GROUP BY 1"
+        )
+        return self._copy_frame(sql, params)
 
     def _copy_frame(self, sql: str, params: Iterable[Any]) -> pd.DataFrame:
         """Run *sql* through ``COPY … TO STDOUT`` (CSV) and parse it in one go: far faster than rows for big results."""
