@@ -334,3 +334,20 @@ def test_map_extent_filter_is_the_same_in_sql_and_in_memory(store: Any, bbox: tu
         import json
 
         assert _canonical(json.loads(selection.layer(_request(0))[0])) == _canonical(to_grid_payload(python))
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        MARCH,
+        FilterSpec(start=pd.Timestamp("2025-03-20", tz="UTC")),
+        FilterSpec(end=pd.Timestamp("2025-03-15", tz="UTC"), campaigns=("Campaign A",)),
+    ],
+)
+def test_untimed_grid_of_a_window_is_all_cells_less_those_outside(store: Any, spec: FilterSpec) -> None:
+    """Read either way (the rows inside the window, or all dates' cells less the rows outside), the same groups."""
+    inside = store.grid_groups("synth", spec, timed=False)
+    less = store.grid_groups("synth", spec, timed=False, complement=True)
+    python = filter_incidents(_incidents(), spec)
+    assert int(less["n"].sum()) == int((~python["aggregate"] & python.geometry.notna()).sum())
+    assert _canonical(payload_from_groups(less)) == _canonical(payload_from_groups(inside))

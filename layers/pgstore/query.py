@@ -18,6 +18,7 @@ from layers.timeline import FilterSpec
 __all__ = [
     "AEQD_SRID",
     "cells_groups_sql",
+    "complement_groups_sql",
     "corridor_wkt",
     "filter_sql",
     "grid_groups_sql",
@@ -210,6 +211,42 @@ def cells_groups_sql(where: str, colour_by: str = "campaign") -> str:
         "sum(g.sum_x) AS sum_x, sum(g.sum_y) AS sum_y "
         f"FROM grid_cells g JOIN datasets d USING (dataset_id) WHERE {where} GROUP BY 1, 2, 3"
     )
+
+
+def complement_groups_sql(spec: FilterSpec, datasets: list[str], colour_by: str = "campaign") -> tuple[str, list] | None:
+    """Return SQL and params of *spec*'s untimed groups as ``grid_cells`` minus the groups outside its window.
+
+    An incident is outside the window when its last day is before the start or its first day on
+    or after the end (the negation of :func:`summary_filter_sql`'s date terms), so the window's
+    counts per cell are all of them less those: for a window covering most of the span this reads
+    the few rows outside it. None when the summary tables cannot answer *spec*.
+    """
+    from dataclasses import replace
+
+    base = summary_filter_sql(replace(spec, start=None, end=None), datasets)
+    if base is None or summary_filter_sql(spec, datasets) is None:
+        return None
+    if colour_by not in _CATEGORY_COLUMNS:
+        raise ValueError(f"colour_by must be one of {_CATEGORY_COLUMNS}")
+    outside, params = [], []
+    if spec.start is not None:
+        outside.append("g.day1 < %s")
+        params.append(int(spec.start.timestamp() // _DAY_S))
+    if spec.end is not None:
+        outside.append("g.day0 >= %s")
+        params.append(int(spec.end.timestamp() // _DAY_S))
+    category = "d.name" if colour_by == "dataset" else f"g.{colour_by}"
+    where, base_params = base
+    sql = (
+        f"SELECT ix, iy, category, {-NO_DAY} AS t0, {NO_DAY} AS t1, sum(n)::bigint AS n, sum(deaths)::bigint AS deaths, "
+        "sum(with_deaths)::bigint AS with_deaths, sum(sum_x) AS sum_x, sum(sum_y) AS sum_y FROM ("
+        f"SELECT g.cell_x AS ix, g.cell_y AS iy, {category} AS category, g.n, g.deaths, g.with_deaths, g.sum_x, g.sum_y "
+        f"FROM grid_cells g JOIN datasets d USING (dataset_id) WHERE {where} UNION ALL "
+        f"SELECT g.cell_x, g.cell_y, {category}, -g.n, -g.deaths, -g.with_deaths, -g.sum_x, -g.sum_y "
+        f"FROM grid_summary g JOIN datasets d USING (dataset_id) WHERE {where} AND ({' OR '.join(outside) or 'false'})"
+        ") u GROUP BY 1, 2, 3 HAVING sum(n) > 0"
+    )
+    return sql, [*base_params, *base_params, *params]
 
 
 def grid_groups_sql(where: str, colour_by: str = "campaign", cell_km: int = 5, *, timed: bool = True) -> str:

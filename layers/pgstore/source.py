@@ -151,7 +151,7 @@ def _counts(store: PostgisStore, names: list[str], spec: FilterSpec) -> tuple[in
     summary = summary_filter_sql(spec, names)
     where, params = filter_sql(spec, names)
     if summary is not None:  # the drawn ones from the summary; the few off the map from a partial index
-        table = "grid_cells" if spec.start is None and spec.end is None else "grid_summary"  # no dates: no days
+        table = "grid_cells" if spec.start is None and spec.end is None else "grid_days"  # the smaller summary
         mapped = store._frame(
             f"SELECT COALESCE(sum(g.n), 0) FROM {table} g JOIN datasets d USING (dataset_id) WHERE {summary[0]}",
             summary[1],
@@ -296,7 +296,8 @@ class StoreSelection:
         if local_drawn + mapped > threshold:
             estimate = estimated_day_groups(spec, listing)
             self.timed = estimate + local_drawn <= MAX_DAY_GROUPS
-            self.groups = store.grid_groups(names, spec, timed=self.timed)
+            total = estimated_day_groups(replace(spec, start=None, end=None), listing)
+            self.groups = store.grid_groups(names, spec, timed=self.timed, complement=estimate > total - estimate)
             if not self.timed:
                 self._days = store.day_counts(names, spec)
             if local_drawn:

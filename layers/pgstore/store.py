@@ -19,7 +19,7 @@ import pandas as pd
 
 from geo.errors import EditConflictError, StoreError
 from layers.incidents import COLUMNS, DTYPES, to_incident_frame
-from layers.pgstore.query import cells_groups_sql, filter_sql, grid_groups_sql, summary_filter_sql, summary_groups_sql
+from layers.pgstore.query import cells_groups_sql, complement_groups_sql, filter_sql, grid_groups_sql, summary_filter_sql, summary_groups_sql
 from layers.pgstore.schema import connect, migrate, redact_url
 from layers.timeline import FilterSpec
 
@@ -327,6 +327,7 @@ class PostgisStore:
         cell_km: int = 5,
         bbox: tuple[float, float, float, float] | None = None,
         timed: bool = True,
+        complement: bool = False,
     ) -> pd.DataFrame:
         """Count the selection per (cell, category, first day, last day) in the database.
 
@@ -335,14 +336,18 @@ class PostgisStore:
         Filters the summary table answers (datasets, dates, categories) read ``grid_summary``
         (``grid_cells`` untimed without dates); the others group the incidents themselves.
         Untimed (*timed* False), one group per cell and category with the open day bounds:
-        the counts of the whole window (exact to the day), for a map without its time control.
-        Columns: ``layers.pgstore.grid.GROUP_COLUMNS``.
+        the counts of the whole window (exact to the day), for a map without its time control;
+        with *complement*, read as all dates' groups less those outside the window (cheaper when
+        the window holds most of the rows: ``query.complement_groups_sql``). Columns: ``layers.pgstore.grid.GROUP_COLUMNS``.
         """
         names = [datasets] if isinstance(datasets, str) else list(datasets or [])
         spec = spec or FilterSpec()
         summary = summary_filter_sql(spec, names) if bbox is None and spec.bbox is None and cell_km == 5 else None
         if summary is not None and not timed and spec.start is None and spec.end is None:
             return self._copy_frame(cells_groups_sql(summary[0], colour_by), summary[1])
+        if summary is not None and not timed and complement:
+            sql, params = complement_groups_sql(spec, names, colour_by)  # type: ignore[misc]
+            return self._copy_frame(sql, params)
         if summary is not None:
             return self._copy_frame(summary_groups_sql(summary[0], colour_by, timed=timed), summary[1])
         where, params = filter_sql(spec, names, bbox=bbox)
@@ -354,7 +359,10 @@ class PostgisStore:
         spec = spec or FilterSpec()
         summary = summary_filter_sql(spec, names)
         if summary is not None:
-            sql = f"SELECT g.day0 AS t0, sum(g.n)::bigint AS n FROM grid_summary g JOIN datasets d USING (dataset_id) WHERE {summary[0]} GROUP BY 1"
+            sql = (  # grid_days: the summary without cells
+                "SELECT g.day0 AS t0, sum(g.n)::bigint AS n FROM grid_days g JOIN datasets d USING (dataset_id) "
+                f"WHERE {summary[0]} GROUP BY 1"
+            )
             return self._copy_frame(sql, summary[1])
         where, params = filter_sql(spec, names)
         sql = (
