@@ -447,7 +447,8 @@ def main() -> None:
             "current extent (not regional totals); pan or zoom the map to change it.",
         )
     # the extent the map reported (its component's value; see show_map), as (west, south, east, north)
-    bbox = app_state.view_bounds(st.session_state.get(st.session_state.get("map_view_key", ""))) if in_view else None
+    view_key = st.session_state.get("map_view_key") if in_view else None
+    bbox = app_state.view_bounds(st.session_state.get(view_key)) if view_key else None
     story_files = app_state.story_files()
     stories = ["", *story_files]
     story_name = st.sidebar.selectbox(
