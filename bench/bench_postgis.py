@@ -32,8 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geo.admin import load_admin_areas, locate
 from geo.crs import TO_SYRIA_AEQD
@@ -51,6 +50,7 @@ from layers.store import load_gpkg, save_gpkg
 from layers.timeline import FilterSpec, filter_incidents
 from tests.pg_cluster import throwaway_cluster
 
+REPO = Path(__file__).resolve().parents[1]
 MONTH = FilterSpec(start=pd.Timestamp("2016-08-01", tz="UTC"), end=pd.Timestamp("2016-09-01", tz="UTC"))
 GOVERNORATE = "Idleb"
 

@@ -263,7 +263,8 @@ def view_bounds(value: object) -> tuple[float, float, float, float] | None:
     *value* is what the map component returns (``{"bounds": {"_southWest": {"lat", "lng"},
     "_northEast": {...}}}``); rounded to 4 decimals (~10 m) so that a filter key is stable.
 
-    >>> view_bounds({"bounds": {"_southWest": {"lat": 34.512345, "lng": 36.1}, "_northEast": {"lat": 35.2, "lng": 37.0}}})
+    >>> corners = {"_southWest": {"lat": 34.512345, "lng": 36.1}, "_northEast": {"lat": 35.2, "lng": 37.0}}
+    >>> view_bounds({"bounds": corners})
     (36.1, 34.5123, 37.0, 35.2)
     >>> view_bounds(None), view_bounds({"bounds": {"_southWest": {"lat": None, "lng": 1}}})
     (None, None)

@@ -286,7 +286,8 @@ def test_untimed_grid_holds_the_window_counts_of_each_cell(
     both = pd.concat([_incidents(), local], ignore_index=True)
     python = filter_incidents(both, spec)
     selection = _store_source(store, local).select(spec, 0)
-    assert selection.is_grid and not selection.timed
+    assert selection.is_grid
+    assert not selection.timed
     assert any("time control" in note for note in selection.notes)
     payload_json, options_json, _ = selection.layer(_request(0))
     payload = json.loads(payload_json)
@@ -300,8 +301,8 @@ def test_untimed_grid_holds_the_window_counts_of_each_cell(
     want = timeline_counts(drawn.assign(deaths_best=1), freq="W", value="deaths")  # incidents per week
     got = selection.timeline("W")
     assert got["value"].sum() == mapped
-    assert {k: v for k, v in zip(got.iloc[:, 0], got["value"]) if v} == {
-        k: v for k, v in zip(want.iloc[:, 0], want["value"]) if v
+    assert {k: v for k, v in zip(got.iloc[:, 0], got["value"], strict=True) if v} == {
+        k: v for k, v in zip(want.iloc[:, 0], want["value"], strict=True) if v
     }
 
 
@@ -323,7 +324,8 @@ def test_map_extent_filter_is_the_same_in_sql_and_in_memory(store: Any, bbox: tu
     spec = FilterSpec(bbox=bbox)
     python = filter_incidents(_incidents(), spec)
     west, south, east, north = bbox
-    assert python["lon"].between(west, east).all() and python["lat"].between(south, north).all()
+    assert python["lon"].between(west, east).all()
+    assert python["lat"].between(south, north).all()
     assert not python["aggregate"].any()
     prep = PreparedTable(_incidents())
     assert sorted(prep.table.iloc[prep.select(spec)]["id"]) == sorted(python["id"])

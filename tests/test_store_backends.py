@@ -200,7 +200,8 @@ def test_bulk_import_is_audited_once_per_table_and_rebuilds_the_indexes(
         # the values as imported are the row's first version: the old values of its first edit
         store.update("mine", "a-1", {"deaths_best": 100}, 1)
         first_edit = store.history("a-1", "mine").iloc[-1]
-        assert first_edit["old"]["deaths_best"] == 108 and first_edit["old"]["row_version"] == 1
+        assert first_edit["old"]["deaths_best"] == 108
+        assert first_edit["old"]["row_version"] == 1
         # any other insert is still audited row by row, also in the transaction of an import
         store.conn.execute(
             "INSERT INTO incidents (dataset_id, id, title) SELECT dataset_id, 'by-hand', 'x' FROM datasets"

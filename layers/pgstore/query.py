@@ -107,7 +107,8 @@ def filter_sql(
         if box is not None:  # the GiST index finds the candidates; lon/lat (the point's own values) decide
             west, south, east, north = (float(v) for v in box)
             parts.append(
-                "i.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) AND i.lon BETWEEN %s AND %s AND i.lat BETWEEN %s AND %s"
+                "i.geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) "
+                "AND i.lon BETWEEN %s AND %s AND i.lat BETWEEN %s AND %s"
             )
             params.extend([west, south, east, north, west, east, south, north])
     if admin1:
@@ -213,7 +214,9 @@ def cells_groups_sql(where: str, colour_by: str = "campaign") -> str:
     )
 
 
-def complement_groups_sql(spec: FilterSpec, datasets: list[str], colour_by: str = "campaign") -> tuple[str, list] | None:
+def complement_groups_sql(
+    spec: FilterSpec, datasets: list[str], colour_by: str = "campaign"
+) -> tuple[str, list] | None:
     """Return SQL and params of *spec*'s untimed groups as ``grid_cells`` minus the groups outside its window.
 
     An incident is outside the window when its last day is before the start or its first day on
@@ -238,9 +241,10 @@ def complement_groups_sql(spec: FilterSpec, datasets: list[str], colour_by: str 
     category = "d.name" if colour_by == "dataset" else f"g.{colour_by}"
     where, base_params = base
     sql = (
-        f"SELECT ix, iy, category, {-NO_DAY} AS t0, {NO_DAY} AS t1, sum(n)::bigint AS n, sum(deaths)::bigint AS deaths, "
-        "sum(with_deaths)::bigint AS with_deaths, sum(sum_x) AS sum_x, sum(sum_y) AS sum_y FROM ("
-        f"SELECT g.cell_x AS ix, g.cell_y AS iy, {category} AS category, g.n, g.deaths, g.with_deaths, g.sum_x, g.sum_y "
+        f"SELECT ix, iy, category, {-NO_DAY} AS t0, {NO_DAY} AS t1, sum(n)::bigint AS n, "
+        "sum(deaths)::bigint AS deaths, sum(with_deaths)::bigint AS with_deaths, sum(sum_x) AS sum_x, "
+        f"sum(sum_y) AS sum_y FROM (SELECT g.cell_x AS ix, g.cell_y AS iy, {category} AS category, "
+        "g.n, g.deaths, g.with_deaths, g.sum_x, g.sum_y "
         f"FROM grid_cells g JOIN datasets d USING (dataset_id) WHERE {where} UNION ALL "
         f"SELECT g.cell_x, g.cell_y, {category}, -g.n, -g.deaths, -g.with_deaths, -g.sum_x, -g.sum_y "
         f"FROM grid_summary g JOIN datasets d USING (dataset_id) WHERE {where} AND ({' OR '.join(outside) or 'false'})"

@@ -118,7 +118,9 @@ def store_facets(store: PostgisStore, names: Sequence[str]) -> tuple[dict[str, l
 def untimed(groups: pd.DataFrame) -> pd.DataFrame:
     """Return *groups* summed per cell and category, with the open day bounds (the whole window's counts)."""
     keys = ["ix", "iy", "category"]
-    out = groups.groupby(keys, as_index=False, dropna=False, sort=False)[["n", "deaths", "with_deaths", "sum_x", "sum_y"]].sum()
+    out = groups.groupby(keys, as_index=False, dropna=False, sort=False)[
+        ["n", "deaths", "with_deaths", "sum_x", "sum_y"]
+    ].sum()
     return out.assign(t0=-NO_DAY, t1=NO_DAY)[list(groups.columns)]
 
 
@@ -190,9 +192,9 @@ def store_spec(spec: FilterSpec, listing: pd.DataFrame) -> FilterSpec:
     if spec.start is None and spec.end is None:
         return spec
     spans = _dated_spans(listing)
-    if not spans or any(pd.isna(f) or pd.isna(l) for f, l, _ in spans):
+    if not spans or any(pd.isna(lo) or pd.isna(hi) for lo, hi, _ in spans):
         return spec
-    first, last = min(f for f, _, _ in spans), max(l for _, l, _ in spans)
+    first, last = min(lo for lo, _, _ in spans), max(hi for _, hi, _ in spans)
     if (spec.start is None or spec.start <= first) and (spec.end is None or spec.end > last):
         return replace(spec, start=None, end=None)
     return spec

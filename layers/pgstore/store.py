@@ -19,7 +19,14 @@ import pandas as pd
 
 from geo.errors import EditConflictError, StoreError
 from layers.incidents import COLUMNS, DTYPES, to_incident_frame
-from layers.pgstore.query import cells_groups_sql, complement_groups_sql, filter_sql, grid_groups_sql, summary_filter_sql, summary_groups_sql
+from layers.pgstore.query import (
+    cells_groups_sql,
+    complement_groups_sql,
+    filter_sql,
+    grid_groups_sql,
+    summary_filter_sql,
+    summary_groups_sql,
+)
 from layers.pgstore.schema import connect, migrate, redact_url
 from layers.timeline import FilterSpec
 
@@ -170,7 +177,8 @@ class PostgisStore:
 
         columns = ("dataset_id", *_COLUMNS, "extra")
         cur.execute(
-            f"CREATE TEMP TABLE incident_staging ON COMMIT DROP AS SELECT {', '.join(columns)} FROM incidents WITH NO DATA"
+            "CREATE TEMP TABLE incident_staging ON COMMIT DROP AS "
+            f"SELECT {', '.join(columns)} FROM incidents WITH NO DATA"
         )
         cur.execute(
             "CREATE TEMP TABLE source_staging ON COMMIT DROP AS "
@@ -186,7 +194,10 @@ class PostgisStore:
         if extra_cols:
             extra_frame = frame[extra_cols]
             values.append(
-                [Jsonb({c: _clean_json(v) for c, v in zip(extra_cols, row, strict=True)}) for row in extra_frame.itertuples(index=False)]
+                [
+                    Jsonb({c: _clean_json(v) for c, v in zip(extra_cols, row, strict=True)})
+                    for row in extra_frame.itertuples(index=False)
+                ]
             )
         else:
             values.append([Jsonb({})] * n)
@@ -338,7 +349,8 @@ class PostgisStore:
         Untimed (*timed* False), one group per cell and category with the open day bounds:
         the counts of the whole window (exact to the day), for a map without its time control;
         with *complement*, read as all dates' groups less those outside the window (cheaper when
-        the window holds most of the rows: ``query.complement_groups_sql``). Columns: ``layers.pgstore.grid.GROUP_COLUMNS``.
+        the window holds most of the rows: ``query.complement_groups_sql``).
+        Columns: ``layers.pgstore.grid.GROUP_COLUMNS``.
         """
         names = [datasets] if isinstance(datasets, str) else list(datasets or [])
         spec = spec or FilterSpec()
@@ -354,7 +366,7 @@ class PostgisStore:
         return self._copy_frame(grid_groups_sql(where, colour_by, cell_km, timed=timed), params)
 
     def day_counts(self, datasets: str | Iterable[str] | None = None, spec: FilterSpec | None = None) -> pd.DataFrame:
-        """Return ``t0, n``: the selection's incidents on the map per first day (for the timeline of an untimed grid)."""
+        """Return ``t0, n``: the selection's incidents on the map per first day (the timeline of an untimed grid)."""
         names = [datasets] if isinstance(datasets, str) else list(datasets or [])
         spec = spec or FilterSpec()
         summary = summary_filter_sql(spec, names)
