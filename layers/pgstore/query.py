@@ -192,7 +192,7 @@ def summary_groups_sql(where: str, colour_by: str = "campaign", *, timed: bool =
     keys = "1, 2, 3, 4, 5" if timed else "1, 2, 3"
     return (
         f"SELECT g.cell_x AS ix, g.cell_y AS iy, {category} AS category, {_days('g', timed)}, "
-        "sum(g.n)::bigint AS n, sum(g.deaths)::bigint AS deaths, sum(g.with_deaths)::bigint AS with_deaths, "
+        "sum(g.n::integer) AS n, sum(g.deaths::integer) AS deaths, sum(g.with_deaths::integer) AS with_deaths, "
         "sum(g.sum_x) AS sum_x, sum(g.sum_y) AS sum_y "
         f"FROM grid_summary g JOIN datasets d USING (dataset_id) WHERE {where} GROUP BY {keys}"
     )
@@ -208,7 +208,7 @@ def cells_groups_sql(where: str, colour_by: str = "campaign") -> str:
     category = "d.name" if colour_by == "dataset" else f"g.{colour_by}"
     return (
         f"SELECT g.cell_x AS ix, g.cell_y AS iy, {category} AS category, {_days('g', False)}, "
-        "sum(g.n)::bigint AS n, sum(g.deaths)::bigint AS deaths, sum(g.with_deaths)::bigint AS with_deaths, "
+        "sum(g.n::integer) AS n, sum(g.deaths::integer) AS deaths, sum(g.with_deaths::integer) AS with_deaths, "
         "sum(g.sum_x) AS sum_x, sum(g.sum_y) AS sum_y "
         f"FROM grid_cells g JOIN datasets d USING (dataset_id) WHERE {where} GROUP BY 1, 2, 3"
     )
@@ -241,14 +241,15 @@ def complement_groups_sql(
     category = "d.name" if colour_by == "dataset" else f"g.{colour_by}"
     where, base_params = base
     sql = (
-        f"SELECT ix, iy, category, {-NO_DAY} AS t0, {NO_DAY} AS t1, sum(n)::bigint AS n, "
-        "sum(deaths)::bigint AS deaths, sum(with_deaths)::bigint AS with_deaths, sum(sum_x) AS sum_x, "
+        f"SELECT ix, iy, category, {-NO_DAY} AS t0, {NO_DAY} AS t1, sum(n) AS n, "
+        "sum(deaths) AS deaths, sum(with_deaths) AS with_deaths, sum(sum_x) AS sum_x, "
         f"sum(sum_y) AS sum_y FROM (SELECT g.cell_x AS ix, g.cell_y AS iy, {category} AS category, "
-        "g.n, g.deaths, g.with_deaths, g.sum_x, g.sum_y "
+        "g.n::integer, g.deaths::integer, g.with_deaths::integer, g.sum_x, g.sum_y "
         f"FROM grid_cells g JOIN datasets d USING (dataset_id) WHERE {where} UNION ALL "
-        f"SELECT g.cell_x, g.cell_y, {category}, -g.n, -g.deaths, -g.with_deaths, -g.sum_x, -g.sum_y "
+        f"SELECT g.cell_x, g.cell_y, {category}, -g.n::integer, -g.deaths::integer, -g.with_deaths::integer, "
+        "-g.sum_x, -g.sum_y "
         f"FROM grid_summary g JOIN datasets d USING (dataset_id) WHERE {where} AND ({' OR '.join(outside) or 'false'})"
-        ") u GROUP BY 1, 2, 3 HAVING sum(n) > 0"
+        ") u GROUP BY 1, 2, 3 HAVING sum(n) > 0"  # int4 sums: bigint, not numeric (3x faster at 10^5)
     )
     return sql, [*base_params, *base_params, *params]
 

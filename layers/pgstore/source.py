@@ -155,7 +155,8 @@ def _counts(store: PostgisStore, names: list[str], spec: FilterSpec) -> tuple[in
     if summary is not None:  # the drawn ones from the summary; the few off the map from a partial index
         table = "grid_cells" if spec.start is None and spec.end is None else "grid_days"  # the smaller summary
         mapped = store._frame(
-            f"SELECT COALESCE(sum(g.n), 0) FROM {table} g JOIN datasets d USING (dataset_id) WHERE {summary[0]}",
+            f"SELECT COALESCE(sum(g.n::integer), 0) FROM {table} g JOIN datasets d USING (dataset_id) "
+            f"WHERE {summary[0]}",
             summary[1],
         ).iat[0, 0]
         off = store._frame(

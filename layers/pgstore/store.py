@@ -372,7 +372,7 @@ class PostgisStore:
         summary = summary_filter_sql(spec, names)
         if summary is not None:
             sql = (  # grid_days: the summary without cells
-                "SELECT g.day0 AS t0, sum(g.n)::bigint AS n FROM grid_days g JOIN datasets d USING (dataset_id) "
+                "SELECT g.day0 AS t0, sum(g.n::integer) AS n FROM grid_days g JOIN datasets d USING (dataset_id) "
                 f"WHERE {summary[0]} GROUP BY 1"
             )
             return self._copy_frame(sql, summary[1])
