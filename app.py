@@ -452,6 +452,15 @@ def main() -> None:
             format_func=lambda c: c or "any",
         )
         max_km = st.slider("Within km of the corridor", 1, 50, state.max_km, disabled=not corridor)
+        in_view = st.checkbox(
+            "Only the incidents in the map view",
+            key="in_view",
+            help="Counts, timeline, exports and details hold only the incidents drawn inside the map's "
+            "current extent (not regional totals); pan or zoom the map to change it.",
+        )
+    # the extent the map reported (its component's value; see show_map), as (west, south, east, north)
+    view_key = st.session_state.get("map_view_key") if in_view else None
+    bbox = app_state.view_bounds(st.session_state.get(view_key)) if view_key else None
     story_files = app_state.story_files()
     stories = ["", *story_files]
     story_name = st.sidebar.selectbox(
@@ -504,6 +513,7 @@ def main() -> None:
         view=state.view,
         story=story_name,
         detail=detail,
+        bbox=bbox,
     )
     st.query_params.from_dict(new_state.to_query())
 
@@ -558,7 +568,7 @@ def main() -> None:
     else:
         left, right = st.container(), None
     with left:
-        map_panel(layer, overlays, corridors, new_state, timed=layer[1] != layer_options())
+        map_panel(layer, overlays, corridors, new_state, timed=layer[1] != layer_options(), returns_view=in_view)
     if right is not None:
         with right:
             spread_panel(shown(), corridor, float(max_km), gaz, corridors)
@@ -571,7 +581,12 @@ def main() -> None:
 
 
 def map_panel(
-    layer: tuple[str, str, list], overlays: list, corridors: dict, state: app_state.AppState, timed: bool
+    layer: tuple[str, str, list],
+    overlays: list,
+    corridors: dict,
+    state: app_state.AppState,
+    timed: bool,
+    returns_view: bool = False,
 ) -> None:
     """Show the map; a rerun that changes only the data sends only the new incident layer (see DESIGN.md).
 
@@ -587,6 +602,7 @@ def map_panel(
         timed,
         state.view,
         tuple(app_state.overlay_key(o, n) for o, n in overlays),
+        returns_view,
     )
 
     def build() -> object:
@@ -605,7 +621,7 @@ def map_panel(
     if held is None or held[0] != structure:  # the first map of the session, or a new structure: fit the selection
         held = st.session_state["map_structure"] = (structure, [[round(v, 4) for v in c] for c in bounds])
     base = cached_map_args(repr(held), build)
-    show_map(base, update_script(payload_json, options_json))
+    show_map(base, update_script(payload_json, options_json), returns_view=returns_view)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -614,17 +630,23 @@ def cached_map_args(structure: str, _build: Callable[[], object]) -> dict:
     return component_args(_build(), key=MAP_KEY)
 
 
-def show_map(base: dict, feature_group: str, height: int = 620) -> object:
+def show_map(base: dict, feature_group: str, height: int = 620, returns_view: bool = False) -> object:
     """Call streamlit-folium's component as ``st_folium(fmap, key="map", returned_objects=[], feature_group_to_add=…)``.
 
     *feature_group* is the script of the incident layer: the frontend removes the previous one
     from the map and runs it (streamlit-folium's dynamic feature groups); see layers/render/component.py.
+    With *returns_view* ("Only the incidents in the map view") the map returns its ``bounds`` after
+    every pan or zoom (a rerun), under a key of its own kept in ``map_view_key``: the frontend reads
+    ``returned_objects`` only when it creates its map, so the option gets a new one.
     """
+    key = base["key"] + ("-view" if returns_view else "")
+    if returns_view:
+        st.session_state["map_view_key"] = key  # read by the filters at the next rerun, before this call
     return streamlit_folium._component_func(
-        **base,
+        **{**base, "key": key},
         height=height,
         width=None,
-        returned_objects=[],
+        returned_objects=["bounds"] if returns_view else [],
         default={},
         zoom=None,
         center=None,

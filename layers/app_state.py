@@ -49,6 +49,7 @@ __all__ = [
     "story_files",
     "timeline_freq",
     "user_data_dir",
+    "view_bounds",
     "web_links",
 ]
 
@@ -89,6 +90,8 @@ class AppState:
     view: tuple[float, float, int] | None = field(default=None)
     story: str = ""
     detail: str = "auto"
+    #: "Only the incidents in the map view": the map's extent (west, south, east, north), not in links
+    bbox: tuple[float, float, float, float] | None = None
     #: What the link asked for that could not be restored (shown once as a notice; not in links).
     notices: tuple[str, ...] = field(default=(), compare=False)
 
@@ -168,6 +171,7 @@ class AppState:
             max_km=float(self.max_km) if self.corridor else None,
             start=pd.Timestamp(self.start, tz="UTC") if self.start else None,
             end=pd.Timestamp(self.end, tz="UTC") + pd.Timedelta(days=1) if self.end else None,
+            bbox=self.bbox,
         )
 
     def aggregate_threshold(self, default: int) -> int:
@@ -251,6 +255,29 @@ def from_query(params: Mapping[str, str], datasets: Sequence[str]) -> AppState:
         detail=choice("detail", DETAILS, "auto"),
         notices=tuple(notices),
     )
+
+
+def view_bounds(value: object) -> tuple[float, float, float, float] | None:
+    """Return the map's extent as (west, south, east, north) from streamlit-folium's ``bounds``, or None.
+
+    *value* is what the map component returns (``{"bounds": {"_southWest": {"lat", "lng"},
+    "_northEast": {...}}}``); rounded to 4 decimals (~10 m) so that a filter key is stable.
+
+    >>> corners = {"_southWest": {"lat": 34.512345, "lng": 36.1}, "_northEast": {"lat": 35.2, "lng": 37.0}}
+    >>> view_bounds({"bounds": corners})
+    (36.1, 34.5123, 37.0, 35.2)
+    >>> view_bounds(None), view_bounds({"bounds": {"_southWest": {"lat": None, "lng": 1}}})
+    (None, None)
+    """
+    try:
+        bounds = value["bounds"]  # type: ignore[index]
+        south, west = float(bounds["_southWest"]["lat"]), float(bounds["_southWest"]["lng"])
+        north, east = float(bounds["_northEast"]["lat"]), float(bounds["_northEast"]["lng"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not all(math.isfinite(v) for v in (west, south, east, north)) or west > east or south > north:
+        return None
+    return round(west, 4), round(south, 4), round(east, 4), round(north, 4)
 
 
 def _view(text: object) -> tuple[float, float, int] | None:

@@ -173,7 +173,22 @@ class PreparedTable:
         if spec.corridor:
             max_km = 5.0 if spec.max_km is None else spec.max_km
             keep &= (self._offsets_km(spec.corridor) <= max_km) & ~self.aggregate
+        if spec.bbox is not None:  # as timeline.in_extent: lon/lat are NaN where a row is not drawn
+            west, south, east, north = (float(v) for v in spec.bbox)
+            lon, lat = self._extent_lonlat()
+            keep &= (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
         return keep
+
+    def _extent_lonlat(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return every row's lon/lat columns where the row is drawn (NaN elsewhere), as ``in_extent`` reads them."""
+
+        def build() -> tuple[np.ndarray, np.ndarray]:
+            lon = pd.to_numeric(self._column("lon"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            lat = pd.to_numeric(self._column("lat"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            off = self.aggregate
+            return np.where(off, np.nan, lon), np.where(off, np.nan, lat)
+
+        return self._once("extent", build)
 
     def select(self, spec: FilterSpec) -> np.ndarray:
         """Return the positions (ascending) of the rows that pass *spec*."""

@@ -67,6 +67,8 @@ class FilterSpec:
     max_km: float | None = None  #: largest distance from *corridor* in km (5 when not given)
     start: pd.Timestamp | None = None  #: window start (inclusive)
     end: pd.Timestamp | None = None  #: window end (exclusive)
+    #: map extent (west, south, east, north) in degrees: only incidents drawn inside it (edges included)
+    bbox: tuple[float, float, float, float] | None = None
 
 
 def in_window(gdf: pd.DataFrame, start: Any = None, end: Any = None) -> pd.Series:
@@ -141,6 +143,25 @@ def text_filters(spec: FilterSpec) -> tuple[tuple[str, str], ...]:
     return (("perpetrator_reported", spec.perpetrator), ("victim_group_reported", spec.victim_group))
 
 
+def in_extent(gdf: pd.DataFrame, bbox: tuple[float, float, float, float]) -> pd.Series:
+    """Return a mask: the incident is drawn on the map inside *bbox* (west, south, east, north; edges included).
+
+    Regional totals and rows without both coordinates are in no view.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"lon": [36.5, 40.0, None, 36.6], "lat": [34.9, 35.0, 34.9, 34.9],
+    ...                    "aggregate": [False, False, False, True]})
+    >>> in_extent(df, (36.0, 34.0, 37.0, 35.0)).tolist()
+    [True, False, False, False]
+    """
+    west, south, east, north = (float(v) for v in bbox)
+    lon = pd.to_numeric(gdf["lon"], errors="coerce").astype(float)
+    lat = pd.to_numeric(gdf["lat"], errors="coerce").astype(float)
+    aggregate = gdf["aggregate"].astype(bool) if "aggregate" in gdf else pd.Series(False, index=gdf.index)
+    return (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north) & ~aggregate
+
+
 def filter_incidents(gdf: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
     """Return the rows of *gdf* that pass every condition of *spec* (vectorized).
 
@@ -166,6 +187,8 @@ def filter_incidents(gdf: pd.DataFrame, spec: FilterSpec) -> pd.DataFrame:
         keep &= (gdf["deaths_best"].astype("Float64") >= spec.min_deaths).fillna(False).astype(bool)
     if spec.corridor:
         keep &= near_corridor(gdf, spec.corridor, 5.0 if spec.max_km is None else spec.max_km)
+    if spec.bbox is not None:
+        keep &= in_extent(gdf, spec.bbox)
     return gdf[keep.to_numpy(dtype=bool)]
 
 

@@ -250,3 +250,106 @@ def test_review_choices_are_shared_through_the_store(store: Any) -> None:
     assert notes == [
         "Shared alias 'Nowhere-ville' names place 'no_such_place', which is not in this gazetteer; not used."
     ]
+
+
+def _collapsed(payload: dict[str, Any]) -> tuple[list, list]:
+    """Return :func:`_canonical` of a payload with each cell and category's groups summed over their days."""
+    levels, groups = _canonical(payload)
+    summed: dict[tuple, list[int]] = {}
+    for lat, lon, cat, _, _, n, d, k in groups:
+        totals = summed.setdefault((lat, lon, cat), [0, 0, 0])
+        for i, v in enumerate((n, d, k)):
+            totals[i] += v
+    return levels, sorted((*key, *v) for key, v in summed.items())
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        FilterSpec(),
+        MARCH,
+        FilterSpec(start=pd.Timestamp("2000-01-01", tz="UTC"), end=pd.Timestamp("2040-01-01", tz="UTC")),
+        FilterSpec(min_deaths=20, start=pd.Timestamp("2025-03-12", tz="UTC")),
+        FilterSpec(bbox=(36.0, 34.0, 38.0, 36.0)),
+    ],
+)
+def test_untimed_grid_holds_the_window_counts_of_each_cell(
+    store: Any, spec: FilterSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above MAX_DAY_GROUPS the map gets the whole window's counts per cell (exact to the day) and no time control."""
+    import json
+
+    from layers.pgstore import source as pg_source
+
+    monkeypatch.setattr(pg_source, "MAX_DAY_GROUPS", 0)
+    local = to_incident_frame(synthetic_incidents(40, seed=9).assign(id=lambda f: "local-" + f["id"]))
+    both = pd.concat([_incidents(), local], ignore_index=True)
+    python = filter_incidents(both, spec)
+    selection = _store_source(store, local).select(spec, 0)
+    assert selection.is_grid
+    assert not selection.timed
+    assert any("time control" in note for note in selection.notes)
+    payload_json, options_json, _ = selection.layer(_request(0))
+    payload = json.loads(payload_json)
+    mapped = int((~python["aggregate"] & python.geometry.notna()).sum())
+    assert payload["n"] == mapped
+    if mapped:
+        assert _collapsed(payload) == _collapsed(to_grid_payload(python))
+        assert set(decode_groups(payload["g"])["t0"].tolist()) == {-(10**7)}  # shown in any window
+    assert json.loads(options_json).get("steps", []) == []  # no time control to step through days it lacks
+    drawn = python[~python["aggregate"] & python.geometry.notna()]
+    want = timeline_counts(drawn.assign(deaths_best=1), freq="W", value="deaths")  # incidents per week
+    got = selection.timeline("W")
+    assert got["value"].sum() == mapped
+    assert {k: v for k, v in zip(got.iloc[:, 0], got["value"], strict=True) if v} == {
+        k: v for k, v in zip(want.iloc[:, 0], want["value"], strict=True) if v
+    }
+
+
+def test_a_window_covering_the_data_is_read_without_days(store: Any) -> None:
+    from layers.pgstore.source import store_spec
+
+    listing = store.datasets()
+    wide = FilterSpec(start=pd.Timestamp("2000-01-01", tz="UTC"), end=pd.Timestamp("2040-01-01", tz="UTC"))
+    assert store_spec(wide, listing) == FilterSpec()
+    assert store_spec(MARCH, listing) == MARCH
+    assert len(filter_incidents(_incidents(), wide)) == len(_incidents())  # the same rows
+
+
+@pytest.mark.parametrize("bbox", [(36.0, 34.0, 38.0, 36.0), (35.0, 32.0, 43.0, 38.0), (40.0, 36.9, 40.1, 37.0)])
+def test_map_extent_filter_is_the_same_in_sql_and_in_memory(store: Any, bbox: tuple) -> None:
+    """'Only the incidents in the map view': the same rows from the store (GiST) and from memory."""
+    from layers.prepared import PreparedTable
+
+    spec = FilterSpec(bbox=bbox)
+    python = filter_incidents(_incidents(), spec)
+    west, south, east, north = bbox
+    assert python["lon"].between(west, east).all()
+    assert python["lat"].between(south, north).all()
+    assert not python["aggregate"].any()
+    prep = PreparedTable(_incidents())
+    assert sorted(prep.table.iloc[prep.select(spec)]["id"]) == sorted(python["id"])
+    assert sorted(store.load("synth", spec)["id"]) == sorted(python["id"])
+    selection = _store_source(store, _incidents().iloc[0:0]).select(spec, 0)
+    assert selection.selected == len(python)
+    if len(python):
+        import json
+
+        assert _canonical(json.loads(selection.layer(_request(0))[0])) == _canonical(to_grid_payload(python))
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        MARCH,
+        FilterSpec(start=pd.Timestamp("2025-03-20", tz="UTC")),
+        FilterSpec(end=pd.Timestamp("2025-03-15", tz="UTC"), campaigns=("Campaign A",)),
+    ],
+)
+def test_untimed_grid_of_a_window_is_all_cells_less_those_outside(store: Any, spec: FilterSpec) -> None:
+    """Read either way (the rows inside the window, or all dates' cells less the rows outside), the same groups."""
+    inside = store.grid_groups("synth", spec, timed=False)
+    less = store.grid_groups("synth", spec, timed=False, complement=True)
+    python = filter_incidents(_incidents(), spec)
+    assert int(less["n"].sum()) == int((~python["aggregate"] & python.geometry.notna()).sum())
+    assert _canonical(payload_from_groups(less)) == _canonical(payload_from_groups(inside))

@@ -175,6 +175,41 @@ def test_audit_trail_records_who_when_what_and_from_which_file(pg_url: str) -> N
         assert versions == {"mine": 1}  # one import (version 0) and one edit
 
 
+def test_bulk_import_is_audited_once_per_table_and_rebuilds_the_indexes(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from layers.pgstore import PostgisStore, describe_history
+    from layers.pgstore import store as pg_store
+
+    monkeypatch.setattr(pg_store, "BULK_REBUILD_ROWS", 2)  # the path a 100,000-row import takes
+    with PostgisStore(pg_url, app_user="ann") as store:
+        indexes = set(store._frame("SELECT indexdef FROM pg_indexes WHERE tablename = 'incidents'", ())["indexdef"])
+        store.save(sample(), "mine", source_file="ohchr_2012.csv")
+        entries = store._frame("SELECT table_name, ids, new, pending_txid FROM audit ORDER BY audit_id", ())
+        # one entry per table, naming every row it inserted; none left pending
+        assert entries["table_name"].tolist() == ["incidents", "sources", "figures"]
+        assert sorted(entries["ids"].iloc[0]) == ["a-1", "a-2", "agg-1"]
+        assert entries["new"].iloc[0] == {"import_rows": 3}
+        assert entries["pending_txid"].isna().all()
+        after = set(store._frame("SELECT indexdef FROM pg_indexes WHERE tablename = 'incidents'", ())["indexdef"])
+        assert after == indexes  # dropped for the load and built again, in the same transaction
+        history = store.history("a-1", "mine")
+        assert history["action"].tolist() == ["INSERT", "INSERT", "INSERT"]
+        assert set(history["source_file"]) == {"ohchr_2012.csv"}
+        assert "an import of 3 rows" in describe_history(history)[0]
+        # the values as imported are the row's first version: the old values of its first edit
+        store.update("mine", "a-1", {"deaths_best": 100}, 1)
+        first_edit = store.history("a-1", "mine").iloc[-1]
+        assert first_edit["old"]["deaths_best"] == 108
+        assert first_edit["old"]["row_version"] == 1
+        # any other insert is still audited row by row, also in the transaction of an import
+        store.conn.execute(
+            "INSERT INTO incidents (dataset_id, id, title) SELECT dataset_id, 'by-hand', 'x' FROM datasets"
+        )
+        store.conn.commit()
+        assert store.history("by-hand")["new"].iloc[0]["title"] == "x"
+
+
 def test_read_only_role_cannot_change_anything(pg_url: str) -> None:
     import psycopg
 
@@ -206,6 +241,8 @@ def test_read_only_role_cannot_change_anything(pg_url: str) -> None:
             reader.conn.rollback()
     with PostgisStore(pg_url.replace("postgres@", "editor_bob@"), auto_migrate=False) as editor:
         assert editor.update("mine", "a-1", {"deaths_best": 100}, 1) == 2
+        editor.save(sample(), "bobs", source_file="bob.csv")  # an editor imports (import_staged runs for it)
+        assert set(editor.history("a-1", "bobs")["db_role"]) == {"editor_bob"}
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             editor.conn.execute("DELETE FROM audit")
 

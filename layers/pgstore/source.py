@@ -17,7 +17,7 @@ import datetime as dt
 import math
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -26,7 +26,7 @@ import pandas as pd
 from geo.errors import StoreError
 from layers.datasource import Layer, MemorySelection, MemorySource, layer_of
 from layers.pgstore.grid import frame_groups, payload_from_groups, timeline_from_groups
-from layers.pgstore.query import filter_sql, summary_filter_sql
+from layers.pgstore.query import NO_DAY, filter_sql, summary_filter_sql
 from layers.pgstore.store import PostgisStore
 from layers.prepared import PreparedTable
 from layers.render.payload import to_script_json
@@ -48,6 +48,10 @@ EDIT_FIELDS = (
 )
 #: At most this many incidents are fetched from the store for a point map; above, grid cells.
 STORE_MAX_ROWS = 50_000
+#: At most this many day groups (5 km cell x category x first day x last day) go to the map with its
+#: time control; above (estimated from the datasets' facets), the map gets one group per cell and
+#: category — the counts of the whole date window, exact to the day — and no time control of its own.
+MAX_DAY_GROUPS = 150_000
 _INT_FIELDS = {"deaths_low", "deaths_best", "deaths_high", "injured", "missing_or_abducted", "geo_precision"}
 _FLOAT_FIELDS = {"lon", "lat", "chainage_km"}
 
@@ -111,6 +115,15 @@ def store_facets(store: PostgisStore, names: Sequence[str]) -> tuple[dict[str, l
     return out, (first, last), int(table["incidents"].sum()) if len(table) else 0  # type: ignore[return-value]
 
 
+def untimed(groups: pd.DataFrame) -> pd.DataFrame:
+    """Return *groups* summed per cell and category, with the open day bounds (the whole window's counts)."""
+    keys = ["ix", "iy", "category"]
+    out = groups.groupby(keys, as_index=False, dropna=False, sort=False)[
+        ["n", "deaths", "with_deaths", "sum_x", "sum_y"]
+    ].sum()
+    return out.assign(t0=-NO_DAY, t1=NO_DAY)[list(groups.columns)]
+
+
 def merge_options(local: Mapping[str, list[str]], store: Mapping[str, list[str]]) -> dict[str, list[str]]:
     """Return the union of two option dicts (sorted values per key)."""
     keys = dict.fromkeys([*local, *store])
@@ -140,8 +153,10 @@ def _counts(store: PostgisStore, names: list[str], spec: FilterSpec) -> tuple[in
     summary = summary_filter_sql(spec, names)
     where, params = filter_sql(spec, names)
     if summary is not None:  # the drawn ones from the summary; the few off the map from a partial index
+        table = "grid_cells" if spec.start is None and spec.end is None else "grid_days"  # the smaller summary
         mapped = store._frame(
-            f"SELECT COALESCE(sum(g.n), 0) FROM grid_summary g JOIN datasets d USING (dataset_id) WHERE {summary[0]}",
+            f"SELECT COALESCE(sum(g.n::integer), 0) FROM {table} g JOIN datasets d USING (dataset_id) "
+            f"WHERE {summary[0]}",
             summary[1],
         ).iat[0, 0]
         off = store._frame(
@@ -156,6 +171,47 @@ def _counts(store: PostgisStore, names: list[str], spec: FilterSpec) -> tuple[in
         params,
     )
     return int(counts.iat[0, 0]), int(counts.iat[0, 1]), int(counts.iat[0, 2])
+
+
+def _dated_spans(listing: pd.DataFrame) -> list[tuple[pd.Timestamp, pd.Timestamp, int]]:
+    """Return (first, last, day groups) of each dataset of *listing* from its facets (NaT when undated)."""
+    out = []
+    for facets in listing["facets"]:
+        first = pd.Timestamp(facets["first"]).tz_convert("UTC") if facets.get("first") else pd.NaT
+        last = pd.Timestamp(facets["last"]).tz_convert("UTC") if facets.get("last") else pd.NaT
+        out.append((first, last, int(facets.get("groups") or 0)))
+    return out
+
+
+def store_spec(spec: FilterSpec, listing: pd.DataFrame) -> FilterSpec:
+    """Return *spec* without its dates when they cover every dated incident of *listing* (the same rows).
+
+    An incident passes the window when its first day is before the end and its last day on or after
+    the start; a window from at most the first date to after the last keeps them all, so the
+    store answers it from tables without days (``grid_cells``).
+    """
+    if spec.start is None and spec.end is None:
+        return spec
+    spans = _dated_spans(listing)
+    if not spans or any(pd.isna(lo) or pd.isna(hi) for lo, hi, _ in spans):
+        return spec
+    first, last = min(lo for lo, _, _ in spans), max(hi for _, hi, _ in spans)
+    if (spec.start is None or spec.start <= first) and (spec.end is None or spec.end > last):
+        return replace(spec, start=None, end=None)
+    return spec
+
+
+def estimated_day_groups(spec: FilterSpec, listing: pd.DataFrame) -> int:
+    """Return an estimate of the day groups of *spec*: each dataset's, times the share of its span in the window."""
+    total = 0.0
+    for first, last, groups in _dated_spans(listing):
+        share = 1.0
+        if not (pd.isna(first) or pd.isna(last)) and last > first:
+            low = first if spec.start is None else max(first, spec.start)
+            high = last if spec.end is None else min(last, spec.end)
+            share = min(1.0, max(0.0, (high - low) / (last - first)))
+        total += groups * share
+    return int(total)
 
 
 def _mapped(frame: pd.DataFrame) -> int:
@@ -214,11 +270,21 @@ class StoreSelection:
     """
 
     def __init__(
-        self, store: PostgisStore, names: Sequence[str], local: MemorySelection, spec: FilterSpec, threshold: int
+        self,
+        store: PostgisStore,
+        names: Sequence[str],
+        local: MemorySelection,
+        spec: FilterSpec,
+        threshold: int,
+        listing: pd.DataFrame | None = None,
     ) -> None:
         self.local = local
         names = list(names)
         threshold = min(threshold, STORE_MAX_ROWS)
+        if listing is None:
+            listing = store.datasets()
+        listing = listing[listing["name"].isin(names)]
+        spec = store_spec(spec, listing)  # the same rows; a window covering the data reads tables without days
         selected, mapped, aggregates = _counts(store, names, spec)
         self.selected = local.selected + selected
         self.points = local.points + selected - aggregates
@@ -226,17 +292,35 @@ class StoreSelection:
         local_drawn = local.prep.n_drawable(local.idx)
         self.groups: pd.DataFrame | None = None
         self._store_rows: pd.DataFrame | None = None
+        self._days: pd.DataFrame | None = None
+        #: False when the grid's groups carry no days (too many for the map's time control)
+        self.timed = True
         notes = []
         if local_drawn + mapped > threshold:
-            self.groups = store.grid_groups(names, spec)
+            estimate = estimated_day_groups(spec, listing)
+            self.timed = estimate + local_drawn <= MAX_DAY_GROUPS
+            total = estimated_day_groups(replace(spec, start=None, end=None), listing)
+            self.groups = store.grid_groups(names, spec, timed=self.timed, complement=estimate > total - estimate)
+            if not self.timed:
+                self._days = store.day_counts(names, spec)
             if local_drawn:
-                self.groups = pd.concat([self.groups, frame_groups(local.rows())], ignore_index=True)
+                mine = frame_groups(local.rows())
+                if not self.timed:
+                    self._days = pd.concat([self._days, mine[["t0", "n"]]], ignore_index=True)
+                    mine = untimed(mine)
+                self.groups = pd.concat([self.groups, mine], ignore_index=True)
             notes.append(
                 f"{selected:,} incidents of the shared store are counted in the database: the map shows grid cells "
                 f"and the panels below (details, export, raster, corridor) hold only the "
                 f"{local.selected:,} incidents of the datasets in this app's memory. Narrow the filters or the "
                 f"dates below {threshold:,} mapped incidents to fetch the store's incidents with their sources."
             )
+            if not self.timed:
+                notes.append(
+                    f"About {estimate:,} groups of cells and days are more than the map's own time control can "
+                    f"use ({MAX_DAY_GROUPS:,}): the map shows the counts of the whole date window (exact to the "
+                    "day) without it. Narrow the dates to step through them on the map."
+                )
         else:
             rows = store.load(names, spec)
             self._store_rows = rows.drop(columns="row_version") if "row_version" in rows else rows
@@ -271,7 +355,7 @@ class StoreSelection:
         """Return the timeline counts (from the grid groups when the store's rows were not fetched)."""
         if self.groups is None:
             return timeline_counts(self.rows(["date_start", "deaths_best", "aggregate"]), freq=freq)
-        return timeline_from_groups(self.groups, freq)
+        return timeline_from_groups(self.groups if self._days is None else self._days, freq)
 
     def layer(self, request: Mapping[str, Any]) -> Layer:
         """Return the incident layer: the points of the fetched rows, or the grid of the groups."""
@@ -284,7 +368,9 @@ class StoreSelection:
         )
         payload["threshold"] = int(request["threshold"])
         steps = request["steps"]
-        if steps is None:
+        if not self.timed:
+            steps = []  # the groups hold the whole window: no time control (see MAX_DAY_GROUPS)
+        elif steps is None:
             dated = self.groups[(self.groups["t0"] > -(10**6)) & (self.groups["t1"] < 10**6)]
             steps = []
             if len(dated):
@@ -345,7 +431,9 @@ class StoreSource:
 
     def select(self, spec: FilterSpec, threshold: int) -> StoreSelection:
         """Return the selection of *spec*: in-memory rows filtered in arrays, the store's in SQL."""
-        return StoreSelection(self.store, self.names, self.memory.select(spec, threshold), spec, threshold)
+        return StoreSelection(
+            self.store, self.names, self.memory.select(spec, threshold), spec, threshold, listing=self.listing
+        )
 
 
 def save_review(store: PostgisStore, edited: pd.DataFrame, gazetteer: Any) -> int:

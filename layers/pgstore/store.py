@@ -19,7 +19,14 @@ import pandas as pd
 
 from geo.errors import EditConflictError, StoreError
 from layers.incidents import COLUMNS, DTYPES, to_incident_frame
-from layers.pgstore.query import filter_sql, grid_groups_sql, summary_filter_sql, summary_groups_sql
+from layers.pgstore.query import (
+    cells_groups_sql,
+    complement_groups_sql,
+    filter_sql,
+    grid_groups_sql,
+    summary_filter_sql,
+    summary_groups_sql,
+)
 from layers.pgstore.schema import connect, migrate, redact_url
 from layers.timeline import FilterSpec
 
@@ -28,6 +35,8 @@ __all__ = ["EDITABLE", "PostgisStore"]
 _JSON = ("sources", "figures")
 #: work_mem of the grid queries (set for their transaction only; the server's default elsewhere).
 GRID_WORK_MEM = "256MB"
+#: An import of at least this many rows (and as many as the table holds) rebuilds the indexes once after the load.
+BULK_REBUILD_ROWS = 100_000
 #: Model columns stored as columns of ``incidents`` (the rest of the model is in related tables).
 _COLUMNS = tuple(c for c in COLUMNS if c not in (*_JSON, "dataset"))
 #: Fields a person may change with :meth:`PostgisStore.update`.
@@ -45,6 +54,24 @@ def _value(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return value
+
+
+def _column_values(series: pd.Series) -> list[Any]:
+    """Return a column as plain Python values for COPY (None for missing), without a call per cell."""
+    missing = series.isna().to_numpy()
+    if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(series.dtype):
+        values = list(series.dt.to_pydatetime())
+    elif isinstance(series.dtype, pd.api.extensions.ExtensionDtype) and series.dtype.kind in "iub":
+        return list(series.to_numpy(dtype=object, na_value=None))  # Int64/boolean: Python ints, None
+    elif series.dtype.kind in "biuf":
+        values = series.tolist()  # numpy scalars -> Python numbers
+    else:
+        values = series.astype(object).tolist()
+        if not all(v is None or isinstance(v, str) for v in values):
+            values = [_value(v) for v in values]
+    if missing.any():
+        values = [None if gone else v for v, gone in zip(values, missing, strict=True)]
+    return values
 
 
 def _clean_json(value: Any) -> Any:
@@ -141,29 +168,60 @@ class PostgisStore:
         return int(version)
 
     def _copy_rows(self, cur: Any, dataset_id: int, frame: pd.DataFrame, extra_cols: list[str]) -> None:
+        """Copy *frame* into staging tables of this transaction, then move them in with ``import_staged``.
+
+        The rows are built column by column (no dict per row); ``import_staged`` (0006_bulk_import.sql)
+        inserts them in one statement per table, audited by one entry per table with the ids.
+        """
         from psycopg.types.json import Jsonb
 
         columns = ("dataset_id", *_COLUMNS, "extra")
-        records = frame.to_dict(orient="records")
-        with cur.copy(f"COPY incidents ({', '.join(columns)}) FROM STDIN") as copy:
-            for rec in records:
-                extra = {c: _clean_json(rec.get(c)) for c in extra_cols}
-                copy.write_row([dataset_id, *(_value(rec[c]) for c in _COLUMNS), Jsonb(extra)])
-        for table, key in (("sources", "sources"), ("figures", "figures")):
-            cols = "dataset_id, incident_id, seq, publisher, " + ("url, data" if table == "sources" else "data")
+        cur.execute(
+            "CREATE TEMP TABLE incident_staging ON COMMIT DROP AS "
+            f"SELECT {', '.join(columns)} FROM incidents WITH NO DATA"
+        )
+        cur.execute(
+            "CREATE TEMP TABLE source_staging ON COMMIT DROP AS "
+            "SELECT incident_id, seq, publisher, url, data FROM sources WITH NO DATA"
+        )
+        cur.execute(
+            "CREATE TEMP TABLE figure_staging ON COMMIT DROP AS "
+            "SELECT incident_id, seq, publisher, data FROM figures WITH NO DATA"
+        )
+        n = len(frame)
+        values: list[Iterable[Any]] = [[dataset_id] * n]
+        values += [_column_values(frame[c]) for c in _COLUMNS]
+        if extra_cols:
+            extra_frame = frame[extra_cols]
+            values.append(
+                [
+                    Jsonb({c: _clean_json(v) for c, v in zip(extra_cols, row, strict=True)})
+                    for row in extra_frame.itertuples(index=False)
+                ]
+            )
+        else:
+            values.append([Jsonb({})] * n)
+        with cur.copy(f"COPY incident_staging ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in zip(*values, strict=True):
+                copy.write_row(row)
+        ids = frame["id"].tolist()
+        for table, key in (("source_staging", "sources"), ("figure_staging", "figures")):
+            cols = "incident_id, seq, publisher, " + ("url, data" if key == "sources" else "data")
+            items = frame[key].tolist() if key in frame.columns else [None] * n
             with cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                for rec in records:
-                    for seq, item in enumerate(rec.get(key) or []):
+                for incident_id, listed in zip(ids, items, strict=True):
+                    for seq, item in enumerate(listed or []):
                         item = _clean_json(item) if isinstance(item, Mapping) else {"text": str(item)}
-                        row = [dataset_id, rec["id"], seq, str(item.get("publisher") or "")]
-                        if table == "sources":
+                        row = [incident_id, seq, str(item.get("publisher") or "")]
+                        if key == "sources":
                             row.append(str(item.get("url") or ""))
                         copy.write_row([*row, Jsonb(item)])
+        cur.execute("SELECT import_staged(%s, %s)", (dataset_id, BULK_REBUILD_ROWS))
         if "flags" in frame.columns:
             with cur.copy("COPY flags (dataset_id, incident_id, flag) FROM STDIN") as copy:
-                for rec in records:
-                    for flag in dict.fromkeys(_flags(rec.get("flags"))):
-                        copy.write_row([dataset_id, rec["id"], flag])
+                for incident_id, flags in zip(ids, frame["flags"].tolist(), strict=True):
+                    for flag in dict.fromkeys(_flags(flags)):
+                        copy.write_row([dataset_id, incident_id, flag])
 
     def update(self, dataset: str, incident_id: str, changes: Mapping[str, Any], expected_version: int) -> int:
         """Change fields of one incident if nobody changed it since *expected_version*; return the new version.
@@ -279,21 +337,51 @@ class PostgisStore:
         colour_by: str = "campaign",
         cell_km: int = 5,
         bbox: tuple[float, float, float, float] | None = None,
+        timed: bool = True,
+        complement: bool = False,
     ) -> pd.DataFrame:
         """Count the selection per (cell, category, first day, last day) in the database.
 
         The cells are those of the aggregated map (``layers.render.aggregate``): *cell_km*
         squares of the Syria AEQD; only the groups leave the database, never the rows.
-        Filters the summary table answers (datasets, dates, categories) read ``grid_summary``;
-        the others group the incidents themselves. Columns: ``layers.pgstore.grid.GROUP_COLUMNS``.
+        Filters the summary table answers (datasets, dates, categories) read ``grid_summary``
+        (``grid_cells`` untimed without dates); the others group the incidents themselves.
+        Untimed (*timed* False), one group per cell and category with the open day bounds:
+        the counts of the whole window (exact to the day), for a map without its time control;
+        with *complement*, read as all dates' groups less those outside the window (cheaper when
+        the window holds most of the rows: ``query.complement_groups_sql``).
+        Columns: ``layers.pgstore.grid.GROUP_COLUMNS``.
         """
         names = [datasets] if isinstance(datasets, str) else list(datasets or [])
         spec = spec or FilterSpec()
-        summary = summary_filter_sql(spec, names) if bbox is None and cell_km == 5 else None
+        summary = summary_filter_sql(spec, names) if bbox is None and spec.bbox is None and cell_km == 5 else None
+        if summary is not None and not timed and spec.start is None and spec.end is None:
+            return self._copy_frame(cells_groups_sql(summary[0], colour_by), summary[1])
+        if summary is not None and not timed and complement:
+            sql, params = complement_groups_sql(spec, names, colour_by)  # type: ignore[misc]
+            return self._copy_frame(sql, params)
         if summary is not None:
-            return self._copy_frame(summary_groups_sql(summary[0], colour_by), summary[1])
+            return self._copy_frame(summary_groups_sql(summary[0], colour_by, timed=timed), summary[1])
         where, params = filter_sql(spec, names, bbox=bbox)
-        return self._copy_frame(grid_groups_sql(where, colour_by, cell_km), params)
+        return self._copy_frame(grid_groups_sql(where, colour_by, cell_km, timed=timed), params)
+
+    def day_counts(self, datasets: str | Iterable[str] | None = None, spec: FilterSpec | None = None) -> pd.DataFrame:
+        """Return ``t0, n``: the selection's incidents on the map per first day (the timeline of an untimed grid)."""
+        names = [datasets] if isinstance(datasets, str) else list(datasets or [])
+        spec = spec or FilterSpec()
+        summary = summary_filter_sql(spec, names)
+        if summary is not None:
+            sql = (  # grid_days: the summary without cells
+                "SELECT g.day0 AS t0, sum(g.n::integer) AS n FROM grid_days g JOIN datasets d USING (dataset_id) "
+                f"WHERE {summary[0]} GROUP BY 1"
+            )
+            return self._copy_frame(sql, summary[1])
+        where, params = filter_sql(spec, names)
+        sql = (
+            "SELECT i.day0 AS t0, count(*) AS n FROM incidents i JOIN datasets d USING (dataset_id) "
+            f"WHERE i.geom IS NOT NULL AND {where} GROUP BY 1"
+        )
+        return self._copy_frame(sql, params)
 
     def _copy_frame(self, sql: str, params: Iterable[Any]) -> pd.DataFrame:
         """Run *sql* through ``COPY … TO STDOUT`` (CSV) and parse it in one go: far faster than rows for big results."""
@@ -326,13 +414,19 @@ class PostgisStore:
         return data["name"].tolist(), [int(v) for v in data["version"]]
 
     def history(self, incident_id: str, dataset: str | None = None) -> pd.DataFrame:
-        """Return the audit trail of one incident (its row, sources and figures), oldest first."""
+        """Return the audit trail of one incident (its row, sources and figures), oldest first.
+
+        An import's entries (one per table, listing the ids it inserted in ``ids``) appear as the
+        incident's INSERT rows; their ``new`` holds ``import_rows`` (the values as imported are the
+        row's first version: see 0006_bulk_import.sql).
+        """
         sql = (
             "SELECT a.at, a.db_role, a.app_user, a.action, a.table_name, d.name AS dataset, a.source_file, "
             "a.old, a.new FROM audit a LEFT JOIN datasets d USING (dataset_id) "
-            "WHERE a.incident_id = %s AND (%s::text IS NULL OR d.name = %s) ORDER BY a.audit_id"
+            "WHERE (a.incident_id = %s OR (a.ids IS NOT NULL AND %s = ANY(a.ids))) "
+            "AND (%s::text IS NULL OR d.name = %s) ORDER BY a.audit_id"
         )
-        return self._frame(sql, (incident_id, dataset, dataset))
+        return self._frame(sql, (incident_id, incident_id, dataset, dataset))
 
     def _frame(self, sql: str, params: Iterable[Any]) -> pd.DataFrame:
         try:
@@ -399,6 +493,8 @@ def describe_history(history: pd.DataFrame) -> list[str]:
     for row in history.itertuples(index=False):
         who = row.db_role + (f" ({row.app_user})" if row.app_user else "")
         line = f"{row.at:%Y-%m-%d %H:%M:%S%z}  {who}  {row.action} {row.table_name}"
+        if row.action == "INSERT" and row.new and "import_rows" in row.new:
+            line += f" (an import of {row.new['import_rows']:,} rows)"
         if row.source_file:
             line += f"  from {row.source_file}"
         if row.action == "UPDATE" and row.old and row.new:

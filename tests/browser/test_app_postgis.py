@@ -147,3 +147,30 @@ def test_a_conflicting_edit_is_refused_with_the_current_values(pg_app: str, stor
         record = store.get("team-base", "e-1")
     assert record["title"] == "Shelling of the old market"
     assert record["deaths_best"] == 4
+
+
+def test_only_the_incidents_in_the_map_view(pg_app: str, two_pages: Any) -> None:
+    """The map-extent filter: the extent the map reports after a zoom becomes the store's SQL filter."""
+    pg, _ = two_pages
+    open_app(pg, f"{pg_app}/?ds=team-base")
+    assert shown_count(pg) == 2
+    pg.locator(SIDEBAR).get_by_text("Only the incidents in the map view").click()
+    # a new map (it returns its extent), fitted to the selection: both incidents in view
+    pg.wait_for_function(
+        "() => Array.from(document.querySelectorAll('iframe')).some(f => f.contentWindow.map"
+        " && f.contentWindow.__incidentMapReady && f.contentWindow.__GLOBAL_DATA__"
+        " && (f.contentWindow.__GLOBAL_DATA__.returned_objects || []).includes('bounds'))",
+        timeout=60_000,
+    )
+    pg.wait_for_timeout(2000)
+    assert shown_count(pg) == 2
+    pg.evaluate(  # zoom in on e-1 (36.63 E, 35.93 N); e-2 (36.70 E, 35.80 N) leaves the view
+        "() => Array.from(document.querySelectorAll('iframe')).forEach(f => { const m = f.contentWindow.map;"
+        " if (m && f.contentWindow.__GLOBAL_DATA__) m.fitBounds([[35.92, 36.62], [35.94, 36.64]]); })"
+    )
+    try:
+        pg.get_by_text(re.compile(r"^1 incidents shown")).wait_for(timeout=60_000)
+    finally:
+        screenshot(pg, "postgis_map_view_filter")
+    pg.locator(SIDEBAR).get_by_text("Only the incidents in the map view").click()  # off: the whole selection
+    pg.get_by_text(re.compile(r"^2 incidents shown")).wait_for(timeout=60_000)
