@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geo.errors import DataSchemaError
@@ -151,8 +152,9 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
     start, end = col("event_date"), pd.Series("", index=df.index)
     day = parse_partial_dates(start, dayfirst=True)["date_start"].dt.tz_localize(None)
     week = (precision == "week") & day.notna()
-    start = start.where(~week, (day - pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d"))
-    end = end.where(~week, (day + pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d"))
+    if bool(week.any()):  # the window's first and last days, written for the week rows only
+        start = start.where(~week, (day[week] - pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d"))
+        end = end.where(~week, (day[week] + pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d"))
     fatalities = col("fatalities")
     actors1 = _join(col("actor1"), col("assoc_actor_1"))
     actors2 = _join(col("actor2"), col("assoc_actor_2"))
@@ -226,14 +228,21 @@ def _sources_column(source: pd.Series, notes: pd.Series, date: pd.Series, ids: p
     """
     codes, uniques = pd.factorize(source, sort=False)
     lists = [[p.strip() for p in str(u).split(";") if p.strip()] for u in uniques]
-    out: list[list[dict]] = []
-    for code, note, day, event_id in zip(codes.tolist(), notes.tolist(), date.tolist(), ids.tolist(), strict=True):
-        publishers = lists[code] if code >= 0 else []
-        if not publishers:
-            out.append([])
-            continue
-        when, via = day or None, f"ACLED {event_id}".strip()
-        first = {"publisher": publishers[0], "title": "", "date": when, "url": "", "quote": note[:300], "via": via}
-        rest = [{"publisher": p, "title": "", "date": when, "url": "", "quote": "", "via": via} for p in publishers[1:]]
-        out.append([first, *rest])
+    out: list[list[dict]] = [[] for _ in range(len(codes))]
+    used = [k for k, publishers in enumerate(lists) if publishers]
+    if not used:
+        return out
+    notes_, dates_, ids_ = notes.tolist(), date.tolist(), ids.tolist()
+    order = np.argsort(codes, kind="stable")  # the rows of each distinct source, in row order
+    bounds = np.searchsorted(codes[order], np.arange(len(lists) + 1))
+    for k in used:
+        first, *rest = lists[k]
+        for i in order[bounds[k] : bounds[k + 1]].tolist():
+            when, via = dates_[i] or None, f"ACLED {ids_[i]}".strip()
+            head = {"publisher": first, "title": "", "date": when, "url": "", "quote": notes_[i][:300], "via": via}
+            out[i] = (
+                [head, *({"publisher": p, "title": "", "date": when, "url": "", "quote": "", "via": via} for p in rest)]
+                if rest
+                else [head]
+            )
     return out

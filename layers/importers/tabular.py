@@ -155,7 +155,8 @@ def _arrow_frame(text: str, sep: str, path: Path) -> pd.DataFrame | None:
     are left to :func:`_records`. Empty lines after the last row change no number.
     """
     end = len(text.rstrip("\r\n"))
-    if any(text.find(pair, 0, end) >= 0 for pair in _EMPTY_LINE):
+    pairs = _EMPTY_LINE if "\r" in text else _EMPTY_LINE[:1]  # one scan when there is no "\r" at all
+    if any(text.find(pair, 0, end) >= 0 for pair in pairs):
         return None
     chunk = text[:_HEAD_CHARS]
     if len(text) > len(chunk) and "\n" not in chunk and "\r" not in chunk:
