@@ -261,7 +261,7 @@ def build_result(
     mapping = dict(mapping or {})
     strict = fmt == "curated"
     prefix = id_prefix or fmt
-    frame = raw.reset_index(drop=True).copy()
+    frame = raw.reset_index(drop=True).copy(deep=False)  # copy-on-write: *raw* stays as it was
     for column in ("id", "place_reported", "place_context", "admin1", "place_id", "event_type", "confidence"):
         if column not in frame.columns:
             frame[column] = ""
@@ -391,7 +391,7 @@ def build_result(
     rejects = rejects.sort_values("row", kind="stable", ignore_index=True)
     flagged = all_issues[(all_issues["severity"] == "flag") & ~all_issues["row"].isin(bad_rows)]
     flagged = flagged[list(FLAG_COLUMNS)].sort_values("row", kind="stable", ignore_index=True)
-    kept = frame.loc[keep].copy()
+    kept = frame.loc[keep]  # a new frame (copy-on-write): setting columns leaves *frame* as it was
     kept["aggregate"] = aggregate[keep]
     kept["flags"] = _flag_text(flagged, kept["_row"])
     if "dataset" not in kept.columns or not bool((_col(kept, "dataset") != "").any()):
@@ -499,7 +499,7 @@ def assign_corridors(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         placed = assign(distinct).iloc[codes].set_axis(points.index)
     else:
         placed = assign(points)
-    out = gdf.copy()
+    out = gdf.copy(deep=False)  # copy-on-write: *gdf* stays as it was
     out.loc[located, "corridor"] = placed["corridor"].astype(object).where(placed["corridor"].notna(), None)
     out.loc[located, "chainage_km"] = placed["chainage_km"].astype(float)
     out["corridor"] = out["corridor"].astype("str")

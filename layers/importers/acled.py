@@ -34,9 +34,9 @@ sources            one per publisher in ``source`` (split on ";"),
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from geo.errors import DataSchemaError
@@ -144,6 +144,7 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
             f"{path}: not an ACLED export: missing column(s) {', '.join(missing)}; export with ACLED's standard columns"
         )
 
+    @functools.cache  # each column stripped once (location, event_date… are read more than once)
     def col(name: str) -> pd.Series:
         return df[name].astype(str).str.strip() if name in df.columns else pd.Series("", index=df.index)
 
@@ -228,21 +229,14 @@ def _sources_column(source: pd.Series, notes: pd.Series, date: pd.Series, ids: p
     """
     codes, uniques = pd.factorize(source, sort=False)
     lists = [[p.strip() for p in str(u).split(";") if p.strip()] for u in uniques]
-    out: list[list[dict]] = [[] for _ in range(len(codes))]
-    used = [k for k, publishers in enumerate(lists) if publishers]
-    if not used:
-        return out
-    notes_, dates_, ids_ = notes.tolist(), date.tolist(), ids.tolist()
-    order = np.argsort(codes, kind="stable")  # the rows of each distinct source, in row order
-    bounds = np.searchsorted(codes[order], np.arange(len(lists) + 1))
-    for k in used:
-        first, *rest = lists[k]
-        for i in order[bounds[k] : bounds[k + 1]].tolist():
-            when, via = dates_[i] or None, f"ACLED {ids_[i]}".strip()
-            head = {"publisher": first, "title": "", "date": when, "url": "", "quote": notes_[i][:300], "via": via}
-            out[i] = (
-                [head, *({"publisher": p, "title": "", "date": when, "url": "", "quote": "", "via": via} for p in rest)]
-                if rest
-                else [head]
-            )
+    out: list[list[dict]] = []
+    for code, note, day, event_id in zip(codes.tolist(), notes.tolist(), date.tolist(), ids.tolist(), strict=True):
+        publishers = lists[code] if code >= 0 else []
+        if not publishers:
+            out.append([])
+            continue
+        when, via = day or None, f"ACLED {event_id}".strip()
+        first = {"publisher": publishers[0], "title": "", "date": when, "url": "", "quote": note[:300], "via": via}
+        rest = [{"publisher": p, "title": "", "date": when, "url": "", "quote": "", "via": via} for p in publishers[1:]]
+        out.append([first, *rest])
     return out
