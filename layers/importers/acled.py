@@ -229,14 +229,29 @@ def _sources_column(source: pd.Series, notes: pd.Series, date: pd.Series, ids: p
     """
     codes, uniques = pd.factorize(source, sort=False)
     lists = [[p.strip() for p in str(u).split(";") if p.strip()] for u in uniques]
+    none: list[str] = []
+    rows = zip(
+        [lists[c] if c >= 0 else none for c in codes.tolist()],
+        [d or None for d in date.tolist()],
+        notes.tolist(),
+        [f"ACLED {i}".strip() for i in ids.tolist()],
+        strict=True,
+    )
     out: list[list[dict]] = []
-    for code, note, day, event_id in zip(codes.tolist(), notes.tolist(), date.tolist(), ids.tolist(), strict=True):
-        publishers = lists[code] if code >= 0 else []
+    for publishers, when, note, via in rows:  # the usual one or two publishers without an inner loop
         if not publishers:
             out.append([])
             continue
-        when, via = day or None, f"ACLED {event_id}".strip()
-        first = {"publisher": publishers[0], "title": "", "date": when, "url": "", "quote": note[:300], "via": via}
-        rest = [{"publisher": p, "title": "", "date": when, "url": "", "quote": "", "via": via} for p in publishers[1:]]
-        out.append([first, *rest])
+        head = {"publisher": publishers[0], "title": "", "date": when, "url": "", "quote": note[:300], "via": via}
+        if len(publishers) == 1:
+            out.append([head])
+        elif len(publishers) == 2:
+            out.append(
+                [head, {"publisher": publishers[1], "title": "", "date": when, "url": "", "quote": "", "via": via}]
+            )
+        else:
+            rest = [
+                {"publisher": p, "title": "", "date": when, "url": "", "quote": "", "via": via} for p in publishers[1:]
+            ]
+            out.append([head, *rest])
     return out
