@@ -199,6 +199,7 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
     bad_tp = (tp != "") & ~tp.isin(TIME_PRECISION)
     raw.loc[bad_tp, "date_precision"] = "time_precision " + tp[bad_tp]
     raw["_fields"] = df["_fields"]  # every field as read: duplicates and digests
+    col.cache_clear()  # the stripped columns are in *raw* now; the rest need not stay in memory
     return build_result(
         raw,
         file=str(path),
