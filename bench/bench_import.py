@@ -13,8 +13,8 @@ Target (issue 13): ≤ 3 s import after start-up and ≤ 1 GB peak resident memo
 (ACLED rows carry coordinates: nothing is geocoded). Recorded before the change, on 2 shared
 CPUs at load average 1.0: 8.93 s import (CPU 5.96 s), 639 MB peak. After the second pass (flag
 texts, dates, sources, copies, a per-cell corridor screen; ``--against 0368481``, load average
-2.7–3.6): 1.54–1.72 s import (CPU 1.54–1.71 s), 655–663 MB peak, against 2.27–2.30 s (CPU
-2.22–2.29 s), 659–666 MB for ``0368481`` in the same runs.
+1.4–3.6, three runs): 1.54–1.72 s import (CPU 1.54–1.71 s), 655–676 MB peak, against 2.24–2.30 s
+(CPU 2.22–2.29 s), 659–672 MB for ``0368481`` in the same runs.
 
 Figures taken while other processes run are noisy: the load average is printed with them, and
 CPU seconds are steadier than wall seconds.
