@@ -358,7 +358,7 @@ def _select(corridors: Mapping[str, Corridor] | Iterable[str | Corridor] | None)
 # --- linear referencing -------------------------------------------------------------------------
 
 
-def locate_on(corridor: Corridor, lons: Any, lats: Any) -> pd.DataFrame:
+def locate_on(corridor: Corridor, lons: Any, lats: Any, *, road: bool = True) -> pd.DataFrame:
     """Chainage, offset and nearest road point of every point on one corridor.
 
     Parameters
@@ -366,6 +366,9 @@ def locate_on(corridor: Corridor, lons: Any, lats: Any) -> pd.DataFrame:
     corridor : Corridor
     lons, lats : array-like of float
         WGS84 longitudes and latitudes (NaN allowed: the row is all NaN).
+    road : bool
+        Also return the nearest road point (``road_lon``, ``road_lat``); False leaves those
+        two columns out and saves their transformation back to lon/lat.
 
     Returns
     -------
@@ -394,21 +397,27 @@ def locate_on(corridor: Corridor, lons: Any, lats: Any) -> pd.DataFrame:
     chainage_m = cum[piece] + frac * (cum[piece + 1] - cum[piece])
     mid_x = (x + road_x) / 2  # easting from the central meridian (no false easting)
     offset_m = np.sqrt(d2) / (1.0 + mid_x * mid_x / (2.0 * frame.radius_m**2))
-    road_lon, road_lat = frame.to_geo.transform(road_x, road_y)
     nan = np.where(valid, 1.0, np.nan)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
-            "corridor": pd.Series([corridor.ref if ok else None for ok in valid], dtype=object),
+            "corridor": pd.Series(np.where(valid, corridor.ref, None), dtype=object),
             "chainage_km": chainage_m / 1000.0 * nan,
             "offset_km": offset_m / 1000.0 * nan,
-            "road_lon": np.asarray(road_lon) * nan,
-            "road_lat": np.asarray(road_lat) * nan,
         }
     )
+    if road:
+        road_lon, road_lat = frame.to_geo.transform(road_x, road_y)
+        out["road_lon"] = np.asarray(road_lon) * nan
+        out["road_lat"] = np.asarray(road_lat) * nan
+    return out
 
 
 def locate(
-    lons: Any, lats: Any, corridors: Mapping[str, Corridor] | Iterable[str | Corridor] | None = None
+    lons: Any,
+    lats: Any,
+    corridors: Mapping[str, Corridor] | Iterable[str | Corridor] | None = None,
+    *,
+    road: bool = True,
 ) -> pd.DataFrame:
     """Nearest corridor, chainage, offset and nearest road point of every point.
 
@@ -422,6 +431,8 @@ def locate(
         WGS84 longitudes and latitudes.
     corridors : mapping, iterable of refs/names/Corridor, or None
         Which corridors to consider (default: all in the project file).
+    road : bool
+        As for :func:`locate_on`.
 
     Returns
     -------
@@ -437,9 +448,9 @@ def locate(
     [['M4', 0.0], ['M4', 139.6]]
     """
     chosen = _select(corridors)
-    best = locate_on(chosen[0], lons, lats)
+    best = locate_on(chosen[0], lons, lats, road=road)
     for corridor in chosen[1:]:
-        other = locate_on(corridor, lons, lats)
+        other = locate_on(corridor, lons, lats, road=road)
         better = (other["offset_km"] < best["offset_km"] - 0.001).to_numpy()
         best.loc[better] = other.loc[better]
     return best
@@ -569,10 +580,53 @@ def assign_corridors(
     missing = [col for col in ("lon", "lat") if col not in df.columns]
     if missing:
         raise DataSchemaError(f"table lacks column(s) {missing}; it needs 'lon' and 'lat' in WGS84")
-    where = locate(df["lon"].to_numpy(float), df["lat"].to_numpy(float), corridors)
+    lons, lats = df["lon"].to_numpy(float), df["lat"].to_numpy(float)
+    chosen = _select(corridors)
+    # Only the points that may be near a road are measured (a screen per grid cell, exact
+    # for the rest): every other point is farther than max_offset_km from every corridor.
+    screened = np.flatnonzero(_may_be_near(lons, lats, chosen, max_offset_km))
+    where = locate(lons[screened], lats[screened], chosen, road=False)
     near = (where["offset_km"] <= max_offset_km).to_numpy()
+    corridor = np.full(len(df), None, dtype=object)
+    chainage, offset = np.full(len(df), np.nan), np.full(len(df), np.nan)
+    corridor[screened] = np.where(near, where["corridor"], None)
+    chainage[screened] = np.where(near, where["chainage_km"], np.nan)
+    offset[screened] = np.where(near, where["offset_km"], np.nan)
     out = df.copy()
-    out["corridor"] = pd.Series(np.where(near, where["corridor"], None), index=df.index, dtype=object)
-    out["chainage_km"] = np.where(near, where["chainage_km"], np.nan)
-    out["offset_km"] = np.where(near, where["offset_km"], np.nan)
+    out["corridor"] = pd.Series(corridor, index=df.index, dtype=object)
+    out["chainage_km"] = chainage
+    out["offset_km"] = offset
     return out
+
+
+#: Side of the grid cells :func:`_may_be_near` screens points with, in degrees.
+_SCREEN_CELL_DEG = 0.1
+
+
+def _may_be_near(lons: np.ndarray, lats: np.ndarray, chosen: list[Corridor], max_offset_km: float) -> np.ndarray:
+    """Where a point may lie within *max_offset_km* of one of *chosen* (a superset of the near points).
+
+    Points are binned in cells of :data:`_SCREEN_CELL_DEG` degrees; each cell's centre is
+    located once. A point is at least (centre's distance − the cell's half-diagonal) from the
+    road, so a cell whose centre lies beyond ``(max_offset_km + half-diagonal) × 1.05 + 1 km``
+    holds no near point (the 5 % and the kilometre cover the transverse Mercator scale, under
+    0.4 % within 500 km of a corridor's meridian). Points outside ±180/±90 or not finite are
+    kept: :func:`locate` decides for them as before.
+    """
+    ok = np.isfinite(lons) & np.isfinite(lats) & (np.abs(lons) <= 180.0) & (np.abs(lats) <= 90.0)
+    keep = ~ok
+    if not bool(ok.any()):
+        return keep
+    cell = _SCREEN_CELL_DEG
+    ix, iy = np.floor(lons[ok] / cell), np.floor(lats[ok] / cell)
+    codes, cells = pd.factorize(ix + 1j * iy)
+    x0, y0 = cells.real * cell, cells.imag * cell
+    cx, cy = x0 + cell / 2, y0 + cell / 2
+    half_m = np.zeros(len(cells))
+    for corner_x, corner_y in itertools.product((x0, x0 + cell), (y0, y0 + cell)):
+        _, _, dist = GEOD.inv(cx, cy, corner_x, np.clip(corner_y, -90.0, 90.0))
+        half_m = np.maximum(half_m, dist)
+    offset = locate(cx, cy, chosen, road=False)["offset_km"].to_numpy()
+    far = offset > (max_offset_km + half_m / 1000.0) * 1.05 + 1.0  # NaN: not far, measured
+    keep[ok] = ~far[codes]
+    return keep

@@ -268,7 +268,7 @@ def _parse_unique(text: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, pd
     def spread(values: pd.Series, missing: object) -> pd.Series:
         if not len(values):
             return pd.Series([missing] * len(text), index=text.index, dtype=values.dtype)
-        out = pd.Series(values.to_numpy()[take], index=text.index, dtype=values.dtype)
+        out = pd.Series(values.array.take(take), index=text.index)  # typed: no round trip through objects
         return out.where(ok, missing) if not bool(ok.all()) else out
 
     return spread(parsed, pd.NaT), spread(prec, ""), spread(error, "")
@@ -296,45 +296,74 @@ def _parse_one(raw: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, pd.Ser
         prec[mask] = p
         done = done | mask
 
-    iso = text.str.extract(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-    take(iso[0].notna(), iso[0], iso[1], iso[2], "day")
-    compact = text.str.extract(r"^(\d{4})(\d{2})(\d{2})$")
-    take(compact[0].notna() & compact[1].astype(float).between(1, 12), compact[0], compact[1], compact[2], "day")
-    ym = text.str.extract(r"^(\d{4})[-/.](\d{1,2})$")
-    take(ym[0].notna(), ym[0], ym[1], 1, "month")
-    yy = text.str.extract(r"^(\d{4})$")
-    take(yy[0].notna(), yy[0], 1, 1, "year")
-    serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d{5}(?:\.\d+)?")), errors="coerce")
-    is_serial = serial.between(20000, 80000) & ~done
-    if bool(is_serial.any()):
-        days = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
-        days[is_serial] = _EXCEL_EPOCH + pd.to_timedelta(np.floor(serial[is_serial]), unit="D")
-        take(is_serial, days.dt.year, days.dt.month, days.dt.day, "day")
-    low = text.str.replace(",", " ", regex=False).str.replace(r"(?<=[a-z])\.", " ", regex=True)
-    dmy = low.str.extract(r"^(?:(\d{1,2})(?:st|nd|rd|th)?[\s\-/]+)?([a-z]+)[\s\-/]+(\d{4}|\d{2})$")
-    mon = dmy[1].map(_MONTHS)
-    ok = dmy[2].notna() & mon.notna()
-    y_dmy = _full_year(dmy[2])
-    take(ok & dmy[0].notna(), y_dmy, mon, dmy[0], "day")
-    take(ok & dmy[0].isna() & (dmy[2].str.len() == 4), y_dmy, mon, 1, "month")
-    mdy = low.str.extract(r"^([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?\s+(\d{4})$")
-    mon2 = mdy[0].map(_MONTHS)
-    take(mdy[2].notna() & mon2.notna(), mdy[2], mon2, mdy[1], "day")
-    num = text.str.extract(_NUMERIC)
-    a, b = pd.to_numeric(num[0], errors="coerce"), pd.to_numeric(num[1], errors="coerce")
-    is_num = num[2].notna()
-    y_num = _full_year(num[2])
-    if dayfirst is None:
-        unclear = is_num & (a <= 12) & (b <= 12) & (a != b) & ~done
-        if bool(unclear.any()):
-            error[unclear] = (
-                "ambiguous date: " + raw[unclear].map(repr) + " could be day/month or month/day; "
-                "give the order (--dayfirst or --monthfirst) or write it as YYYY-MM-DD"
-            )
-        done = done | unclear
-        take(is_num & (b > 12), y_num, a, b, "day")
-    first, second = (b, a) if dayfirst in (True, None) else (a, b)
-    take(is_num, y_num, first, second, "day")
+    def iso() -> None:
+        found = text.str.extract(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+        take(found[0].notna(), found[0], found[1], found[2], "day")
+
+    def compact() -> None:
+        found = text.str.extract(r"^(\d{4})(\d{2})(\d{2})$")
+        take(found[0].notna() & found[1].astype(float).between(1, 12), found[0], found[1], found[2], "day")
+
+    def year_month() -> None:
+        found = text.str.extract(r"^(\d{4})[-/.](\d{1,2})$")
+        take(found[0].notna(), found[0], found[1], 1, "month")
+
+    def year_only() -> None:
+        found = text.str.extract(r"^(\d{4})$")
+        take(found[0].notna(), found[0], 1, 1, "year")
+
+    def excel_serial() -> None:
+        serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d{5}(?:\.\d+)?")), errors="coerce")
+        is_serial = serial.between(20000, 80000) & ~done
+        if bool(is_serial.any()):
+            days = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+            days[is_serial] = _EXCEL_EPOCH + pd.to_timedelta(np.floor(serial[is_serial]), unit="D")
+            take(is_serial, days.dt.year, days.dt.month, days.dt.day, "day")
+
+    low: list[pd.Series] = []  # the text for month names, made by the first step that needs it
+
+    def words() -> pd.Series:
+        if not low:
+            low.append(text.str.replace(",", " ", regex=False).str.replace(r"(?<=[a-z])\.", " ", regex=True))
+        return low[0]
+
+    def day_month_year() -> None:
+        dmy = words().str.extract(r"^(?:(\d{1,2})(?:st|nd|rd|th)?[\s\-/]+)?([a-z]+)[\s\-/]+(\d{4}|\d{2})$")
+        mon = dmy[1].map(_MONTHS)
+        ok = dmy[2].notna() & mon.notna()
+        y_dmy = _full_year(dmy[2])
+        take(ok & dmy[0].notna(), y_dmy, mon, dmy[0], "day")
+        take(ok & dmy[0].isna() & (dmy[2].str.len() == 4), y_dmy, mon, 1, "month")
+
+    def month_day_year() -> None:
+        mdy = words().str.extract(r"^([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?\s+(\d{4})$")
+        mon2 = mdy[0].map(_MONTHS)
+        take(mdy[2].notna() & mon2.notna(), mdy[2], mon2, mdy[1], "day")
+
+    def numeric() -> None:
+        nonlocal done
+        num = text.str.extract(_NUMERIC)
+        a, b = pd.to_numeric(num[0], errors="coerce"), pd.to_numeric(num[1], errors="coerce")
+        is_num = num[2].notna()
+        y_num = _full_year(num[2])
+        if dayfirst is None:
+            unclear = is_num & (a <= 12) & (b <= 12) & (a != b) & ~done
+            if bool(unclear.any()):
+                error[unclear] = (
+                    "ambiguous date: " + raw[unclear].map(repr) + " could be day/month or month/day; "
+                    "give the order (--dayfirst or --monthfirst) or write it as YYYY-MM-DD"
+                )
+            done = done | unclear
+            take(is_num & (b > 12), y_num, a, b, "day")
+        first, second = (b, a) if dayfirst in (True, None) else (a, b)
+        take(is_num, y_num, first, second, "day")
+
+    # The forms in turn, each on the values no earlier form took; once every value is taken
+    # the later forms have nothing to do and are not tried (each costs a fixed pandas overhead).
+    for step in (iso, compact, year_month, year_only, excel_serial, day_month_year, month_day_year, numeric):
+        if bool(done.all()):
+            break
+        step()
     unknown = ~done
     if bool(unknown.any()):
         error[unknown] = "unparseable date: " + raw[unknown].map(repr) + "; write it as YYYY-MM-DD, YYYY-MM or YYYY"

@@ -17,6 +17,7 @@ ISO 8601 text; :func:`to_flat` and :func:`from_flat` convert between the two.
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -143,7 +144,10 @@ def _as_dtype(values: pd.Series, dtype: str) -> pd.Series:
         return values.map(_as_bool).astype(bool)
     if dtype.startswith("datetime"):
         return pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601").astype(dtype)
-    lists = [v if isinstance(v, list) else list(v) if isinstance(v, tuple) else [] for v in values.tolist()]
+    cells = values.to_numpy(dtype=object)
+    if all(map(isinstance, cells, itertools.repeat(list))):  # the usual column: lists already (kept as they are)
+        return pd.Series(cells.copy(), index=values.index, dtype=object)
+    lists = [v if isinstance(v, list) else list(v) if isinstance(v, tuple) else [] for v in cells.tolist()]
     return pd.Series(lists, index=values.index, dtype=object)
 
 

@@ -139,7 +139,7 @@ def parse_tolls(raw: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFram
     issues = []
     for column in TOLL_COLUMNS:
         if column not in raw.columns:
-            out[column] = pd.array([pd.NA] * len(raw), dtype="Int64")
+            out[column] = pd.arrays.IntegerArray(np.zeros(len(raw), dtype="int64"), np.ones(len(raw), dtype=bool))
             continue
         text = _text(raw[column]).str.replace(",", "", regex=False)
         values = to_number(text)
@@ -403,6 +403,17 @@ def check_duplicate_ids(df: pd.DataFrame, file: str, skip: pd.Series | None = No
 
 
 def _has_source(sources: pd.Series, key: str | None = None) -> pd.Series:
+    if key is None:  # any dict counts: the first element usually settles it
+        values = sources.tolist()
+        return pd.Series(
+            [
+                isinstance(v, list) and bool(v) and (isinstance(v[0], dict) or any(isinstance(s, dict) for s in v))
+                for v in values
+            ],
+            index=sources.index,
+            dtype=bool,
+        )
+
     def ok(value: object) -> bool:
         if not isinstance(value, list):
             return False
@@ -499,7 +510,7 @@ def check_vocabulary(df: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.Data
     (DataFrame, DataFrame)
         A copy of *df* with the values fixed, and the issues.
     """
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: setting a column here leaves *df* as it was
     parts = []
     event = _text(out["event_type"]).str.lower()
     bad_event = ~event.isin(EVENT_TYPES)

@@ -207,6 +207,37 @@ def test_assign_corridors_picks_the_nearest(corridors, towns):
     assert list(df.columns) == ["name", "lon", "lat"]  # input untouched
 
 
+@pytest.mark.parametrize("max_offset_km", [0.5, 5.0, 25.0])
+def test_assign_corridors_measures_every_point_that_may_be_near(corridors, max_offset_km):
+    """Only points in grid cells near a road are measured: the answers equal measuring every point."""
+    rng = np.random.default_rng(3)
+    # Points all over Syria, a band around the roads (offsets on both sides of the threshold), the world.
+    lon = [rng.uniform(35.0, 43.0, 40_000), rng.uniform(-180.0, 180.0, 2_000)]
+    lat = [rng.uniform(32.0, 38.0, 40_000), rng.uniform(-90.0, 90.0, 2_000)]
+    for corridor in corridors.values():
+        at = rng.integers(0, len(corridor.vertices), 3_000)
+        lon.append(np.array([corridor.vertices[i].lon for i in at]) + rng.normal(0.0, 0.15, at.size))
+        lat.append(np.array([corridor.vertices[i].lat for i in at]) + rng.normal(0.0, 0.15, at.size))
+    lon.append([np.nan, np.inf, 36.0, 500.0])
+    lat.append([35.0, 35.0, np.nan, 35.0])
+    lons, lats = np.concatenate(lon), np.concatenate(lat)
+    with np.errstate(invalid="ignore"):
+        got = assign_corridors(pd.DataFrame({"lon": lons, "lat": lats}), max_offset_km, corridors)
+        where = locate(lons, lats, corridors)
+    near = (where["offset_km"] <= max_offset_km).to_numpy()
+    assert 0 < near.sum() < len(near)
+    assert got["corridor"].tolist() == np.where(near, where["corridor"], None).tolist()
+    np.testing.assert_array_equal(got["chainage_km"].to_numpy(), np.where(near, where["chainage_km"], np.nan))
+    np.testing.assert_array_equal(got["offset_km"].to_numpy(), np.where(near, where["offset_km"], np.nan))
+
+
+def test_locate_without_road_points(corridors):
+    lons, lats = [35.916667, 40.15, np.nan], [35.35, 35.333333, 35.0]
+    full, short = locate(lons, lats, corridors), locate(lons, lats, corridors, road=False)
+    assert list(short.columns) == ["corridor", "chainage_km", "offset_km"]
+    pd.testing.assert_frame_equal(short, full[list(short.columns)])
+
+
 # --- property tests --------------------------------------------------------------------------------
 
 

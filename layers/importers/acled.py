@@ -34,6 +34,7 @@ sources            one per publisher in ``source`` (split on ";"),
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -143,6 +144,7 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
             f"{path}: not an ACLED export: missing column(s) {', '.join(missing)}; export with ACLED's standard columns"
         )
 
+    @functools.cache  # each column stripped once (location, event_date… are read more than once)
     def col(name: str) -> pd.Series:
         return df[name].astype(str).str.strip() if name in df.columns else pd.Series("", index=df.index)
 
@@ -151,8 +153,9 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
     start, end = col("event_date"), pd.Series("", index=df.index)
     day = parse_partial_dates(start, dayfirst=True)["date_start"].dt.tz_localize(None)
     week = (precision == "week") & day.notna()
-    start = start.where(~week, (day - pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d"))
-    end = end.where(~week, (day + pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d"))
+    if bool(week.any()):  # the window's first and last days, written for the week rows only
+        start = start.where(~week, (day[week] - pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d"))
+        end = end.where(~week, (day[week] + pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d"))
     fatalities = col("fatalities")
     actors1 = _join(col("actor1"), col("assoc_actor_1"))
     actors2 = _join(col("actor2"), col("assoc_actor_2"))
@@ -196,6 +199,7 @@ def import_acled(path: str | Path, gazetteer: Gazetteer | None = None) -> Import
     bad_tp = (tp != "") & ~tp.isin(TIME_PRECISION)
     raw.loc[bad_tp, "date_precision"] = "time_precision " + tp[bad_tp]
     raw["_fields"] = df["_fields"]  # every field as read: duplicates and digests
+    col.cache_clear()  # the stripped columns are in *raw* now; the rest need not stay in memory
     return build_result(
         raw,
         file=str(path),
@@ -226,14 +230,29 @@ def _sources_column(source: pd.Series, notes: pd.Series, date: pd.Series, ids: p
     """
     codes, uniques = pd.factorize(source, sort=False)
     lists = [[p.strip() for p in str(u).split(";") if p.strip()] for u in uniques]
+    none: list[str] = []
+    rows = zip(
+        [lists[c] if c >= 0 else none for c in codes.tolist()],
+        [d or None for d in date.tolist()],
+        notes.tolist(),
+        [f"ACLED {i}".strip() for i in ids.tolist()],
+        strict=True,
+    )
     out: list[list[dict]] = []
-    for code, note, day, event_id in zip(codes.tolist(), notes.tolist(), date.tolist(), ids.tolist(), strict=True):
-        publishers = lists[code] if code >= 0 else []
+    for publishers, when, note, via in rows:  # the usual one or two publishers without an inner loop
         if not publishers:
             out.append([])
             continue
-        when, via = day or None, f"ACLED {event_id}".strip()
-        first = {"publisher": publishers[0], "title": "", "date": when, "url": "", "quote": note[:300], "via": via}
-        rest = [{"publisher": p, "title": "", "date": when, "url": "", "quote": "", "via": via} for p in publishers[1:]]
-        out.append([first, *rest])
+        head = {"publisher": publishers[0], "title": "", "date": when, "url": "", "quote": note[:300], "via": via}
+        if len(publishers) == 1:
+            out.append([head])
+        elif len(publishers) == 2:
+            out.append(
+                [head, {"publisher": publishers[1], "title": "", "date": when, "url": "", "quote": "", "via": via}]
+            )
+        else:
+            rest = [
+                {"publisher": p, "title": "", "date": when, "url": "", "quote": "", "via": via} for p in publishers[1:]
+            ]
+            out.append([head, *rest])
     return out

@@ -154,8 +154,13 @@ def _arrow_frame(text: str, sep: str, path: Path) -> pd.DataFrame | None:
     a one-column table, a header with a line break and a field above :data:`MAX_FIELD_CHARS`
     are left to :func:`_records`. Empty lines after the last row change no number.
     """
-    end = len(text.rstrip("\r\n"))
-    if any(text.find(pair, 0, end) >= 0 for pair in _EMPTY_LINE):
+    end = len(text)  # the end without its trailing line breaks, found without copying the text
+    while end and text[end - 1] in "\r\n" and len(text) - end < 64:
+        end -= 1
+    if end and text[end - 1] in "\r\n":  # a long run of them: let rstrip find it
+        end = len(text.rstrip("\r\n"))
+    pairs = _EMPTY_LINE if "\r" in text else _EMPTY_LINE[:1]  # one scan when there is no "\r" at all
+    if any(text.find(pair, 0, end) >= 0 for pair in pairs):
         return None
     chunk = text[:_HEAD_CHARS]
     if len(text) > len(chunk) and "\n" not in chunk and "\r" not in chunk:
@@ -193,8 +198,9 @@ def _arrow_frame(text: str, sep: str, path: Path) -> pd.DataFrame | None:
     header = [h.strip().lstrip("\ufeff") for h in first]
     columns = _column_names(header, path)
     data: dict[str, object] = {"_row": np.arange(1, table.num_rows + 1, dtype=np.int64)}
-    data.update({c: _arrow_column(v) for c, v in zip(columns, table.columns, strict=True)})
-    data["_fields"] = _arrow_column(pc.binary_join_element_wise(*table.columns, pa.scalar("\x1e", pa.large_string())))
+    whole = [c.combine_chunks() for c in table.columns]  # one array per column, joined once below
+    data.update({c: _arrow_column(v) for c, v in zip(columns, whole, strict=True)})
+    data["_fields"] = _arrow_column(pc.binary_join_element_wise(*whole, pa.scalar("\x1e", pa.large_string())))
     df = pd.DataFrame(data, index=pd.RangeIndex(table.num_rows))
     df.attrs["headers"] = _headers(header, columns)
     return df

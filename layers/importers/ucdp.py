@@ -48,8 +48,10 @@ place_reported; ``adm_1`` → admin1; ``source_article`` → source title,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from geo.errors import DataSchemaError
@@ -136,7 +138,7 @@ def import_ucdp(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportR
             "date_end": col("date_end").str.slice(0, 10),
             "date_precision": date_prec.map(DATE_PREC).fillna(""),
             "place_reported": col("where_coordinates"),
-            "admin1": col("adm_1").map(_admin1),
+            "admin1": _map_distinct(col("adm_1"), _admin1),
             "lat": lat,
             "lon": lon,
             "geo_precision": where_prec.map(WHERE_PREC),
@@ -152,11 +154,11 @@ def import_ucdp(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportR
                 [
                     _sources(*v)
                     for v in zip(
-                        col("source_article"),
-                        col("source_office"),
-                        col("source_date"),
-                        col("source_headline"),
-                        ids,
+                        col("source_article").tolist(),
+                        col("source_office").tolist(),
+                        col("source_date").tolist(),
+                        col("source_headline").tolist(),
+                        ids.tolist(),
                         strict=True,
                     )
                 ],
@@ -173,6 +175,16 @@ def import_ucdp(path: str | Path, gazetteer: Gazetteer | None = None) -> ImportR
     raw.loc[bad, "date_precision"] = "date_prec " + date_prec[bad]
     raw["_fields"] = df["_fields"]  # every field as read: duplicates and digests
     return build_result(raw, file=str(path), fmt="ucdp", rows_in=rows_in, pre_rejects=rejects, mapping=MAPPING)
+
+
+def _map_distinct(values: pd.Series, function: Callable[[str], str]) -> pd.Series:
+    """Return ``values.map(function)``, calling *function* once per distinct value."""
+    codes, _ = pd.factorize(values, sort=False)
+    if not len(values) or bool((codes < 0).any()):
+        return values.map(function)
+    _, first = np.unique(codes, return_index=True)
+    mapped = values.iloc[first].map(function)
+    return pd.Series(mapped.array.take(codes), index=values.index, name=mapped.name)
 
 
 def _admin1(text: str) -> str:
