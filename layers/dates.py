@@ -189,8 +189,14 @@ def parse_partial_dates(
     >>> parse_partial_dates(pd.Series(["2025-02-30"]))["error"].iloc[0]
     "impossible date: '2025-02-30'"
     """
-    key = _text(start) + "\x1f" + (_text(end) if end is not None else "") + "\x1f"
-    key = key + (_text(precision) if precision is not None else "")
+    # One key per distinct (start, end, precision): each text is prefixed with its length, so no
+    # text (whatever characters it holds) can make two different triples share a key.
+    parts = [_text(start), _text(end) if end is not None else None, _text(precision) if precision is not None else None]
+    key = pd.Series("", index=start.index, dtype=object)
+    for part in parts:
+        if part is not None:
+            key = key + part.str.len().astype(str).to_numpy(dtype=object) + ":" + part.to_numpy(dtype=object)
+        key = key + "|"
     codes, uniques = pd.factorize(key, sort=False)
     if len(uniques) < 0.5 * len(key):  # each distinct (start, end, precision) once
         first = pd.Series(np.arange(len(key))).groupby(codes).first().to_numpy()
