@@ -845,7 +845,23 @@ def edit_form(store: object) -> None:
     st.success(md(f"Saved: {', '.join(changes)} (now version {version})."))
 
 
+def profiled_main(folder: str) -> None:
+    """Run :func:`main` under cProfile and write the rerun's profile into *folder* ($SYRIA_MAP_PROFILE)."""
+    import cProfile
+    import time
+
+    profile = cProfile.Profile()
+    try:
+        profile.runcall(main)
+    finally:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        profile.dump_stats(str(Path(folder) / f"rerun-{time.time_ns()}.prof"))
+
+
 try:
-    main()
+    if os.environ.get("SYRIA_MAP_PROFILE"):  # a folder: one cProfile file per rerun (for bench/ and profiling)
+        profiled_main(os.environ["SYRIA_MAP_PROFILE"])
+    else:
+        main()
 except IncidentMapError as err:
     st.error(md(scrub_paths(err)))  # no server folder (temporary or home) in what the browser sees
