@@ -134,3 +134,63 @@ def test_a_clustered_map_survives_moves_while_it_loads(browser, tmp_path):
         page.close()
     assert shown == 15_000
     assert errors == []
+
+
+@pytest.mark.browser
+def test_many_points_draw_on_one_canvas_with_exact_windows_and_popups(browser, tmp_path):
+    """Above 20,000 points (points chosen over cells) one canvas draws them: same counts, popups, tooltips."""
+    from layers.folium_map import incident_map
+    from layers.render.payload import day_bounds, drawable_rows
+    from layers.standalone import map_steps
+    from tests.test_aggregate import XSS as CAT_XSS
+    from tests.test_aggregate import synthetic
+
+    gdf = synthetic(25_000, seed=5, undated=20)
+    steps = map_steps(gdf, "month", "moving")
+    path = tmp_path / "dots.html"
+    incident_map(gdf, basemap="blank", aggregate_threshold=10**6, steps=steps).save(str(path))
+    rows = drawable_rows(gdf)[0]
+    t0, t1 = day_bounds(rows)
+    errors: list[str] = []
+    page = browser.new_page(viewport={"width": 1100, "height": 750})
+    try:
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.route(re.compile(r"^https?://"), lambda r: r.abort())
+        page.goto(path.as_uri())
+        page.wait_for_function("window.__incidentMapReady === true", timeout=30_000)
+        layer = "window.__incidentLayers[0]"
+        assert page.locator("canvas.incident-dots").count() == 1
+        assert page.locator(".leaflet-marker-icon, .marker-cluster").count() == 0  # no marker, no cluster
+        counts = []
+        for k in (0, 7, len(steps) - 1):
+            page.eval_on_selector(
+                ".time-control input", f"e => {{ e.value = {k}; e.dispatchEvent(new Event('input')); }}"
+            )
+            expected = int(((t0 <= steps[k][1]) & (t1 >= steps[k][0])).sum())
+            counts.append((page.evaluate(f"{layer}.visibleCount()"), expected))
+            assert f"{expected:,} shown" in page.inner_text(".time-control")
+        # a click on a drawn incident opens its popup: pick one in the view, click its pixel
+        spot = page.evaluate(
+            f"""() => {{ const g = {layer}, m = g._map, d = g.getLayers()[0], keep = d._keep;
+                 for (let j = 0; j < keep.length; j++) {{
+                   const i = keep[j], p = m.latLngToContainerPoint([d._P.lat[i], d._P.lon[i]]), s = m.getSize();
+                   if (p.x > 80 && p.y > 80 && p.x < s.x - 250 && p.y < s.y - 150 && d.at(p) === i)
+                     return [p.x, p.y, d._P.info.title[i]];
+                 }} return null; }}"""
+        )
+        box = page.locator(".leaflet-container").bounding_box()
+        page.mouse.click(box["x"] + spot[0], box["y"] + spot[1])
+        page.wait_for_selector(".incident-popup h4", timeout=5_000)
+        heading = page.inner_text(".incident-popup h4")
+        page.evaluate(f"{{ {layer}._map.setView([35.0, 38.5], 9, {{animate: false}}); }}")
+        page.wait_for_timeout(200)
+        legend = page.inner_text(".incident-legend")
+        injected = page.locator(".incident-popup img, .incident-legend img").count()
+    finally:
+        page.close()
+    assert all(shown == expected for shown, expected in counts), counts
+    assert len({c[1] for c in counts}) > 1
+    assert heading == spot[2]
+    assert CAT_XSS in legend
+    assert injected == 0
+    assert errors == []
