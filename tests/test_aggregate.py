@@ -196,3 +196,20 @@ def test_groups_summed_with_numpy_equal_a_pandas_groupby(n, seed, cats, all_figu
     frame = pd.DataFrame({"cell": cell, "c": c, "t0": t0, "dt": dt, "n": 1, "d": d, "k": k})
     expected = _encode_groups(frame.groupby(["cell", "c", "t0", "dt"], sort=True, as_index=False).sum())
     assert _sum_groups(cell, c, t0, dt, d, k) == expected
+
+
+@given(
+    picks=st.lists(st.integers(0, 8), max_size=40),
+    as_string=st.booleans(),
+)
+@settings(max_examples=80, deadline=None)
+def test_colour_codes_from_cleaned_distinct_values_equal_cleaning_every_row(picks, as_string):
+    """Colour keys are the values cleaned (bidi controls out, missing -> "(none)"), in order of first appearance."""
+    from layers.render.payload import category_values, colour_codes
+
+    values = ["A", "B", None, "", "A\u202e", "\u202eA", np.nan, "C", XSS]
+    column = pd.Series([values[k] for k in picks], dtype="string" if as_string else object)
+    codes, keys = colour_codes(pd.DataFrame({"campaign": column}), "campaign")
+    expected_codes, expected_keys = pd.factorize(category_values(column))
+    assert codes.tolist() == expected_codes.tolist()
+    assert keys.tolist() == list(expected_keys)
