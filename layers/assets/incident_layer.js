@@ -131,7 +131,7 @@
     });
   }
 
-  function pointLegend(map, P) {
+  function pointLegend(map, P, ringNote) {
     legend(map, P, "Colour: " + P.colourBy, "Circle area: deaths (best)", function (div) {
       var sizes = el("div", null, "sizes");
       P.sizes.forEach(function (s) {
@@ -141,6 +141,7 @@
       });
       div.appendChild(sizes);
       div.appendChild(el("div", "Solid ring: town/village centre; dashed ring: approximate area", "note"));
+      if (ringNote) { div.appendChild(el("div", ringNote, "note")); }
     });
   }
 
@@ -237,6 +238,9 @@
   //: Above this many points one canvas draws them all (no Leaflet layer, no cluster per point):
   //: creating and clustering 200,000 markers took seconds in the browser at every filter change.
   var DOTS_ABOVE = 20000;
+  //: The vague-location rings are drawn when at most this many points are in view: at a whole-country
+  //: view of 200,000 points they are noise, and the dashed strokes took most of the canvas's raster time.
+  var RINGS_UP_TO = 20000;
 
   var DotLayer = L.Layer.extend({
     // Every point of the window on one canvas, redrawn when the map moves; hit-tested on click and hover.
@@ -288,14 +292,16 @@
       c.style.visibility = "visible";
       var ctx = c.getContext("2d"), P = this._P, keep = this._keep, v = this._origin(), X = this._x, Y = this._y;
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      var byColour = [], j, i, px, py, r, pad = 70, k;
+      var byColour = [], j, i, px, py, pad = 70, k, inView = 0;
       for (k = 0; k < P.colours.length; k++) { byColour.push([]); }
       for (j = 0; j < keep.length; j++) {
         i = keep[j]; px = X[i] * v.scale - v.o.x; py = Y[i] * v.scale - v.o.y;
         if (px < -pad || py < -pad || px > size.x + pad || py > size.y + pad) { continue; }
         byColour[P.c[i]].push(i);
+        inView++;
       }
       var self = this;
+      this._inView = inView;
       byColour.forEach(function (list, cat) {
         if (!list.length) { return; }
         var colour = P.colours[cat];
@@ -306,6 +312,7 @@
         });
         ctx.globalAlpha = 0.6; ctx.fillStyle = colour; ctx.fill();
         ctx.globalAlpha = 1; ctx.lineWidth = 1; ctx.strokeStyle = colour; ctx.stroke();
+        if (self._inView > RINGS_UP_TO) { return; }
         [[2, 4, []], [3, 10, [3, 3]]].forEach(function (ring) {  // the vague-location rings, as HaloMarker draws them
           ctx.beginPath();
           list.forEach(function (i) {
@@ -370,7 +377,7 @@
     };
     dots.onIncident = group.openIncident;
     group.addTo(map);
-    pointLegend(map, P);
+    pointLegend(map, P, "Rings drawn when " + num(RINGS_UP_TO) + " or fewer points are in view (zoom in)");
     timeControl(map, group, P, opts);
     window.__incidentLayers = (window.__incidentLayers || []).concat([group]);
     return group;
