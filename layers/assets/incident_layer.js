@@ -131,7 +131,7 @@
     });
   }
 
-  function pointLegend(map, P, ringNote) {
+  function pointLegend(map, P) {
     legend(map, P, "Colour: " + P.colourBy, "Circle area: deaths (best)", function (div) {
       var sizes = el("div", null, "sizes");
       P.sizes.forEach(function (s) {
@@ -141,7 +141,6 @@
       });
       div.appendChild(sizes);
       div.appendChild(el("div", "Solid ring: town/village centre; dashed ring: approximate area", "note"));
-      if (ringNote) { div.appendChild(el("div", ringNote, "note")); }
     });
   }
 
@@ -230,154 +229,6 @@
     });
     group.addTo(map);
     pointLegend(map, P);
-    timeControl(map, group, P, opts);
-    window.__incidentLayers = (window.__incidentLayers || []).concat([group]);
-    return group;
-  }
-
-  //: Above this many points one canvas draws them all (no Leaflet layer, no cluster per point):
-  //: creating and clustering 200,000 markers took seconds in the browser at every filter change.
-  var DOTS_ABOVE = 20000;
-  //: The vague-location rings are drawn when at most this many points are in view: at a whole-country
-  //: view of 200,000 points they are noise, and the dashed strokes took most of the canvas's raster time.
-  var RINGS_UP_TO = 20000;
-
-  var DotLayer = L.Layer.extend({
-    // Every point of the window on one canvas, redrawn when the map moves; hit-tested on click and hover.
-    initialize: function (P) {
-      var n = P.n, i, lat, s;
-      this._P = P;
-      this._x = new Float64Array(n); this._y = new Float64Array(n);  // Web Mercator, 0..1 (Leaflet's zoom 0 / 256)
-      for (i = 0; i < n; i++) {
-        lat = Math.max(-85.0511, Math.min(85.0511, P.lat[i])) * Math.PI / 180;
-        s = Math.sin(lat);
-        this._x[i] = (P.lon[i] + 180) / 360;
-        this._y[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
-      }
-      this._keep = new Int32Array(0);
-      this._highlight = {};
-      var self = this;
-      P.h.forEach(function (k) { self._highlight[k] = true; });
-    },
-    onAdd: function (map) {
-      this._map = map;
-      this._canvas = L.DomUtil.create("canvas", "incident-dots", map.getPane("overlayPane"));
-      this._canvas.style.pointerEvents = "none";  // clicks go to the map, which hit-tests them here
-      map.on("moveend viewreset resize", this._draw, this);
-      map.on("zoomstart", this._hide, this);
-      map.on("click", this._click, this);
-      map.on("mousemove", this._hover, this);
-      this._draw();
-    },
-    onRemove: function (map) {
-      map.off("moveend viewreset resize", this._draw, this);
-      map.off("zoomstart", this._hide, this);
-      map.off("click", this._click, this);
-      map.off("mousemove", this._hover, this);
-      if (this._tip) { map.closeTooltip(this._tip); }
-      L.DomUtil.remove(this._canvas);
-      this._map = null;
-    },
-    setKeep: function (keep) { this._keep = keep; if (this._map) { this._draw(); } },
-    _hide: function () { this._canvas.style.visibility = "hidden"; },
-    _origin: function () {
-      var map = this._map, z = map.getZoom();
-      return { scale: 256 * Math.pow(2, z), o: map.project(map.containerPointToLatLng([0, 0]), z) };
-    },
-    _draw: function () {
-      var map = this._map, c = this._canvas, size = map.getSize(), dpr = window.devicePixelRatio || 1;
-      L.DomUtil.setPosition(c, map.containerPointToLayerPoint([0, 0]));
-      c.width = size.x * dpr; c.height = size.y * dpr;
-      c.style.width = size.x + "px"; c.style.height = size.y + "px";
-      c.style.visibility = "visible";
-      var ctx = c.getContext("2d"), P = this._P, keep = this._keep, v = this._origin(), X = this._x, Y = this._y;
-      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-      var byColour = [], j, i, px, py, pad = 70, k, inView = 0;
-      for (k = 0; k < P.colours.length; k++) { byColour.push([]); }
-      for (j = 0; j < keep.length; j++) {
-        i = keep[j]; px = X[i] * v.scale - v.o.x; py = Y[i] * v.scale - v.o.y;
-        if (px < -pad || py < -pad || px > size.x + pad || py > size.y + pad) { continue; }
-        byColour[P.c[i]].push(i);
-        inView++;
-      }
-      var self = this;
-      this._inView = inView;
-      byColour.forEach(function (list, cat) {
-        if (!list.length) { return; }
-        var colour = P.colours[cat];
-        ctx.beginPath();
-        list.forEach(function (i) {
-          var x = X[i] * v.scale - v.o.x, y = Y[i] * v.scale - v.o.y, rr = P.r[i];
-          ctx.moveTo(x + rr, y); ctx.arc(x, y, rr, 0, Math.PI * 2);
-        });
-        ctx.globalAlpha = 0.6; ctx.fillStyle = colour; ctx.fill();
-        ctx.globalAlpha = 1; ctx.lineWidth = 1; ctx.strokeStyle = colour; ctx.stroke();
-        if (self._inView > RINGS_UP_TO) { return; }
-        [[2, 4, []], [3, 10, [3, 3]]].forEach(function (ring) {  // the vague-location rings, as HaloMarker draws them
-          ctx.beginPath();
-          list.forEach(function (i) {
-            if (P.p[i] !== ring[0]) { return; }
-            var x = X[i] * v.scale - v.o.x, y = Y[i] * v.scale - v.o.y, rr = P.r[i] + ring[1];
-            ctx.moveTo(x + rr, y); ctx.arc(x, y, rr, 0, Math.PI * 2);
-          });
-          ctx.setLineDash(ring[2]); ctx.stroke(); ctx.setLineDash([]);
-        });
-        list.forEach(function (i) {
-          if (!self._highlight[i]) { return; }
-          ctx.beginPath(); ctx.arc(X[i] * v.scale - v.o.x, Y[i] * v.scale - v.o.y, P.r[i], 0, Math.PI * 2);
-          ctx.lineWidth = 3; ctx.strokeStyle = "#000000"; ctx.stroke(); ctx.lineWidth = 1;
-        });
-      });
-    },
-    at: function (point) {
-      // The shown incident under a container point (the nearest centre within its circle), or -1.
-      var keep = this._keep, v = this._origin(), X = this._x, Y = this._y, P = this._P, best = -1, bestD = Infinity;
-      for (var j = 0; j < keep.length; j++) {
-        var i = keep[j], dx = X[i] * v.scale - v.o.x - point.x, dy = Y[i] * v.scale - v.o.y - point.y;
-        var d = dx * dx + dy * dy, r = P.r[i] + 2;
-        if (d <= r * r && d < bestD) { best = i; bestD = d; }
-      }
-      return best;
-    },
-    _click: function (e) {
-      var i = this.at(e.containerPoint);
-      if (i >= 0 && this.onIncident) { this.onIncident(i); }
-    },
-    _hover: function (e) {
-      var self = this, point = e.containerPoint;
-      if (this._pending) { this._pendingPoint = point; return; }
-      this._pending = true; this._pendingPoint = point;
-      L.Util.requestAnimFrame(function () {
-        self._pending = false;
-        if (!self._map) { return; }
-        var i = self.at(self._pendingPoint), map = self._map;
-        map.getContainer().style.cursor = i >= 0 ? "pointer" : "";
-        if (i < 0) { if (self._tip) { map.closeTooltip(self._tip); } return; }
-        self._tip = self._tip || L.tooltip({ direction: "top", offset: [0, -6] });
-        self._tip.setLatLng([self._P.lat[i], self._P.lon[i]]).setContent(el("span", self._P.info.title[i]));
-        map.openTooltip(self._tip);
-      });
-    }
-  });
-
-  function createDots(map, P, opts) {
-    // Many points: the window's incidents drawn on one canvas; popups and tooltips as for markers.
-    var dots = new DotLayer(P), group = L.featureGroup([dots]), withheld = {};
-    P.w.forEach(function (k) { withheld[k] = true; });
-    group.visibleCount = function () { return dots._keep.length; };
-    group.setWindow = function (day0, day1) {
-      var keep = new Int32Array(P.n), m = 0;
-      for (var k = 0; k < P.n; k++) { if (P.t0[k] <= day1 && P.t1[k] >= day0) { keep[m++] = k; } }
-      dots.setKeep(keep.subarray(0, m));
-      announceReady(group);
-      return m;
-    };
-    group.openIncident = function (k) {
-      L.popup(popupOptions(map, 380)).setLatLng([P.lat[k], P.lon[k]]).setContent(popupContent(P, k, withheld)).openOn(map);
-    };
-    dots.onIncident = group.openIncident;
-    group.addTo(map);
-    pointLegend(map, P, "Rings drawn when " + num(RINGS_UP_TO) + " or fewer points are in view (zoom in)");
     timeControl(map, group, P, opts);
     window.__incidentLayers = (window.__incidentLayers || []).concat([group]);
     return group;
@@ -516,8 +367,7 @@
     var controls = [], group;
     owned = controls;
     try {
-      group = P.mode === "grid" ? createGrid(map, P, opts || {})
-        : (P.n > DOTS_ABOVE ? createDots(map, P, opts || {}) : createPoints(map, P, opts));
+      group = P.mode === "grid" ? createGrid(map, P, opts || {}) : createPoints(map, P, opts);
     } finally {
       owned = null;
     }
