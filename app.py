@@ -5,6 +5,7 @@ Run: python -m streamlit run app.py
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
 import tempfile
@@ -113,6 +114,20 @@ def cached_prepared(version: tuple, _datasets: dict[str, pd.DataFrame]) -> Prepa
 def cached_layer(version: tuple, selection: str, _selection: object, _request: dict) -> Layer:
     """Return the incident layer of a selection as script JSON (payload, options) and its bounds, once per key."""
     return _selection.layer(_request)  # type: ignore[attr-defined] # layers.datasource: a selection's layer
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_timeline(version: tuple, key: str, _selection: object, freq: str, window: tuple) -> dict:
+    """Return the timeline chart of a selection as streamlit's Vega-Lite spec, once per key for every session.
+
+    ``st.altair_chart`` converts and validates the chart on each call (about 0.15 s, half of a
+    session's script run); the converted spec is what it would send. Tied to streamlit 1.67
+    (requirements.txt pins it).
+    """
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    counts = _selection.timeline(freq)  # type: ignore[attr-defined] # three columns of the rows, or the groups
+    return _convert_altair_to_vega_lite_spec(timeline_chart(counts, highlight=window))
 
 
 @st.cache_resource(max_entries=16, show_spinner="Querying the shared store…")
@@ -573,9 +588,13 @@ def main() -> None:
         with right:
             spread_panel(shown(), corridor, float(max_km), gaz, corridors)
 
+    # The map is on its way to the browser already; the timeline takes its place below it when ready.
+    timeline_slot = st.empty()
+    timeline_slot.caption("Loading details: the timeline and the tables follow the map…")
     export_panel(shown, start, end)
-    counts = selection.timeline(app_state.timeline_freq(start, end))  # three columns of the rows, or the groups
-    st.altair_chart(timeline_chart(counts, highlight=(start, end)), width="stretch")
+    freq = app_state.timeline_freq(start, end)
+    spec = cached_timeline(version, repr((key, freq, start, end)), selection, freq, (start, end))
+    timeline_slot.vega_lite_chart(spec=copy.deepcopy(spec), width="stretch")
     details_panel(shown)
     store_panel(store, uploads)
 
@@ -879,7 +898,23 @@ def edit_form(store: object) -> None:
     st.success(md(f"Saved: {', '.join(changes)} (now version {version})."))
 
 
+def profiled_main(folder: str) -> None:
+    """Run :func:`main` under cProfile and write the rerun's profile into *folder* ($SYRIA_MAP_PROFILE)."""
+    import cProfile
+    import time
+
+    profile = cProfile.Profile()
+    try:
+        profile.runcall(main)
+    finally:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        profile.dump_stats(str(Path(folder) / f"rerun-{time.time_ns()}.prof"))
+
+
 try:
-    main()
+    if os.environ.get("SYRIA_MAP_PROFILE"):  # a folder: one cProfile file per rerun (for bench/ and profiling)
+        profiled_main(os.environ["SYRIA_MAP_PROFILE"])
+    else:
+        main()
 except IncidentMapError as err:
     st.error(md(scrub_paths(err)))  # no server folder (temporary or home) in what the browser sees

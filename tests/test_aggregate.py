@@ -173,3 +173,43 @@ def test_groups_travel_compactly_and_decode_exactly(gdf):
     assert np.all(np.diff(g["t0"]) >= 0)  # in order of first day, so the differences stay small
     t0, _ = day_bounds(drawable_rows(full)[0])
     assert sorted(np.repeat(g["t0"], g["n"]).tolist()) == sorted(t0.tolist())
+
+
+@given(
+    n=st.integers(0, 300),
+    seed=st.integers(0, 10_000),
+    cats=st.integers(1, 4),
+    all_figures=st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_groups_summed_with_numpy_equal_a_pandas_groupby(n, seed, cats, all_figures):
+    """The groups of a payload are a groupby over (cell, category, first day, length), summed and encoded."""
+    from layers.render.aggregate import _encode_groups, _sum_groups
+
+    rng = np.random.default_rng(seed)
+    cell = rng.integers(0, 12, n)
+    c = rng.integers(0, cats, n)
+    t0 = rng.choice([-(10**7), 15_000, 15_001, 15_400], n)  # undated rows carry the open bound
+    dt = rng.choice([0, 0, 3, 2 * 10**7], n)
+    d = rng.integers(0, 50, n)
+    k = np.ones(n, "int64") if all_figures else rng.integers(0, 2, n)
+    frame = pd.DataFrame({"cell": cell, "c": c, "t0": t0, "dt": dt, "n": 1, "d": d, "k": k})
+    expected = _encode_groups(frame.groupby(["cell", "c", "t0", "dt"], sort=True, as_index=False).sum())
+    assert _sum_groups(cell, c, t0, dt, d, k) == expected
+
+
+@given(
+    picks=st.lists(st.integers(0, 8), max_size=40),
+    as_string=st.booleans(),
+)
+@settings(max_examples=80, deadline=None)
+def test_colour_codes_from_cleaned_distinct_values_equal_cleaning_every_row(picks, as_string):
+    """Colour keys are the values cleaned (bidi controls out, missing -> "(none)"), in order of first appearance."""
+    from layers.render.payload import category_values, colour_codes
+
+    values = ["A", "B", None, "", "A\u202e", "\u202eA", np.nan, "C", XSS]
+    column = pd.Series([values[k] for k in picks], dtype="string" if as_string else object)
+    codes, keys = colour_codes(pd.DataFrame({"campaign": column}), "campaign")
+    expected_codes, expected_keys = pd.factorize(category_values(column))
+    assert codes.tolist() == expected_codes.tolist()
+    assert keys.tolist() == list(expected_keys)

@@ -57,6 +57,44 @@ def _encode_groups(groups: pd.DataFrame) -> dict[str, list[int] | None]:
     return out
 
 
+def _sum_groups(
+    cell: np.ndarray, c: np.ndarray, t0: np.ndarray, dt: np.ndarray, d: np.ndarray, k: np.ndarray
+) -> dict[str, list[int] | None]:
+    """Sum the rows per (cell, category, first day, length) and encode the groups' columns for the page.
+
+    The same as :func:`_encode_groups` of the summed frame (groups in order of first day, then
+    cell, category and length; t0 as differences; ``k`` None when k = n). One lexsort and
+    ``np.add.reduceat``: a pandas groupby over the four keys took 0.35 s at 200,000 rows.
+    """
+    cell, c, t0, dt = (np.asarray(a, dtype="int64") for a in (cell, c, t0, dt))
+    order = np.lexsort((dt, c, cell, t0))  # the last key sorts first
+    keys = [a[order] for a in (t0, cell, c, dt)]
+    if len(order):
+        new = np.ones(len(order), dtype=bool)
+        new[1:] = np.any([a[1:] != a[:-1] for a in keys], axis=0)
+        starts = np.flatnonzero(new)
+    else:
+        starts = np.empty(0, "int64")
+    n = np.diff(np.append(starts, len(order)))
+    sums = {
+        col: np.add.reduceat(np.asarray(v, dtype="int64")[order], starts) if len(starts) else n
+        for col, v in (("d", d), ("k", k))
+    }
+    first = [a[starts] for a in keys]
+    out: dict[str, list[int] | None] = {
+        "cell": first[1].tolist(),
+        "c": first[2].tolist(),
+        "dt": first[3].tolist(),
+        "n": n.tolist(),
+        "d": sums["d"].tolist(),
+        "k": sums["k"].tolist(),
+    }
+    out["t0d"] = np.diff(first[0], prepend=0).tolist() if len(starts) else []
+    if out["k"] == out["n"]:
+        out["k"] = None  # every incident gives a figure: k = n
+    return out
+
+
 def decode_groups(g: dict[str, list[int] | None]) -> dict[str, np.ndarray]:
     """Return the group columns of a payload's ``g`` as arrays, with ``t0`` and ``k`` restored.
 
@@ -152,26 +190,12 @@ def assemble_grid(
         )
 
     t0, t1 = cols["t0"][sel], cols["t1"][sel]
-    groups = (
-        pd.DataFrame(
-            {
-                "cell": fine_code,
-                "c": cat_index,
-                "t0": t0,
-                "dt": t1 - t0,
-                "n": 1,
-                "d": cols["d"][sel],
-                "k": cols["k"][sel],
-            }
-        )
-        .groupby(["cell", "c", "t0", "dt"], sort=True, as_index=False)
-        .sum()
-    )
+    groups = _sum_groups(fine_code, cat_index, t0, t1 - t0, cols["d"][sel], cols["k"][sel])
     return {
         "mode": "grid",
         "n": len(sel),
         "levels": out_levels,
-        "g": _encode_groups(groups),
+        "g": groups,
         "cats": cats,
         "colours": colours,
         "colourBy": colour_by.replace("_", " "),

@@ -243,7 +243,11 @@ def colour_codes(rows: pd.DataFrame, colour_by: str) -> tuple[np.ndarray, np.nda
     """Return each row's code of its colour key and the keys (``pd.factorize`` of :func:`category_values`)."""
     if colour_by not in COLOUR_BY:
         raise InvalidOptionError(f"'{colour_by}' is not a valid colour_by, must be one of {', '.join(COLOUR_BY)}")
-    codes, uniques = pd.factorize(category_values(rows[colour_by]))
+    # The distinct values are cleaned, not every row (1.3 s at 200,000 rows): raw codes in order of
+    # first appearance, then the cleaned texts factorized in that order, give the same codes and keys.
+    raw_codes, raw_uniques = pd.factorize(rows[colour_by].astype(object), use_na_sentinel=False)
+    clean_codes, uniques = pd.factorize(category_values(pd.Series(raw_uniques, dtype=object)))
+    codes = clean_codes[raw_codes] if len(raw_codes) else np.empty(0, "int64")
     return codes.astype("int64"), np.asarray(uniques, dtype=object)
 
 

@@ -134,3 +134,4 @@ def test_a_clustered_map_survives_moves_while_it_loads(browser, tmp_path):
         page.close()
     assert shown == 15_000
     assert errors == []
+
