@@ -300,7 +300,7 @@ def render_animation(
     if not len(shown):
         raise ExportError(f"{path.name}: no incidents between {start or 'the start'} and {end or 'the end'}")
     first = parse_date(start) or shown["date_start"].min().normalize()
-    last = parse_date(end) or shown["date_end"].fillna(shown["date_start"]).max().normalize()
+    last = parse_date(end) or shown["date_end"].where(shown["date_end"].notna(), shown["date_start"]).max().normalize()
     hold = max(0, round(hold_last_s * fps))
     windows, step_used = plan_frames(
         shown,

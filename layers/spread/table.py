@@ -246,6 +246,6 @@ def select_onsets(table: pd.DataFrame, kinds: Iterable[str] | None = KILLING_KIN
         n_records=first["place_key"].map(candidates["place_key"].value_counts()).astype(int),
         record_ids=first["place_key"].map(counts),
     ).reset_index(drop=True)
-    left_out = table.loc[reason != ""].reindex(columns=["id", "place", "event_type"]).fillna("")
+    left_out = table.loc[reason != ""].reindex(columns=["id", "place", "event_type"]).astype(object).fillna("")
     left_out = left_out.assign(reason=reason[reason != ""])
     return OnsetSelection(onsets, left_out.reset_index(drop=True), chosen)
