@@ -273,6 +273,10 @@ def main() -> None:
         "--full-rebuild", action="store_true", help="also measure SYRIA_MAP_FULL_REBUILD=1 (the map rebuilt each rerun)"
     )
     args = parser.parse_args()
+    import importlib.util
+
+    fast = [m for m in ("httptools", "uvloop") if importlib.util.find_spec(m)]  # uvicorn uses them when present
+    print(f"server: uvicorn with {', '.join(fast) or 'h11 and asyncio (no httptools, no uvloop)'}")
     with tempfile.TemporaryDirectory() as tmp:
         logs = Path(tmp)
         gpkg = None

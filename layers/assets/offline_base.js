@@ -87,6 +87,12 @@
     return group;
   }
 
+  function showMiniMap(map, show) {
+    // The mini map draws web tiles only: hidden while they cannot load (a blank box otherwise).
+    var box = map.getContainer().querySelector(".leaflet-control-minimap");
+    if (box) { box.classList.toggle("minimap-offline", !show); }
+  }
+
   function watchTiles(map, offline) {
     // The first failing web tile switches the map to the offline layer, once, with a notice.
     var switched = false;
@@ -96,10 +102,14 @@
       switched = true;
       map.removeLayer(tiles);
       offline.addTo(map);
+      showMiniMap(map, false);
       notice(map, "Web map tiles could not load (no internet?): switched to the Offline basemap. " +
         "Choose another base layer in the layer control when you are online.");
     }
-    function watch(layer) { if (layer instanceof L.TileLayer) { layer.on("tileerror", onError); } }
+    function onLoad() { showMiniMap(map, true); }  // a web tile loaded: online again
+    function watch(layer) {
+      if (layer instanceof L.TileLayer) { layer.on("tileerror", onError); layer.on("tileload", onLoad); }
+    }
     map.eachLayer(watch);
     map.on("layeradd", function (e) { watch(e.layer); });
   }

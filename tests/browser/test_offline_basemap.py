@@ -150,6 +150,9 @@ def test_a_tile_error_switches_to_offline_once_and_says_so(browser: Any, tmp_pat
             "  .filter(e => { const b = box(e); return b.width && b.left < n.right && n.left < b.right"
             "   && b.top < n.bottom && n.top < b.bottom; }).map(e => e.className); })()"
         )
+        minimap = page.evaluate(
+            "Array.from(document.querySelectorAll('.leaflet-control-minimap')).map(e => getComputedStyle(e).display)"
+        )
         png = page.screenshot()
         screenshot(page, "offline_tile_error_notice")
         check_basemap(page, png)
@@ -160,6 +163,7 @@ def test_a_tile_error_switches_to_offline_once_and_says_so(browser: Any, tmp_pat
     assert len(notices) == 1
     assert "Offline basemap" in notices[0]
     assert [name for name, on in checked if on] == ["Offline"]
+    assert minimap == ["none"]  # the mini map (web tiles only) is not left as a blank box
     assert errors == []
 
 
