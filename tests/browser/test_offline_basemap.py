@@ -150,6 +150,11 @@ def test_a_tile_error_switches_to_offline_once_and_says_so(browser: Any, tmp_pat
             "  .filter(e => { const b = box(e); return b.width && b.left < n.right && n.left < b.right"
             "   && b.top < n.bottom && n.top < b.bottom; }).map(e => e.className); })()"
         )
+        scale_covered = page.evaluate(  # the long attribution wraps beside the scale bar, not over it
+            "(() => { const a = document.querySelector('.leaflet-control-attribution').getBoundingClientRect();"
+            " const s = document.querySelector('.leaflet-control-scale').getBoundingClientRect();"
+            " return a.left < s.right && s.left < a.right && a.top < s.bottom && s.top < a.bottom; })()"
+        )
         minimap = page.evaluate(
             "Array.from(document.querySelectorAll('.leaflet-control-minimap')).map(e => getComputedStyle(e).display)"
         )
@@ -163,6 +168,7 @@ def test_a_tile_error_switches_to_offline_once_and_says_so(browser: Any, tmp_pat
     assert len(notices) == 1
     assert "Offline basemap" in notices[0]
     assert [name for name, on in checked if on] == ["Offline"]
+    assert not scale_covered
     assert minimap == ["none"]  # the mini map (web tiles only) is not left as a blank box
     assert errors == []
 
