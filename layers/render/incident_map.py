@@ -201,6 +201,12 @@ class _LayerControl(folium.LayerControl):
     )
 
 
+class _MiniMap(plugins.MiniMap):
+    """folium's mini map; the map follows it only when the person moves it (``minimap_view.js``)."""
+
+    default_js = [*plugins.MiniMap.default_js, ("minimap_view", own_asset_url("minimap_view.js"))]
+
+
 class _BlankBase(Layer):
     """A base layer without tiles: the plain background colour of the map container."""
 
@@ -450,7 +456,7 @@ def _assemble(
     layer.add_to(fmap)
     plugins.Fullscreen(position="topleft").add_to(fmap)
     if BASEMAPS[basemap][1] is not None:  # the mini map is of web tiles: none on an offline first view
-        plugins.MiniMap(toggle_display=True, position="bottomleft" if not timed else "topright").add_to(fmap)
+        _MiniMap(toggle_display=True, position="bottomleft" if not timed else "topright").add_to(fmap)
     plugins.MeasureControl(position="topleft", primary_length_unit="kilometers").add_to(fmap)
     _LayerControl(collapsed=True).add_to(fmap)
     if view is not None:

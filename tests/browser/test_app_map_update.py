@@ -7,6 +7,8 @@ the incidents of the new selection.
 
 from __future__ import annotations
 
+import base64
+import re
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -16,9 +18,12 @@ from layers.app_state import from_query
 from layers.render.payload import drawable_rows
 from layers.timeline import filter_incidents
 from tests.browser.conftest import screenshot
+from tests.browser.test_app import MAP_FRAME as MAP_FRAME_SELECTOR
 from tests.browser.test_app import curated, open_app, shown_count, wait_for_map_count  # noqa: F401
 
 pytestmark = pytest.mark.browser
+
+TILE_HOSTS_GLOB = re.compile(r"^https?://([a-z0-9-]+\.)*(tile\.openstreetmap\.org|basemaps\.cartocdn\.com|server\.arcgisonline\.com)/")
 
 DATASETS = ["coast_march_2025", "massacres_2012_2013", "rg_campaign_2011_2012"]
 
@@ -113,3 +118,39 @@ def test_a_new_base_layer_in_the_sidebar_rebuilds_the_map(page: Any, app_url: st
         " return window.map.hasLayer(c._layers.find(l => l.name.startsWith('Blank')).layer); }"
     )
     assert blank
+
+
+MINI_MAP = "() => Object.keys(window).filter(k => k.startsWith('mini_map_')).map(k => window[k])[0]"
+VIEW = "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+
+
+def test_the_map_follows_the_mini_map_only_when_the_person_moves_it(page: Any, app_url: str) -> None:
+    """A move of the mini map that the person did not make leaves the person's view (issue 20's view check).
+
+    leaflet-minimap takes any unpaired "moveend" of the mini map (an interrupted pan, a size change)
+    for the person's and set the map back to an old view at the mini map's zoom + 5 (seen in CI as
+    a date step "losing" the view). A drag on the mini map still moves the map.
+    """
+    pg, _ = page
+    # a 1×1 PNG: web tiles "load", so the mini map is shown
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+    pg.route(TILE_HOSTS_GLOB, lambda route: route.fulfill(body=png, content_type="image/png"))
+    frame = open_app(pg, f"{app_url}/?ds=coast_march_2025")
+    frame.evaluate("() => window.map.setView([35.2, 36.1], 9, {animate: false})")
+    # The mini map moves without the person (as after a size change while it was hidden).
+    frame.evaluate(f"() => ({MINI_MAP})()._miniMap.setView([33.5, 36.3], 3, {{animate: false}})")
+    pg.wait_for_timeout(500)
+    assert frame.evaluate(VIEW) == pytest.approx([35.2, 36.1, 9], abs=1e-6)
+    mini = frame.evaluate(f"() => {{ const m = ({MINI_MAP})()._miniMap; return [m.getCenter().lat, m.getCenter().lng, m.getZoom()]; }}")
+    assert mini == pytest.approx([35.2, 36.1, 4], abs=1e-3)  # back in step with the map
+    # The person drags the mini map: the map follows.
+    box = pg.frame_locator(MAP_FRAME_SELECTOR).locator(".leaflet-control-minimap").bounding_box()
+    assert box and box["width"] > 100
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    pg.mouse.move(x, y)
+    pg.mouse.down()
+    pg.mouse.move(x + 30, y + 10, steps=8)
+    pg.mouse.up()
+    pg.wait_for_function(f"() => Array.from(document.querySelectorAll('iframe')).some(f => f.contentWindow.map && f.contentWindow.map.getCenter().lng < 35.5)", timeout=10_000)
+    lat, lng, zoom = frame.evaluate(VIEW)
+    assert lng < 35.5 and lat > 35.2 and zoom == 9  # dragged to the right and down: the view went west and north
