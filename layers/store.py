@@ -8,7 +8,11 @@ Layout of the file:
   EPSG:4326 or null for rows kept off the map;
 * table ``dataset_metadata`` (no geometry): ``key`` / ``value`` rows with
   ``title``, ``created`` (ISO UTC), ``public_safe`` (``true``/``false``) and
-  ``schema`` (the model's column list version).
+  ``schema`` (the model's column list version); files written by :class:`GpkgStore`
+  also hold ``dataset``, ``version`` and ``updated``;
+* tables ``store_row_versions`` (``id``, ``row_version``) and ``store_audit`` (the trail of
+  imports and edits) in files written by :class:`GpkgStore` (plain SQLite tables, not
+  layers: GIS tools show the incidents layer and the metadata table as before).
 
 Writes are atomic: the file is written under a temporary name in the same
 directory, flushed to disk (fsync) and renamed over the target with
@@ -19,31 +23,38 @@ concurrent saves the last rename wins and neither leaves a broken file.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
+import sqlite3
 import tempfile
 import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from geo.errors import StoreError
+from geo.errors import EditConflictError, StoreError
 from geo.safety import check_writable
-from layers.incidents import from_flat, to_flat, to_incident_frame
+from layers.incidents import COLUMNS, from_flat, to_flat, to_incident_frame
 from layers.store_check import check_gpkg
 
 if TYPE_CHECKING:
     from layers.pgstore import PostgisStore
 
 __all__ = [
+    "EDITABLE",
     "MAP_COLUMNS",
     "SCHEMA_VERSION",
     "ColumnsFirst",
     "GpkgStore",
     "StoreMetadata",
+    "describe_history",
     "load_gpkg",
     "load_gpkg_metadata",
     "open_store",
@@ -93,7 +104,14 @@ def _write(flat: gpd.GeoDataFrame, meta: pd.DataFrame, path: Path) -> None:
     pyogrio.write_dataframe(meta, path, layer=META_LAYER, driver="GPKG", append=False)
 
 
-def save_gpkg(gdf: gpd.GeoDataFrame, path: str | Path, *, title: str = "", public_safe: bool = False) -> Path:
+def save_gpkg(
+    gdf: gpd.GeoDataFrame,
+    path: str | Path,
+    *,
+    title: str = "",
+    public_safe: bool = False,
+    _finish: Callable[[Path], None] | None = None,
+) -> Path:
     """Save an incident table to a GeoPackage, atomically.
 
     Parameters
@@ -151,6 +169,8 @@ def save_gpkg(gdf: gpd.GeoDataFrame, path: str | Path, *, title: str = "", publi
     try:
         tmp.unlink()
         _write(flat, meta, tmp)
+        if _finish is not None:  # GpkgStore's versions and audit trail, in the same new file
+            _finish(tmp)
         with tmp.open("rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -292,15 +312,265 @@ def load_gpkg_metadata(path: str | Path) -> StoreMetadata:
     )
 
 
+#: The fields :meth:`GpkgStore.update` may change (those of ``layers.pgstore.EDITABLE``).
+EDITABLE = tuple(c for c in COLUMNS if c not in ("id", "dataset", "sources", "figures"))
+#: The tables the store adds to a GeoPackage beside the incidents layer (plain SQLite tables).
+VERSIONS_TABLE = "store_row_versions"
+AUDIT_TABLE = "store_audit"
+_AUDIT_COLUMNS = ("at", "db_role", "app_user", "action", "table_name", "dataset", "source_file", "old", "new")
+
+
+@contextmanager
+def _write_lock(path: Path) -> Iterator[None]:
+    """Hold the dataset file's write lock (a ``.NAME.lock`` file beside it) for a read-check-write.
+
+    Every write of :class:`GpkgStore` reads the file, checks it and replaces it whole under
+    this lock, so two processes editing one file take turns and the second sees the first's
+    change (and its row version). Readers need no lock: the file is replaced by a rename.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: one process at a time (the lock only orders this process's threads)
+        fcntl = None  # type: ignore[assignment]
+    lock_path = path.parent / f".{path.name}.lock"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = lock_path.open("a")
+    except OSError as err:
+        raise StoreError(f"{path}: cannot write in {path.parent} ({err.strerror or err}); nothing was changed") from err
+    with _THREAD_LOCK, handle:
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            if fcntl is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+_THREAD_LOCK = threading.RLock()
+
+
+def _read_only_sqlite(path: Path, budget_s: float = 20.0) -> sqlite3.Connection:
+    """Open *path* read-only with Python's sqlite3 under a time budget (a file from elsewhere may be crafted)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    deadline = time.monotonic() + budget_s
+    con.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+    return con
+
+
+@dataclass
+class _Ledger:
+    """A GeoPackage's version state: the dataset's version, each row's version, the audit entries."""
+
+    version: int = -1  # -1: no dataset yet (the first save makes version 0, as in PostGIS)
+    rows: dict[str, int] | None = None
+    audit: list[tuple[Any, ...]] | None = None
+    name: str = ""
+
+    @classmethod
+    def read(cls, path: Path) -> _Ledger:
+        """Return the ledger of *path* (an empty one for a file without it or no file)."""
+        if not path.is_file():
+            return cls(rows={}, audit=[])
+        meta = _metadata_dict(path)
+        try:
+            con = _read_only_sqlite(path)
+        except sqlite3.Error as err:
+            raise StoreError(f"{path}: not a readable GeoPackage ({err})") from err
+        try:
+            kinds = dict(con.execute("SELECT name, type FROM sqlite_master WHERE name IN (?, ?)", _TABLES).fetchall())
+            for name, kind in kinds.items():
+                if kind != "table":
+                    raise StoreError(f"{path}: {name} is a {kind}, not a table; the file was not written by this tool")
+            rows = dict(con.execute(f"SELECT id, row_version FROM {VERSIONS_TABLE}")) if VERSIONS_TABLE in kinds else {}
+            cols = ", ".join(_AUDIT_COLUMNS) + ", incident_id, ids"
+            audit = list(con.execute(f"SELECT {cols} FROM {AUDIT_TABLE} ORDER BY seq")) if AUDIT_TABLE in kinds else []
+        except sqlite3.Error as err:
+            raise StoreError(f"{path}: the store's version tables cannot be read ({err})") from err
+        finally:
+            con.close()
+        version = int(meta["version"]) if meta.get("version", "").isdigit() else 0
+        return cls(
+            version=version, rows={str(k): int(v) for k, v in rows.items()}, audit=audit, name=meta.get("dataset", "")
+        )
+
+    def writer(self, name: str, updated: str) -> Callable[[Path], None]:
+        """Return what writes this ledger into a new file (``save_gpkg``'s last step)."""
+
+        def write(tmp: Path) -> None:
+            con = sqlite3.connect(tmp)
+            try:
+                with con:
+                    _create_tables(con)
+                    con.executemany(f"INSERT OR REPLACE INTO {VERSIONS_TABLE} VALUES (?, ?)", (self.rows or {}).items())
+                    con.executemany(_INSERT_AUDIT, self.audit or [])
+                    _set_metadata(con, version=str(self.version), dataset=name, updated=updated)
+            finally:
+                con.close()
+
+        return write
+
+
+_INSERT_AUDIT = (
+    f"INSERT INTO {AUDIT_TABLE} ({', '.join(_AUDIT_COLUMNS)}, incident_id, ids) "
+    f"VALUES ({', '.join('?' * (len(_AUDIT_COLUMNS) + 2))})"
+)
+
+
+def _create_tables(con: sqlite3.Connection) -> None:
+    """Create the store's tables, and an index on the incidents' ids (one record is read by id)."""
+    con.execute(f'CREATE INDEX IF NOT EXISTS store_incidents_id ON "{LAYER}" (id)')
+    con.execute(f"CREATE TABLE IF NOT EXISTS {VERSIONS_TABLE} (id TEXT PRIMARY KEY, row_version INTEGER NOT NULL)")
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS {AUDIT_TABLE} (seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT, db_role TEXT, "
+        "app_user TEXT, action TEXT, table_name TEXT, dataset TEXT, source_file TEXT, old TEXT, new TEXT, "
+        "incident_id TEXT, ids TEXT)"
+    )
+
+
+def _set_metadata(con: sqlite3.Connection, **values: str) -> None:
+    for key, value in values.items():
+        if con.execute(f"UPDATE {META_LAYER} SET value = ? WHERE key = ?", (value, key)).rowcount == 0:
+            con.execute(f"INSERT INTO {META_LAYER} (key, value) VALUES (?, ?)", (key, value))
+
+
+def _gpkg_functions(con: sqlite3.Connection) -> None:
+    """Register the SQL functions GDAL's R-tree triggers name, so that plain sqlite3 can update rows.
+
+    The triggers of an attribute update test ``ST_IsEmpty``; the others are only called when
+    the geometry changes (which this module does by rewriting the file), implemented all the same.
+    """
+    import shapely
+
+    def header(blob: bytes) -> tuple[int, int]:
+        flags = blob[3]
+        envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}.get((flags >> 1) & 0x07, 0)
+        return flags, 8 + envelope
+
+    def empty(blob: bytes | None) -> int | None:
+        return None if blob is None else int(bool(header(blob)[0] & 0x10))
+
+    def bound(i: int) -> Callable[[bytes | None], float | None]:
+        def get(blob: bytes | None) -> float | None:
+            if blob is None or empty(blob):
+                return None
+            return float(shapely.from_wkb(bytes(blob[header(blob)[1] :])).bounds[i])
+
+        return get
+
+    con.create_function("ST_IsEmpty", 1, empty, deterministic=True)
+    for i, name in enumerate(("ST_MinX", "ST_MinY", "ST_MaxX", "ST_MaxY")):
+        con.create_function(name, 1, bound(i), deterministic=True)
+
+
+_TABLES = (VERSIONS_TABLE, AUDIT_TABLE)
+
+
+def _os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment or the password database
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def _json_value(value: Any) -> Any:
+    """Return a cell as a JSON value (None for missing, ISO text for times)."""
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
 class GpkgStore:
     """The one-file store behind the same interface as :class:`layers.pgstore.PostgisStore`.
 
-    One GeoPackage holds one dataset; *dataset* names are accepted and ignored
-    (the file is the dataset). Edits, the audit trail and roles need PostGIS.
+    One GeoPackage holds one dataset (the *dataset* name is recorded, the file is the dataset).
+    Like the PostGIS store it keeps a version per dataset and per incident, refuses an edit of
+    a record someone changed since it was read (:class:`~geo.errors.EditConflictError` with the
+    current values), records every import and edit in an audit trail (who: the account and the
+    app's user name; when; what; from which file) and refuses every write when opened
+    ``read_only`` or when the file is not writable. The versions and the trail are two plain
+    tables in the file (``store_row_versions``, ``store_audit``). Writes take a lock file beside
+    the dataset: an import replaces the file whole, atomically; an edit changes the row, its
+    version, the trail and the dataset's version in one SQLite transaction (a new position
+    rewrites the file, so that the geometry and its spatial index follow). A record and its
+    version are read in one transaction, so an edit is never based on a mix of two states.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from layers.incidents import to_incident_frame
+    >>> store = GpkgStore(os.path.join(tempfile.mkdtemp(), "d.gpkg"), app_user="ann")
+    >>> store.save(to_incident_frame(pd.DataFrame({"id": ["a"], "title": ["t"], "lon": [35.9], "lat": [35.3]})), "mine")
+    0
+    >>> store.update("mine", "a", {"title": "مجزرة"}, expected_version=1)
+    2
+    >>> store.history("a")["action"].tolist()
+    ['INSERT', 'UPDATE']
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, app_user: str = "", read_only: bool = False) -> None:
         self.path = Path(path)
+        self.app_user = app_user
+        self.read_only = read_only
+
+    def __enter__(self) -> GpkgStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"GpkgStore({str(self.path)!r})"
+
+    def set_app_user(self, name: str) -> None:
+        """Record *name* as the app's user in the audit trail of the changes made from now on."""
+        self.app_user = name
+
+    def close(self) -> None:
+        """Nothing to close (each call opens the file)."""
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path}: this store was opened read-only (permission denied); nothing was changed")
+        # No write bit at all counts even for root: whoever made the file read-only meant it.
+        if self.path.exists() and (not os.access(self.path, os.W_OK) or not self.path.stat().st_mode & 0o222):
+            raise StoreError(f"{self.path}: the file is read-only (permission denied); nothing was changed")
+        if self.path.parent.is_dir() and not os.access(self.path.parent, os.W_OK | os.X_OK):
+            raise StoreError(f"{self.path.parent}: the folder is read-only (permission denied); nothing was changed")
+
+    def _entry(self, action: str, table: str, dataset: str, source_file: str, **kw: Any) -> tuple[Any, ...]:
+        at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+        old, new = (json.dumps(kw[k], ensure_ascii=False) if kw.get(k) is not None else None for k in ("old", "new"))
+        ids = json.dumps(kw["ids"], ensure_ascii=False) if kw.get("ids") is not None else None
+        return (
+            at,
+            _os_user(),
+            self.app_user,
+            action,
+            table,
+            dataset,
+            source_file,
+            old,
+            new,
+            kw.get("incident_id"),
+            ids,
+        )
 
     def save(
         self,
@@ -311,24 +581,270 @@ class GpkgStore:
         public_safe: bool = False,
         source_file: str = "",
     ) -> int:
-        """Replace the file's dataset, atomically; return 1 (a file has no version history)."""
-        save_gpkg(gdf, self.path, title=title or dataset, public_safe=public_safe)
-        return 1
+        """Replace the file's dataset, atomically; return the dataset's new version (0 for a new file).
+
+        Raises
+        ------
+        StoreError
+            Nothing was written (the previous file is intact): a read-only store or file, or a
+            failed write.
+        """
+        self._writable()
+        frame = to_incident_frame(gdf)
+        name = dataset or self.path.stem
+        with _write_lock(self.path):
+            ledger = _Ledger.read(self.path)
+            audit = list(ledger.audit or [])
+            if ledger.rows:  # the dataset is replaced whole: its rows are deleted
+                audit.append(self._entry("DELETE", "incidents", name, source_file, ids=sorted(ledger.rows)))
+            ids = frame["id"].astype(object).where(frame["id"].notna(), "").map(str).tolist()
+            audit.append(self._entry("INSERT", "incidents", name, source_file, ids=ids, new={"import_rows": len(ids)}))
+            for table in ("sources", "figures"):
+                listed = [i for i, items in zip(ids, frame[table], strict=True) if isinstance(items, list) and items]
+                if listed:
+                    audit.append(
+                        self._entry("INSERT", table, name, source_file, ids=listed, new={"import_rows": len(listed)})
+                    )
+            new = _Ledger(version=ledger.version + 1, rows=dict.fromkeys(ids, 1), audit=audit)
+            updated = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            save_gpkg(frame, self.path, title=title or name, public_safe=public_safe, _finish=new.writer(name, updated))
+        return new.version
+
+    def update(self, dataset: str, incident_id: str, changes: Mapping[str, Any], expected_version: int) -> int:
+        """Change fields of one incident if nobody changed it since *expected_version*; return the new version.
+
+        The row, its version, the audit entry and the dataset's version change in one SQLite
+        transaction; a change of position (``lon``, ``lat``, ``aggregate``) rewrites the file
+        (the geometry and its spatial index follow), atomically like :meth:`save`.
+
+        Raises
+        ------
+        EditConflictError
+            The record's version is not *expected_version* any more; ``current`` holds its
+            values now (the change was not made).
+        StoreError
+            An unknown field, a missing or ambiguous record, or a refused write.
+        """
+        unknown = sorted(set(changes) - set(EDITABLE))
+        if unknown:
+            raise StoreError(f"cannot edit {unknown}; editable fields: {', '.join(EDITABLE)}")
+        self._writable()
+        with _write_lock(self.path):
+            found, version = self._snapshot(incident_id)
+            if found.empty:
+                raise StoreError(f"no incident {incident_id!r} in dataset {dataset!r} ({self.path.name})")
+            if len(found) > 1:
+                raise StoreError(
+                    f"{len(found)} incidents have the id {incident_id!r} in {self.path.name}: edit it in the file"
+                )
+            record = found.iloc[0].drop(labels="geometry").to_dict()
+            if version != int(expected_version):
+                raise EditConflictError(
+                    f"{incident_id!r} was changed by someone else (now version {version}, you edited version "
+                    f"{expected_version}); nothing was saved — here are its current values",
+                    {**record, "row_version": version},
+                )
+            edited = pd.DataFrame(found.drop(columns="geometry"))
+            edited[list(changes)] = edited[list(changes)].astype(object)
+            for key, value in changes.items():
+                edited.iat[0, edited.columns.get_loc(key)] = value
+            try:
+                edited = to_incident_frame(edited)
+            except (TypeError, ValueError) as err:
+                raise StoreError(f"could not edit {incident_id!r}: {err}") from err
+            before = {k: _json_value(record[k]) for k in changes}
+            after = {k: _json_value(edited.iloc[0][k]) for k in changes}
+            name = _metadata_dict(self.path).get("dataset") or dataset or self.path.stem
+            entry = self._entry(
+                "UPDATE",
+                "incidents",
+                name,
+                "",
+                incident_id=incident_id,
+                old={**before, "row_version": version},
+                new={**after, "row_version": version + 1},
+            )
+            if {"lon", "lat", "aggregate"} & set(changes):
+                self._rewrite_with(incident_id, edited, version, entry, name)
+            else:
+                self._update_in_place(incident_id, edited, list(changes), version, entry, name)
+        return version + 1
+
+    def _snapshot(self, incident_id: str) -> tuple[gpd.GeoDataFrame, int]:
+        """Return the rows with id *incident_id* and its row version, read together.
+
+        One SQLite read transaction (an indexed read of the row, not the whole file): the values
+        and the version are of one state of the file, so an edit made between the two cannot be
+        overwritten by an edit based on them.
+        """
+        check_gpkg(self.path, LAYER, ids=(incident_id,))  # the rows read are checked, not the whole file
+        con = _read_only_sqlite(self.path)
+        try:
+            con.execute("BEGIN")
+            cur = con.execute(f'SELECT * FROM "{LAYER}" WHERE id = ?', (incident_id,))
+            names = [c[0] for c in cur.description]
+            rows = cur.fetchall()
+            geometry = con.execute(
+                "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (LAYER,)
+            ).fetchall()
+            has = con.execute("SELECT type FROM sqlite_master WHERE name = ?", (VERSIONS_TABLE,)).fetchone()
+            if has is not None and has[0] != "table":
+                raise StoreError(f"{self.path}: {VERSIONS_TABLE} is a {has[0]}, not a table")
+            found = (
+                con.execute(f"SELECT row_version FROM {VERSIONS_TABLE} WHERE id = ?", (incident_id,)).fetchone()
+                if has is not None
+                else None  # a file saved without the store: every row is at its first version
+            )
+            con.execute("COMMIT")
+        except sqlite3.Error as err:
+            raise StoreError(f"{self.path}: not a readable incident GeoPackage ({err})") from err
+        finally:
+            con.close()
+        skip = ["fid", *(g[0] for g in geometry)]
+        flat = pd.DataFrame(rows, columns=names, dtype=object).drop(columns=skip, errors="ignore")
+        return from_flat(flat), 1 if found is None else int(found[0])
+
+    def _update_in_place(
+        self,
+        incident_id: str,
+        edited: gpd.GeoDataFrame,
+        columns: list[str],
+        version: int,
+        entry: tuple[Any, ...],
+        name: str,
+    ) -> None:
+        flat = to_flat(edited)
+        values = [_json_value(flat[c].iloc[0]) for c in columns]
+        values = [
+            int(v) if c in ("sensitive", "aggregate") and v is not None else v
+            for c, v in zip(columns, values, strict=True)
+        ]
+        sets = ", ".join(f'"{c}" = ?' for c in columns)
+        now = dt.datetime.now(dt.UTC)
+        try:
+            con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        except sqlite3.Error as err:
+            raise StoreError(f"{self.path}: cannot open the file for writing ({err}); nothing was changed") from err
+        try:
+            _gpkg_functions(con)
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                con.execute(f'UPDATE "{LAYER}" SET {sets} WHERE id = ?', (*values, incident_id))
+                _create_tables(con)
+                con.execute(f"INSERT OR REPLACE INTO {VERSIONS_TABLE} VALUES (?, ?)", (incident_id, version + 1))
+                con.execute(_INSERT_AUDIT, entry)
+                meta = dict(con.execute(f"SELECT key, value FROM {META_LAYER}").fetchall())
+                current = int(meta["version"]) if str(meta.get("version", "")).isdigit() else 0
+                _set_metadata(con, version=str(current + 1), dataset=name, updated=now.isoformat(timespec="seconds"))
+                con.execute(
+                    "UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?",
+                    (now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z", LAYER),
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as err:
+            raise StoreError(f"{self.path}: could not save the edit ({err}); nothing was changed") from err
+        finally:
+            con.close()
+
+    def _rewrite_with(
+        self, incident_id: str, edited: gpd.GeoDataFrame, version: int, entry: tuple[Any, ...], name: str
+    ) -> None:
+        frame = load_gpkg(self.path)
+        meta = frame.attrs.get("metadata", {})
+        ledger = _Ledger.read(self.path)
+        row = int((frame["id"] == incident_id).fillna(False).to_numpy().nonzero()[0][0])
+        whole = pd.concat([frame.iloc[:row], edited, frame.iloc[row + 1 :]])
+        rows = {**(ledger.rows or {}), incident_id: version + 1}
+        new = _Ledger(version=ledger.version + 1, rows=rows, audit=[*(ledger.audit or []), entry])
+        save_gpkg(
+            whole,
+            self.path,
+            title=meta.get("title", name),
+            public_safe=meta.get("public_safe") == "true",
+            _finish=new.writer(name, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        )
+
+    # -- reading -------------------------------------------------------------------------------
 
     def load(self, datasets: object = None, spec: object = None) -> gpd.GeoDataFrame:
-        """Return the file's incidents (filtered with :func:`layers.timeline.filter_incidents` when *spec*)."""
+        """Return the file's incidents (filtered with :func:`layers.timeline.filter_incidents` when *spec*).
+
+        Like the PostGIS store's: with ``row_version`` and the dataset's version in
+        ``attrs["versions"]`` (so an export can state which version it was made from).
+        """
         frame = load_gpkg(self.path)
+        ledger = _Ledger.read(self.path)
         if spec is not None:
             from layers.timeline import filter_incidents
 
             frame = filter_incidents(frame, spec)  # type: ignore[arg-type]
+        frame["row_version"] = frame["id"].map(ledger.rows or {}).fillna(1).astype("int64").to_numpy()
+        frame.attrs["versions"] = {ledger.name or self.path.stem: max(ledger.version, 0)}
         return frame
 
-    def close(self) -> None:
-        """Nothing to close."""
+    def get(self, dataset: str, incident_id: str) -> dict[str, Any] | None:
+        """Return one incident's stored values (with ``row_version``), or None."""
+        if not self.path.is_file():
+            raise StoreError(f"{self.path}: no such dataset file")
+        found, version = self._snapshot(incident_id)
+        if found.empty:
+            return None
+        return {**found.iloc[0].drop(labels="geometry").to_dict(), "row_version": version}
+
+    def datasets(self) -> pd.DataFrame:
+        """Return the file's dataset as one row: name, title, public_safe, version, updated, incidents."""
+        columns = ["name", "title", "public_safe", "version", "updated", "incidents"]
+        if not self.path.is_file():
+            return pd.DataFrame(columns=columns)
+        meta, ledger = _metadata_dict(self.path), _Ledger.read(self.path)
+        updated = pd.Timestamp(meta.get("updated") or meta.get("created") or "NaT")
+        incidents = int(pyogrio.read_info(self.path, layer=LAYER)["features"])
+        row = [ledger.name or self.path.stem, meta.get("title", ""), meta.get("public_safe") == "true"]
+        return pd.DataFrame([[*row, max(ledger.version, 0), updated, incidents]], columns=columns)
+
+    def history(self, incident_id: str, dataset: str | None = None) -> pd.DataFrame:
+        """Return the audit trail of one incident, oldest first (the PostGIS store's columns).
+
+        An import's entries (one per table, listing the ids it inserted) appear as the
+        incident's INSERT rows; their ``new`` holds ``import_rows``.
+        """
+        rows = []
+        for entry in _Ledger.read(self.path).audit or []:
+            *head, old, new, one, ids = entry
+            if one != incident_id and not (ids and incident_id in json.loads(ids)):
+                continue
+            if dataset is not None and head[5] != dataset:
+                continue
+            at = pd.Timestamp(head[0])
+            rows.append([at, *head[1:], json.loads(old) if old else None, json.loads(new) if new else None])
+        return pd.DataFrame(rows, columns=list(_AUDIT_COLUMNS))
 
 
-def open_store(target: str | Path, *, app_user: str = "") -> GpkgStore | PostgisStore:
+def describe_history(history: pd.DataFrame) -> list[str]:
+    """Return one line per change: when, who, what, from which file, and the fields changed."""
+    lines = []
+    for row in history.itertuples(index=False):
+        who = row.db_role + (f" ({row.app_user})" if row.app_user else "")
+        line = f"{row.at:%Y-%m-%d %H:%M:%S%z}  {who}  {row.action} {row.table_name}"
+        if row.action == "INSERT" and row.new and "import_rows" in row.new:
+            line += f" (an import of {row.new['import_rows']:,} rows)"
+        if row.action == "DELETE" and not row.old:
+            line += " (the dataset was replaced by an import)"
+        if row.source_file:
+            line += f"  from {row.source_file}"
+        if row.action == "UPDATE" and row.old and row.new:
+            changed = {k: (row.old.get(k), v) for k, v in row.new.items() if row.old.get(k) != v and k != "row_version"}
+            line += "  " + json.dumps(
+                {k: {"was": a, "now": b} for k, (a, b) in changed.items()}, ensure_ascii=False, default=str
+            )
+        lines.append(line)
+    return lines
+
+
+def open_store(target: str | Path, *, app_user: str = "", read_only: bool = False) -> GpkgStore | PostgisStore:
     """Open the store at *target*: a ``postgresql://`` URL (PostGIS) or a ``.gpkg`` path.
 
     Raises
@@ -339,8 +855,8 @@ def open_store(target: str | Path, *, app_user: str = "") -> GpkgStore | Postgis
     if isinstance(target, str) and target.startswith(("postgresql:", "postgres:")):
         from layers.pgstore import PostgisStore
 
-        return PostgisStore(target, app_user=app_user)
+        return PostgisStore(target, app_user=app_user, read_only=read_only)
     path = Path(target)
     if path.suffix.lower() != ".gpkg":
         raise StoreError(f"{target}: a store is a postgresql://… URL or a .gpkg file")
-    return GpkgStore(path)
+    return GpkgStore(path, app_user=app_user, read_only=read_only)

@@ -66,8 +66,13 @@ def json_depth(text: str) -> int:
     return deepest
 
 
-def check_gpkg(path: Path, layer: str = "incidents", budget_s: float = READ_BUDGET_S) -> None:
+def check_gpkg(
+    path: Path, layer: str = "incidents", budget_s: float = READ_BUDGET_S, *, ids: tuple[str, ...] | None = None
+) -> None:
     """Refuse a GeoPackage whose *layer* is not a plain table or holds values of the wrong kind.
+
+    With *ids*, only the rows with those ids are checked (one record read by the store's
+    ``get`` or ``update``); the layer is still checked to be a table.
 
     Raises
     ------
@@ -88,7 +93,10 @@ def check_gpkg(path: Path, layer: str = "incidents", budget_s: float = READ_BUDG
         if kind[0] != "table":
             raise StoreError(f"{path.name}: {layer!r} is a {kind[0]}, not a table; the store reads tables only")
         columns = {row[1] for row in con.execute(f'PRAGMA table_info("{layer}")')}
-        problems = _wrong_kinds(con, layer, columns) + _deep_json(con, layer, columns)
+        scope: tuple[str, tuple[str, ...]] = ("", ())
+        if ids is not None and "id" in columns:
+            scope = (f' AND "id" IN ({", ".join("?" * len(ids))})', tuple(ids))
+        problems = _wrong_kinds(con, layer, columns, scope) + _deep_json(con, layer, columns, scope)
     except sqlite3.OperationalError as err:
         if time.monotonic() > deadline:
             raise StoreError(f"{path.name}: reading took more than {budget_s:g} s; the file was not opened") from err
@@ -104,7 +112,9 @@ def check_gpkg(path: Path, layer: str = "incidents", budget_s: float = READ_BUDG
         )
 
 
-def _wrong_kinds(con: sqlite3.Connection, layer: str, columns: set[str]) -> list[str]:
+def _wrong_kinds(
+    con: sqlite3.Connection, layer: str, columns: set[str], scope: tuple[str, tuple[str, ...]] = ("", ())
+) -> list[str]:
     checks = [
         (c, f"typeof(\"{c}\") NOT IN ('integer', 'real', 'null') OR abs(\"{c}\") > 1e300", "not a number")
         for c in _NUMERIC
@@ -124,20 +134,24 @@ def _wrong_kinds(con: sqlite3.Connection, layer: str, columns: set[str]) -> list
     problems = []
     for column, condition, what in checks:
         for ident_value, value in con.execute(
-            f'SELECT {ident}, substr(CAST("{column}" AS TEXT), 1, 40) FROM "{layer}" WHERE {condition} LIMIT 6'
+            f'SELECT {ident}, substr(CAST("{column}" AS TEXT), 1, 40) FROM "{layer}" '
+            f"WHERE ({condition}){scope[0]} LIMIT 6",
+            scope[1],
         ):
             problems.append(f"row {ident_value!r}, field {column}: {value!r} is {what}")
     return problems
 
 
-def _deep_json(con: sqlite3.Connection, layer: str, columns: set[str]) -> list[str]:
+def _deep_json(
+    con: sqlite3.Connection, layer: str, columns: set[str], scope: tuple[str, tuple[str, ...]] = ("", ())
+) -> list[str]:
     problems = []
     ident = '"id"' if "id" in columns else "rowid"
     for column in (c for c in _JSON if c in columns):
         # Only values with many brackets can nest deeply: count them in SQL, scan those in Python.
         brackets = f"length(\"{column}\") - length(replace(replace(\"{column}\", '[', ''), '{{', ''))"
-        query = f'SELECT {ident}, "{column}" FROM "{layer}" WHERE {brackets} > {MAX_JSON_DEPTH}'
-        for ident_value, text in con.execute(query):
+        query = f'SELECT {ident}, "{column}" FROM "{layer}" WHERE {brackets} > {MAX_JSON_DEPTH}{scope[0]}'
+        for ident_value, text in con.execute(query, scope[1]):
             if isinstance(text, str) and json_depth(text) > MAX_JSON_DEPTH:
                 problems.append(f"row {ident_value!r}, field {column}: nested more than {MAX_JSON_DEPTH} levels")
     return problems

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyogrio
 import pytest
 
 from geo.errors import EditConflictError, StoreError
 from layers.incidents import COLUMNS
-from layers.store import GpkgStore
+from layers.store import GpkgStore, load_gpkg, load_gpkg_metadata
 from layers.timeline import FilterSpec, filter_incidents
 from tests import pg_cluster
 from tests.conftest import REPO
@@ -140,39 +141,182 @@ def test_filters_in_sql_match_the_python_filter(pg_url: str) -> None:
             assert sorted(store.load(spec=spec)["id"]) == expected, spec
 
 
-def test_concurrent_edit_is_refused_with_the_current_values(pg_url: str) -> None:
-    from layers.pgstore import PostgisStore
+@pytest.fixture(params=["gpkg", "postgis"])
+def open_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """``open_backend(app_user=…, read_only=…)``: another connection to one store of the back end.
 
-    with PostgisStore(pg_url, app_user="ann") as ann, PostgisStore(pg_url, app_user="bob") as bob:
-        ann.save(sample(), "mine", source_file="mine.csv")
-        seen_by_ann = ann.get("mine", "a-1")
-        seen_by_bob = bob.get("mine", "a-1")
-        assert seen_by_ann["row_version"] == seen_by_bob["row_version"] == 1
-        assert ann.update("mine", "a-1", {"deaths_best": 100}, seen_by_ann["row_version"]) == 2
-        with pytest.raises(EditConflictError, match="changed by someone else") as caught:
-            bob.update("mine", "a-1", {"deaths_best": 120}, seen_by_bob["row_version"])
-        assert caught.value.current["deaths_best"] == 100
-        assert bob.get("mine", "a-1")["deaths_best"] == 100
+    For PostGIS a read-only connection logs in as a role of ``syria_map_reader`` (PostgreSQL's
+    grants refuse its writes); for a GeoPackage it is the store opened ``read_only``.
+    """
+    opened: list[Any] = []
+    if request.param == "gpkg":
+        path = tmp_path / "d.gpkg"
+
+        def make(app_user: str = "", read_only: bool = False) -> Any:
+            opened.append(GpkgStore(path, app_user=app_user, read_only=read_only))
+            return opened[-1]
+    else:
+        from layers.pgstore import PostgisStore
+
+        url = request.getfixturevalue("pg_url")
+
+        def make(app_user: str = "", read_only: bool = False) -> Any:
+            if not read_only:
+                opened.append(PostgisStore(url, app_user=app_user))
+                return opened[-1]
+            role = f"reader_{uuid.uuid4().hex[:8]}"
+            with PostgisStore(url) as owner:
+                owner.conn.execute(f"CREATE ROLE {role} LOGIN IN ROLE syria_map_reader")
+                owner.conn.commit()
+            opened.append(PostgisStore(url.replace("postgres@", f"{role}@"), app_user=app_user, auto_migrate=False))
+            return opened[-1]
+
+    yield make
+    for store in opened:
+        store.close()
 
 
-def test_audit_trail_records_who_when_what_and_from_which_file(pg_url: str) -> None:
-    from layers.pgstore import PostgisStore, describe_history
+def test_concurrent_edit_is_refused_with_the_current_values(open_backend: Any) -> None:
+    ann, bob = open_backend(app_user="ann"), open_backend(app_user="bob")
+    ann.save(sample(), "mine", source_file="mine.csv")
+    seen_by_ann = ann.get("mine", "a-1")
+    seen_by_bob = bob.get("mine", "a-1")
+    assert seen_by_ann["row_version"] == seen_by_bob["row_version"] == 1
+    assert ann.update("mine", "a-1", {"deaths_best": 100}, seen_by_ann["row_version"]) == 2
+    with pytest.raises(EditConflictError, match="changed by someone else") as caught:
+        bob.update("mine", "a-1", {"deaths_best": 120}, seen_by_bob["row_version"])
+    assert caught.value.current["deaths_best"] == 100
+    assert caught.value.current["row_version"] == 2
+    assert bob.get("mine", "a-1")["deaths_best"] == 100
+    # With the current version, bob's edit goes in; the other records were not touched.
+    assert bob.update("mine", "a-1", {"deaths_best": 120}, caught.value.current["row_version"]) == 3
+    assert ann.get("mine", "a-1")["deaths_best"] == 120
+    assert ann.get("mine", "a-2")["row_version"] == 1
+    with pytest.raises(StoreError, match="no incident"):
+        ann.update("mine", "nobody", {"deaths_best": 1}, 1)
+    with pytest.raises(StoreError, match="cannot edit"):
+        ann.update("mine", "a-1", {"id": "other"}, 3)
 
-    with PostgisStore(pg_url, app_user="ann") as store:
-        store.save(sample(), "mine", source_file="ohchr_2012.csv")
-        store.update("mine", "a-1", {"deaths_best": 100, "title": "مجزرة"}, 1)
-        history = store.history("a-1", "mine")
-        assert history["action"].tolist()[:2] == ["INSERT", "INSERT"]  # the incident, its source...
-        assert set(history["table_name"]) == {"incidents", "sources", "figures"}
-        assert (history["app_user"] == "ann").all()
-        assert (history.loc[history["action"] == "INSERT", "source_file"] == "ohchr_2012.csv").all()
-        update = history[history["action"] == "UPDATE"].iloc[-1]
-        assert update["old"]["deaths_best"] == 108
-        assert update["new"]["deaths_best"] == 100
-        lines = describe_history(history)
-        assert any('"deaths_best": {"was": 108, "now": 100}' in line for line in lines)
-        versions = store.load("mine").attrs["versions"]
-        assert versions == {"mine": 1}  # one import (version 0) and one edit
+
+def test_audit_trail_records_who_when_what_and_from_which_file(open_backend: Any) -> None:
+    from layers.store import describe_history
+
+    store = open_backend(app_user="ann")
+    store.save(sample(), "mine", source_file="ohchr_2012.csv")
+    store.update("mine", "a-1", {"deaths_best": 100, "title": "مجزرة"}, 1)
+    history = store.history("a-1", "mine")
+    assert history["action"].tolist()[:2] == ["INSERT", "INSERT"]  # the incident, its source...
+    assert set(history["table_name"]) == {"incidents", "sources", "figures"}
+    assert (history["app_user"] == "ann").all()
+    assert history["db_role"].map(bool).all()  # the database role, or the account that wrote the file
+    assert (history.loc[history["action"] == "INSERT", "source_file"] == "ohchr_2012.csv").all()
+    assert history["at"].is_monotonic_increasing
+    assert history["at"].iloc[0].tzinfo is not None
+    update = history[history["action"] == "UPDATE"].iloc[-1]
+    assert update["old"]["deaths_best"] == 108
+    assert update["new"]["deaths_best"] == 100
+    lines = describe_history(history)
+    assert any('"deaths_best": {"was": 108, "now": 100}' in line for line in lines)
+    assert any('"title": {"was": "مجزرة الحولة", "now": "مجزرة"}' in line for line in lines)
+    versions = store.load("mine").attrs["versions"]
+    assert versions == {"mine": 1}  # one import (version 0) and one edit
+    assert store.history("a-2", "mine")["action"].tolist().count("UPDATE") == 0
+    # A new import of the dataset is recorded too (what it replaced, and the rows it brought).
+    assert store.save(sample(), "mine", source_file="ohchr_2013.csv") == 2
+    assert store.history("a-1", "mine")["source_file"].iloc[-1] == "ohchr_2013.csv"
+
+
+def test_read_only_store_refuses_every_write(open_backend: Any) -> None:
+    owner = open_backend(app_user="ann")
+    owner.save(sample(), "mine", title="first")
+    before = owner.load("mine").drop(columns="geometry")
+    reader = open_backend(read_only=True)
+    assert len(reader.load("mine")) == 3  # can view (and so export)
+    assert reader.get("mine", "a-1")["title"] == "مجزرة الحولة"
+    writes = [
+        lambda: reader.save(sample().assign(title="changed"), "mine"),
+        lambda: reader.update("mine", "a-1", {"deaths_best": 1}, 1),
+    ]
+    if hasattr(reader, "add_alias"):  # the team's review choices (PostGIS)
+        writes += [lambda: reader.add_alias("Houla", "houla"), lambda: reader.add_place("x", 35.0, 36.0)]
+    for write in writes:
+        with pytest.raises(StoreError, match="permission denied"):
+            write()
+    after = owner.load("mine").drop(columns="geometry")
+    pd.testing.assert_frame_equal(after, before)
+    assert owner.history("a-1", "mine")["action"].tolist().count("UPDATE") == 0
+
+
+def test_a_geopackage_without_write_permission_is_refused_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "d.gpkg"
+    GpkgStore(path).save(sample(), "mine")
+    data = path.read_bytes()
+    path.chmod(0o444)  # the folder stays writable: a rename over the file would still work
+    try:  # (refused also when run as root, who could write it)
+        with pytest.raises(StoreError, match="permission denied"):
+            GpkgStore(path).save(sample().assign(title="changed"), "mine")
+        with pytest.raises(StoreError, match="permission denied"):
+            GpkgStore(path).update("mine", "a-1", {"deaths_best": 1}, 1)
+        assert path.read_bytes() == data
+    finally:
+        path.chmod(0o644)
+
+
+def test_geopackage_edits_keep_the_file_whole(tmp_path: Path) -> None:
+    """An edit in place leaves a GeoPackage GDAL reads; a new position moves the point and its index."""
+    from layers.store import save_gpkg
+
+    path = tmp_path / "plain.gpkg"
+    save_gpkg(sample(), path, title="saved without the store")  # no version tables yet: every row at version 1
+    store = GpkgStore(path, app_user="ann")
+    assert store.get("mine", "a-1")["row_version"] == 1
+    assert store.update("mine", "a-1", {"summary": "سطر", "sensitive": True, "date_end": None}, 1) == 2
+    back = load_gpkg(path)
+    one = back.set_index("id").loc["a-1"]
+    assert one["summary"] == "سطر"
+    assert bool(one["sensitive"])
+    assert pd.isna(one["date_end"])
+    assert load_gpkg_metadata(path).title == "saved without the store"
+    assert store.update("mine", "a-1", {"lon": 36.6, "lat": 34.9}, 2) == 3
+    moved = pyogrio.read_dataframe(path, layer="incidents", bbox=(36.55, 34.85, 36.65, 34.95))
+    assert moved["id"].tolist() == ["a-1"]  # found through the spatial index at the new position
+    assert pyogrio.read_dataframe(path, layer="incidents", bbox=(36.5, 34.85, 36.55, 34.9)).empty
+    assert GpkgStore(path).load().attrs["versions"] == {"mine": 2}  # the plain file was version 0; two edits
+    assert [h["action"] for _, h in GpkgStore(path).history("a-1").iterrows()] == ["UPDATE", "UPDATE"]
+
+
+def test_two_processes_editing_one_geopackage_take_turns(tmp_path: Path) -> None:
+    """Edits from two processes at once: each sees the other's row version, no edit is lost."""
+    path = tmp_path / "d.gpkg"
+    GpkgStore(path).save(sample(), "mine")
+    code = (
+        "import sys\n"
+        "from geo.errors import EditConflictError\n"
+        "from layers.store import GpkgStore\n"
+        "store = GpkgStore(sys.argv[1], app_user=sys.argv[2])\n"
+        "done = 0\n"
+        "while done < 10:\n"
+        "    seen = store.get('mine', sys.argv[3])\n"
+        "    try:\n"
+        "        change = {'deaths_best': int(seen['deaths_best']) + 1}\n"
+        "        store.update('mine', sys.argv[3], change, seen['row_version'])\n"
+        "        done += 1\n"
+        "    except EditConflictError:\n"
+        "        pass\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    runs = [
+        subprocess.Popen([sys.executable, "-c", code, str(path), who, "a-1"], env=env, stderr=subprocess.PIPE)
+        for who in ("ann", "bob")
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err.decode()
+    record = GpkgStore(path).get("mine", "a-1")
+    assert record["deaths_best"] == 108 + 20  # every one of the twenty edits counted once
+    assert record["row_version"] == 21
+    history = GpkgStore(path).history("a-1")
+    assert sorted(history.loc[history["action"] == "UPDATE", "app_user"].value_counts().tolist()) == [10, 10]
 
 
 def test_bulk_import_is_audited_once_per_table_and_rebuilds_the_indexes(
@@ -210,7 +354,7 @@ def test_bulk_import_is_audited_once_per_table_and_rebuilds_the_indexes(
         assert store.history("by-hand")["new"].iloc[0]["title"] == "x"
 
 
-def test_read_only_role_cannot_change_anything(pg_url: str) -> None:
+def test_read_only_role_is_enforced_by_postgresql_grants(pg_url: str) -> None:
     import psycopg
 
     from layers.pgstore import PostgisStore
@@ -277,6 +421,39 @@ def test_import_and_history_commands(pg_url: str, tmp_path: Path) -> None:
     assert "INSERT incidents" in hist.stdout
     assert "from acled.csv" in hist.stdout
     assert "postgres" in hist.stdout
+
+
+def test_import_and_history_commands_on_a_geopackage(tmp_path: Path) -> None:
+    src = REPO / "tests" / "fixtures" / "acled.csv"
+    target = tmp_path / "acled.gpkg"
+    env = {**os.environ, "PYTHONPATH": str(REPO), "SYRIA_MAP_USER": ""}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "layers", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+
+    imp = cli("import", str(src), "--store", str(target), "--dataset", "acled")
+    assert imp.returncode == 0, imp.stderr
+    store = GpkgStore(target)
+    first = store.load()["id"].iloc[0]
+    store.update("acled", first, {"deaths_best": 7}, 1)
+    hist = cli("history", first, "--store", str(target))
+    assert hist.returncode == 0, hist.stderr
+    lines = hist.stdout.splitlines()
+    assert "INSERT incidents (an import of" in lines[0]
+    assert "from acled.csv" in lines[0]
+    assert "UPDATE incidents" in lines[-1]
+    assert '"deaths_best": {"was":' in lines[-1]
+    missing = cli("history", "no-such-id", "--store", str(target))
+    assert missing.returncode == 1
+    assert "no change" in missing.stdout
 
 
 def test_grid_groups_in_sql_are_the_map_cells(pg_url: str) -> None:

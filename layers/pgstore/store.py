@@ -9,7 +9,6 @@ the row's version so that two people never silently overwrite each other.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -28,6 +27,7 @@ from layers.pgstore.query import (
     summary_groups_sql,
 )
 from layers.pgstore.schema import connect, migrate, redact_url
+from layers.store import describe_history  # noqa: F401  (one description for both back ends)
 from layers.timeline import FilterSpec
 
 __all__ = ["EDITABLE", "PostgisStore"]
@@ -97,12 +97,16 @@ def _flags(value: Any) -> list[str]:
 class PostgisStore:
     """Datasets in a PostGIS database (see ``docs/postgis.md`` for the schema and set-up)."""
 
-    def __init__(self, url: str, *, app_user: str = "", auto_migrate: bool = True) -> None:
+    def __init__(self, url: str, *, app_user: str = "", auto_migrate: bool = True, read_only: bool = False) -> None:
         self.url = url
         self.app_user = app_user
+        self.read_only = read_only
         self.conn = connect(url, app_user=app_user)
-        if auto_migrate:
+        if auto_migrate and not read_only:
             migrate(self.conn)
+        if read_only:  # on top of the role's grants: this session cannot write whatever its role
+            self.conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+            self.conn.commit()
 
     def set_app_user(self, name: str) -> None:
         """Record *name* as the app's user in the audit trail of the changes made from now on."""
@@ -485,22 +489,3 @@ class PostgisStore:
         """Return the places the team placed by hand: one row each, the columns of a places table (``data``)."""
         raw = self._frame("SELECT id, data FROM user_places ORDER BY added, id", ())
         return pd.DataFrame([dict(d) for d in raw["data"]]) if len(raw) else pd.DataFrame()
-
-
-def describe_history(history: pd.DataFrame) -> list[str]:
-    """Return one line per change: when, who, what, from which file, and the fields changed."""
-    lines = []
-    for row in history.itertuples(index=False):
-        who = row.db_role + (f" ({row.app_user})" if row.app_user else "")
-        line = f"{row.at:%Y-%m-%d %H:%M:%S%z}  {who}  {row.action} {row.table_name}"
-        if row.action == "INSERT" and row.new and "import_rows" in row.new:
-            line += f" (an import of {row.new['import_rows']:,} rows)"
-        if row.source_file:
-            line += f"  from {row.source_file}"
-        if row.action == "UPDATE" and row.old and row.new:
-            changed = {k: (row.old.get(k), v) for k, v in row.new.items() if row.old.get(k) != v and k != "row_version"}
-            line += "  " + json.dumps(
-                {k: {"was": a, "now": b} for k, (a, b) in changed.items()}, ensure_ascii=False, default=str
-            )
-        lines.append(line)
-    return lines

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import folium
 import numpy as np
@@ -204,7 +204,10 @@ class _LayerControl(folium.LayerControl):
 class _MiniMap(plugins.MiniMap):
     """folium's mini map; the map follows it only when the person moves it (``minimap_view.js``)."""
 
-    default_js = [*plugins.MiniMap.default_js, ("minimap_view", own_asset_url("minimap_view.js"))]
+    default_js: ClassVar[list[tuple[str, str]]] = [
+        *plugins.MiniMap.default_js,
+        ("minimap_view", own_asset_url("minimap_view.js")),
+    ]
 
 
 class _BlankBase(Layer):

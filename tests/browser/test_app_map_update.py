@@ -23,7 +23,9 @@ from tests.browser.test_app import curated, open_app, shown_count, wait_for_map_
 
 pytestmark = pytest.mark.browser
 
-TILE_HOSTS_GLOB = re.compile(r"^https?://([a-z0-9-]+\.)*(tile\.openstreetmap\.org|basemaps\.cartocdn\.com|server\.arcgisonline\.com)/")
+TILE_HOSTS_GLOB = re.compile(
+    r"^https?://([a-z0-9-]+\.)*(tile\.openstreetmap\.org|basemaps\.cartocdn\.com|server\.arcgisonline\.com)/"
+)
 
 DATASETS = ["coast_march_2025", "massacres_2012_2013", "rg_campaign_2011_2012"]
 
@@ -133,7 +135,9 @@ def test_the_map_follows_the_mini_map_only_when_the_person_moves_it(page: Any, a
     """
     pg, _ = page
     # a 1×1 PNG: web tiles "load", so the mini map is shown
-    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+    png = base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+    )
     pg.route(TILE_HOSTS_GLOB, lambda route: route.fulfill(body=png, content_type="image/png"))
     frame = open_app(pg, f"{app_url}/?ds=coast_march_2025")
     frame.evaluate("() => window.map.setView([35.2, 36.1], 9, {animate: false})")
@@ -141,16 +145,25 @@ def test_the_map_follows_the_mini_map_only_when_the_person_moves_it(page: Any, a
     frame.evaluate(f"() => ({MINI_MAP})()._miniMap.setView([33.5, 36.3], 3, {{animate: false}})")
     pg.wait_for_timeout(500)
     assert frame.evaluate(VIEW) == pytest.approx([35.2, 36.1, 9], abs=1e-6)
-    mini = frame.evaluate(f"() => {{ const m = ({MINI_MAP})()._miniMap; return [m.getCenter().lat, m.getCenter().lng, m.getZoom()]; }}")
+    mini = frame.evaluate(
+        f"() => {{ const m = ({MINI_MAP})()._miniMap; return [m.getCenter().lat, m.getCenter().lng, m.getZoom()]; }}"
+    )
     assert mini == pytest.approx([35.2, 36.1, 4], abs=1e-3)  # back in step with the map
     # The person drags the mini map: the map follows.
     box = pg.frame_locator(MAP_FRAME_SELECTOR).locator(".leaflet-control-minimap").bounding_box()
-    assert box and box["width"] > 100
+    assert box
+    assert box["width"] > 100
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     pg.mouse.move(x, y)
     pg.mouse.down()
     pg.mouse.move(x + 30, y + 10, steps=8)
     pg.mouse.up()
-    pg.wait_for_function(f"() => Array.from(document.querySelectorAll('iframe')).some(f => f.contentWindow.map && f.contentWindow.map.getCenter().lng < 35.5)", timeout=10_000)
+    pg.wait_for_function(
+        "() => Array.from(document.querySelectorAll('iframe'))"
+        ".some(f => f.contentWindow.map && f.contentWindow.map.getCenter().lng < 35.5)",
+        timeout=10_000,
+    )
     lat, lng, zoom = frame.evaluate(VIEW)
-    assert lng < 35.5 and lat > 35.2 and zoom == 9  # dragged to the right and down: the view went west and north
+    assert lng < 35.5
+    assert lat > 35.2
+    assert zoom == 9
