@@ -391,32 +391,28 @@ def test_read_only_role_is_enforced_by_postgresql_grants(pg_url: str) -> None:
             editor.conn.execute("DELETE FROM audit")
 
 
-def test_import_and_history_commands(pg_url: str, tmp_path: Path) -> None:
-    src = REPO / "tests" / "fixtures" / "acled.csv"
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    imp = subprocess.run(
-        [sys.executable, "-m", "layers", "import", str(src), "--store", pg_url, "--dataset", "acled"],
+def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m layers ARGS`` from *cwd*."""
+    return subprocess.run(
+        [sys.executable, "-m", "layers", *args],
         capture_output=True,
         text=True,
-        cwd=tmp_path,
-        env=env,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
         timeout=300,
         check=False,
     )
+
+
+def test_import_and_history_commands(pg_url: str, tmp_path: Path) -> None:
+    src = REPO / "tests" / "fixtures" / "acled.csv"
+    imp = _cli(tmp_path, "import", str(src), "--store", pg_url, "--dataset", "acled")
     assert imp.returncode == 0, imp.stderr
     from layers.pgstore import PostgisStore
 
     with PostgisStore(pg_url) as store:
         first = store.load("acled")["id"].iloc[0]
-    hist = subprocess.run(
-        [sys.executable, "-m", "layers", "history", first, "--store", pg_url],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=300,
-        check=False,
-    )
+    hist = _cli(tmp_path, "history", first, "--store", pg_url)
     assert hist.returncode == 0, hist.stderr
     assert "INSERT incidents" in hist.stdout
     assert "from acled.csv" in hist.stdout
@@ -426,18 +422,9 @@ def test_import_and_history_commands(pg_url: str, tmp_path: Path) -> None:
 def test_import_and_history_commands_on_a_geopackage(tmp_path: Path) -> None:
     src = REPO / "tests" / "fixtures" / "acled.csv"
     target = tmp_path / "acled.gpkg"
-    env = {**os.environ, "PYTHONPATH": str(REPO), "SYRIA_MAP_USER": ""}
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "layers", *args],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env=env,
-            timeout=300,
-            check=False,
-        )
+        return _cli(tmp_path, *args)
 
     imp = cli("import", str(src), "--store", str(target), "--dataset", "acled")
     assert imp.returncode == 0, imp.stderr
