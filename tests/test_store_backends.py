@@ -120,9 +120,27 @@ def test_failed_import_leaves_the_previous_state(backend: Any, monkeypatch: pyte
 def test_filters_in_sql_match_the_python_filter(pg_url: str) -> None:
     from geo.gazetteer import load_gazetteer
     from layers.curated import load_all_curated
+    from layers.incidents import to_incident_frame
     from layers.pgstore import PostgisStore
 
-    incidents = load_all_curated(load_gazetteer(include_geonames=False))
+    curated = load_all_curated(load_gazetteer(include_geonames=False))
+    # Text as published: bidi marks inside Arabic words, accents and case; times that are not midnight.
+    odd = to_incident_frame(
+        pd.DataFrame(
+            {
+                "id": ["bidi", "acc", "plain", "no-start", "noon"],
+                "dataset": "odd",
+                "title": "t",
+                "lon": 36.7,
+                "lat": 34.7,
+                "perpetrator_reported": ["\u200fقوات\u200f النظام", "ÉTAT forces", "forces", "x", None],
+                "victim_group_reported": ["\u202bمدنيون\u202c", "civilians", None, "Civilians (as reported)", "x"],
+                "date_start": ["2012-01-01", "2012-01-01", "2012-01-01", None, "2012-01-03T12:30:00Z"],
+                "date_end": [None, None, None, "2012-01-05", "2012-01-03T12:30:00Z"],
+            }
+        )
+    )
+    incidents = pd.concat([curated, odd], ignore_index=True)
     with PostgisStore(pg_url) as store:
         for name, part in incidents.groupby("dataset"):
             store.save(part, str(name))
@@ -135,6 +153,16 @@ def test_filters_in_sql_match_the_python_filter(pg_url: str) -> None:
             FilterSpec(confidence=("fair", "contested")),
             FilterSpec(corridor="M1", max_km=10),
             FilterSpec(corridor="M5", max_km=3, start=pd.Timestamp("2012-01-01", tz="UTC")),
+            FilterSpec(perpetrator="قوات النظام"),
+            FilterSpec(perpetrator="\u200fforces"),
+            FilterSpec(perpetrator="état"),
+            FilterSpec(perpetrator="\u200f"),
+            FilterSpec(victim_group="مدنيون"),
+            FilterSpec(victim_group="civilians"),
+            FilterSpec(
+                start=pd.Timestamp("2012-01-03T12:00", tz="UTC"), end=pd.Timestamp("2012-01-03T13:00", tz="UTC")
+            ),
+            FilterSpec(start=pd.Timestamp("2012-01-03", tz="UTC")),
         ]
         for spec in specs:
             expected = sorted(filter_incidents(incidents, spec)["id"])
@@ -155,6 +183,8 @@ def open_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any
         def make(app_user: str = "", read_only: bool = False) -> Any:
             opened.append(GpkgStore(path, app_user=app_user, read_only=read_only))
             return opened[-1]
+
+        make.target = str(path)  # type: ignore[attr-defined]
     else:
         from layers.pgstore import PostgisStore
 
@@ -168,8 +198,10 @@ def open_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any
             with PostgisStore(url) as owner:
                 owner.conn.execute(f"CREATE ROLE {role} LOGIN IN ROLE syria_map_reader")
                 owner.conn.commit()
-            opened.append(PostgisStore(url.replace("postgres@", f"{role}@"), app_user=app_user, auto_migrate=False))
+            opened.append(PostgisStore(url.replace("postgres@", f"{role}@"), app_user=app_user))
             return opened[-1]
+
+        make.target = url  # type: ignore[attr-defined]
 
     yield make
     for store in opened:
@@ -404,6 +436,97 @@ def _cli(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_editors_and_readers_open_the_store_as_the_app_does(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the owner migrates: others open an up-to-date store, or are told what the owner must apply."""
+    import shutil
+
+    from layers.pgstore import PostgisStore, schema
+    from layers.store import open_store
+
+    with PostgisStore(pg_url) as owner:
+        owner.save(sample(), "mine")
+        owner.conn.execute("CREATE ROLE ed_ann LOGIN IN ROLE syria_map_editor")
+        owner.conn.execute("CREATE ROLE rd_press LOGIN IN ROLE syria_map_reader")
+        owner.conn.commit()
+    editor_url, reader_url = (pg_url.replace("postgres@", f"{r}@") for r in ("ed_ann", "rd_press"))
+    for url in (editor_url, reader_url):  # the way app.py and `layers import --store` open it
+        store = open_store(url, app_user="ann")
+        assert len(store.load("mine")) == 3
+        store.close()
+    # A newer version of the project brings a migration: the editor cannot apply it.
+    newer = tmp_path / "migrations"
+    shutil.copytree(schema.MIGRATIONS, newer)
+    (newer / "0099_newer.sql").write_text("CREATE TABLE newer_table (x int);\n", encoding="utf-8")
+    monkeypatch.setattr(schema, "MIGRATIONS", newer)
+    with pytest.raises(StoreError, match=r"needs 0099_newer\.sql .*owner"):
+        PostgisStore(editor_url)
+    with PostgisStore(pg_url) as owner:  # the owner applies it; the editor opens the store again
+        assert owner._frame("SELECT count(*) AS n FROM schema_migrations WHERE version = '0099'", ())["n"][0] == 1
+    with PostgisStore(editor_url) as editor:
+        assert editor.update("mine", "a-1", {"deaths_best": 100}, 1) == 2
+
+
+def test_an_editor_cannot_run_code_as_the_owner_through_the_import(pg_url: str) -> None:
+    """import_staged() runs as the owner and reads the caller's staging tables: they must hold data only.
+
+    Each crafted staging relation would run the editor's function with the owner's rights while
+    it is read (here: emptying the audit trail, which the editor may not touch).
+    """
+    import psycopg
+
+    from layers.pgstore import PostgisStore
+
+    with PostgisStore(pg_url) as owner:
+        owner.save(sample(), "mine")
+        owner.conn.execute("CREATE ROLE sly_bob LOGIN IN ROLE syria_map_editor")
+        owner.conn.commit()
+        audit_rows = owner._frame("SELECT count(*) AS n FROM audit", ())["n"][0]
+    evil = (
+        "CREATE FUNCTION pg_temp.evil() RETURNS boolean LANGUAGE plpgsql AS "
+        "$$ BEGIN DELETE FROM public.audit; RETURN true; END $$"
+    )
+    plain = {
+        "source_staging": "CREATE TEMP TABLE source_staging AS SELECT incident_id, seq, publisher, url, data "
+        "FROM sources WITH NO DATA",
+        "figure_staging": "CREATE TEMP TABLE figure_staging AS SELECT incident_id, seq, publisher, data "
+        "FROM figures WITH NO DATA",
+    }
+    crafted = [
+        "CREATE TEMP VIEW incident_staging AS SELECT 1 AS dataset_id, 'x'::text AS id WHERE pg_temp.evil()",
+        "CREATE TEMP TABLE incident_staging AS SELECT dataset_id, id FROM incidents WITH NO DATA; "
+        "INSERT INTO incident_staging VALUES (1, 'x'); ALTER TABLE incident_staging ENABLE ROW LEVEL SECURITY; "
+        "CREATE POLICY p ON incident_staging USING (pg_temp.evil())",
+        "CREATE TEMP TABLE incident_staging (dataset_id integer, id varchar)",  # a type of another kind: a cast
+    ]
+    for sql in crafted:
+        with psycopg.connect(pg_url.replace("postgres@", "sly_bob@")) as conn:
+            conn.execute(evil)
+            conn.execute(sql)
+            for statement in plain.values():
+                conn.execute(statement)
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="import_staged"):
+                conn.execute("SELECT import_staged(1, 100000)")
+    with PostgisStore(pg_url) as owner:
+        assert owner._frame("SELECT count(*) AS n FROM audit", ())["n"][0] == audit_rows
+    with PostgisStore(pg_url.replace("postgres@", "sly_bob@")) as editor:  # the app's own import still works
+        assert editor.save(sample(), "bobs", source_file="bob.csv") == 0
+
+
+def test_an_edit_of_the_flags_updates_the_flags_table(pg_url: str) -> None:
+    from layers.pgstore import PostgisStore
+
+    with PostgisStore(pg_url) as store:
+        store.save(sample().assign(flags=["dup;late", "", ""]), "mine")
+        flags = "SELECT incident_id, flag FROM flags ORDER BY 1, 2"
+        assert store._frame(flags, ()).to_numpy().tolist() == [["a-1", "dup"], ["a-1", "late"]]
+        store.update("mine", "a-1", {"flags": "retracted; retracted"}, 1)
+        assert store._frame(flags, ()).to_numpy().tolist() == [["a-1", "retracted"]]
+        store.update("mine", "a-1", {"flags": None}, 2)
+        assert store._frame(flags, ()).empty
+
+
 def test_import_and_history_commands(pg_url: str, tmp_path: Path) -> None:
     src = REPO / "tests" / "fixtures" / "acled.csv"
     imp = _cli(tmp_path, "import", str(src), "--store", pg_url, "--dataset", "acled")
@@ -441,6 +564,41 @@ def test_import_and_history_commands_on_a_geopackage(tmp_path: Path) -> None:
     missing = cli("history", "no-such-id", "--store", str(target))
     assert missing.returncode == 1
     assert "no change" in missing.stdout
+
+
+def test_export_and_density_commands_read_a_store(open_backend: Any, tmp_path: Path) -> None:
+    """``export``/``density --store``: a dataset of either store, its version stated in the output."""
+    import json
+
+    import rasterio
+
+    store = open_backend(app_user="ann")
+    store.save(sample(), "mine", title="Houla and Baba Amr")
+    store.update("mine", "a-1", {"deaths_best": 100}, 1)  # version 1
+    target = open_backend.target
+    out = tmp_path / "mine.csv"
+    done = _cli(tmp_path, "export", "mine", "--store", target, "--to", "csv", "--out", str(out), "--no-public")
+    assert done.returncode == 0, done.stderr
+    meta = json.loads(Path(f"{out}.meta.json").read_text(encoding="utf-8"))
+    assert meta["dataset_versions"] == {"mine": 1}
+    assert meta["title"] == "Houla and Baba Amr"  # the store's title for the dataset
+    written = pd.read_csv(out)
+    assert sorted(written["id"]) == ["a-1", "a-2", "agg-1"]
+    assert "row_version" not in written.columns
+    assert written.set_index("id").loc["a-1", "deaths_best"] == 100
+    public = tmp_path / "public.geojson"
+    done = _cli(tmp_path, "export", "all", "--store", target, "--to", "geojson", "--out", str(public))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(public.read_text(encoding="utf-8"))["metadata"]["dataset_versions"] == {"mine": 1}
+    tif = tmp_path / "d.tif"
+    done = _cli(tmp_path, "density", "mine", "--store", target, "--bandwidth-km", "5", "--out", str(tif))
+    assert done.returncode == 0, done.stderr
+    with rasterio.open(tif) as src:
+        assert json.loads(src.tags()["dataset_versions"]) == {"mine": 1}
+    missing = _cli(tmp_path, "export", "other", "--store", target, "--to", "csv", "--out", str(tmp_path / "o.csv"))
+    assert missing.returncode != 0
+    assert "no dataset 'other'" in missing.stderr
+    assert "mine" in missing.stderr
 
 
 def test_grid_groups_in_sql_are_the_map_cells(pg_url: str) -> None:
@@ -482,3 +640,22 @@ def test_grid_groups_in_sql_are_the_map_cells(pg_url: str) -> None:
         ),
         py.astype({"category": "object"}),
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://ann:hunter2@127.0.0.1:1/incidents",
+        "postgresql://ann@127.0.0.1:1/incidents?password=hunter2",
+        "host=127.0.0.1 port=1 user=ann password=hunter2 dbname=incidents",
+    ],
+)
+def test_a_connection_error_never_shows_the_password(url: str) -> None:
+    pytest.importorskip("psycopg")
+    from layers.pgstore import PostgisStore
+    from layers.store import open_store
+
+    with pytest.raises(StoreError) as caught:  # a key=value string is not a store address for open_store
+        open_store(url) if url.startswith("postgresql") else PostgisStore(url)
+    assert "hunter2" not in str(caught.value)
+    assert "cannot connect" in str(caught.value)

@@ -1,7 +1,8 @@
 """``python -m layers density DATASET --bandwidth-km KM --out density.tif``: an incident density GeoTIFF.
 
 DATASET is a curated dataset name, ``all`` (every curated dataset) or a
-``.gpkg`` from the store. The raster is a Gaussian kernel density (or a grid
+``.gpkg`` from the store; with ``--store URL|FILE.gpkg`` a dataset of that store (``all``:
+every one). The raster is a Gaussian kernel density (or a grid
 count with ``--kernel none``) in the equal-area CRS of
 :data:`layers.raster.DENSITY_CRS`. Prints a JSON summary: the output, grid,
 CRS, the incidents used and excluded (aggregates, unlocated, no deaths_best),
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from geo.cli import LazyChoices
 from geo.errors import InputFileError
+from layers.cli.export_cmd import add_store_argument, load_from_store
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -30,6 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the ``density`` command."""
     parser = subparsers.add_parser("density", help="write an incident density GeoTIFF (kernel density or counts)")
     parser.add_argument("dataset", metavar="DATASET", help="curated dataset name, 'all', or a .gpkg file")
+    add_store_argument(parser)
     parser.add_argument(
         "--bandwidth-km", type=float, required=True, metavar="KM", help="standard deviation of the Gaussian kernel, km"
     )
@@ -68,9 +71,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def load_dataset(name: str) -> gpd.GeoDataFrame:
-    """Return the incidents of a curated dataset, of all of them, or of a stored .gpkg."""
+def load_dataset(name: str, store: str | None = None) -> gpd.GeoDataFrame:
+    """Return the incidents of a curated dataset, of all of them, of a stored .gpkg, or of *store*."""
     from layers.curated import list_curated
+
+    if store:
+        return load_from_store(store, name)
 
     if name == "all" or name in list_curated():
         from geo.gazetteer import load_gazetteer
@@ -96,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     from layers.export.formats import public_density
     from layers.raster.density import write_geotiff
 
-    gdf = load_dataset(args.dataset)
+    gdf = load_dataset(args.dataset, args.store)
     raster = public_density(
         gdf,
         bandwidth_km=args.bandwidth_km,
@@ -107,6 +113,11 @@ def run(args: argparse.Namespace) -> int:
         public_safe=args.public,
         grid_km=args.grid_km if args.grid_km > 0 else None,
     )
+    versions = dict(gdf.attrs.get("versions") or {})
+    if versions:  # the store's dataset versions the raster was made from, in its tags
+        from dataclasses import replace
+
+        raster = replace(raster, tags={**raster.tags, "dataset_versions": json.dumps(versions, ensure_ascii=False)})
     out = write_geotiff(raster, args.out)
     summary = {
         "out": str(out),

@@ -1,8 +1,10 @@
 """``python -m layers export DATASET --to FORMAT --out FILE``: maps, animations, stories and data files.
 
 DATASET is a curated dataset name, ``all`` (every curated dataset) or a file
-(``.gpkg`` from the store; other formats through the importers). Exports are
-public-safe unless ``--no-public`` is given. Prints a JSON summary.
+(``.gpkg`` from the store; other formats through the importers); with ``--store URL|FILE.gpkg``
+it is a dataset of that store (``all``: every one), read read-only, and the export's metadata
+states the dataset's version (``dataset_versions``). Exports are public-safe unless
+``--no-public`` is given. Prints a JSON summary.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Register the ``export`` command."""
     parser = subparsers.add_parser("export", help="export a dataset as a map, animation, story PDF or data file")
     parser.add_argument("dataset", metavar="DATASET", help="curated dataset name, 'all', or a .gpkg/.csv/… file")
+    add_store_argument(parser)
     parser.add_argument(
         "--to",
         required=True,
@@ -83,12 +86,54 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def load_dataset(name: str) -> tuple[gpd.GeoDataFrame, object]:
-    """Return the incidents named by *name* and the curated gazetteer (for labels)."""
+def add_store_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--store``: DATASET is then a dataset of that PostGIS or GeoPackage store."""
+    parser.add_argument(
+        "--store",
+        metavar="STORE",
+        help="read DATASET ('all': every dataset) from this store: a postgresql://… URL or a .gpkg file",
+    )
+
+
+def load_from_store(target: str, name: str) -> gpd.GeoDataFrame:
+    """Return dataset *name* (``all``: every dataset) of the store at *target*, opened read-only.
+
+    ``attrs["versions"]`` holds each dataset's version (written into the export's metadata)
+    and ``attrs["store_titles"]`` their titles; the row versions are left out.
+
+    Raises
+    ------
+    InputFileError
+        The store holds no dataset *name* (the message lists those it holds).
+    StoreError
+        The store cannot be opened or read.
+    """
+    from layers.store import open_store
+
+    store = open_store(target, read_only=True)
+    try:
+        listed = store.datasets()
+        names = listed["name"].astype(str).tolist()
+        if name != "all" and name not in names:
+            raise InputFileError(f"no dataset {name!r} in {store!r}; it holds: {', '.join(names) or 'none'}")
+        gdf = store.load(None if name == "all" else name)
+    finally:
+        store.close()
+    attrs = dict(gdf.attrs)
+    gdf = gdf.drop(columns="row_version", errors="ignore")
+    gdf.attrs.update(attrs)
+    gdf.attrs["store_titles"] = dict(zip(names, listed["title"].astype(str), strict=True))
+    return gdf
+
+
+def load_dataset(name: str, store: str | None = None) -> tuple[gpd.GeoDataFrame, object]:
+    """Return the incidents named by *name* (in *store* when given) and the curated gazetteer (for labels)."""
     from geo.gazetteer import load_gazetteer
     from layers.curated import list_curated, load_all_curated, load_curated
 
     gazetteer = load_gazetteer(include_geonames=False)
+    if store:
+        return load_from_store(store, name), gazetteer
     path = Path(name)
     if name == "all":
         return load_all_curated(gazetteer), gazetteer
@@ -117,6 +162,9 @@ def dataset_title(name: str, gdf: Any) -> str:
 
     from layers.curated import CURATED_DIR, list_curated
 
+    store_title = dict(getattr(gdf, "attrs", {}).get("store_titles") or {}).get(name, "")
+    if store_title.strip() and store_title != name:
+        return store_title.strip()
     if name in list_curated():
         try:
             data = yaml.safe_load((CURATED_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
@@ -137,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
     from geo.corridors import load_corridors
     from layers.export.formats import export_file
 
-    gdf, gazetteer = load_dataset(args.dataset)
+    gdf, gazetteer = load_dataset(args.dataset, args.store)
     places = gazetteer.places  # type: ignore[attr-defined]
     grid = args.grid_km if args.grid_km > 0 else None
     from layers.export.common import filter_incidents as in_period

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import geopandas as gpd
@@ -92,6 +92,8 @@ class PublicReport:
     dropped_columns: tuple[str, ...] = ()
     texts_redacted: int = 0
     public_ids: bool = False
+    #: ``(dataset, version)`` pairs of a table read from a store (``attrs["versions"]``).
+    dataset_versions: tuple[tuple[str, int], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """Return the report as plain JSON-able values."""
@@ -109,6 +111,7 @@ class PublicReport:
             "ids": "keyed HMAC of the record id (not invertible without this installation's key)"
             if self.public_ids
             else "record ids as stored",
+            **({"dataset_versions": dict(self.dataset_versions)} if self.dataset_versions else {}),
         }
 
     def credit_text(self) -> str:
@@ -414,9 +417,13 @@ def apply_public(
     Returns a :class:`PublicTable` (unpacks as ``frame, report``).
     """
     original = gdf["id"].astype(object).where(gdf["id"].notna(), "").astype(str).tolist() if len(gdf) else []
+    # The store's dataset versions the table was read at go into every export's metadata.
+    versions = tuple(sorted((str(k), int(v)) for k, v in dict(gdf.attrs.get("versions") or {}).items()))
     if not public_safe:
         frame, report = not_public(gdf)
+        report = replace(report, dataset_versions=versions)
         return PublicTable(frame, report, {i: i for i in original})
     key = secret if secret is not None else installation_secret()
     frame, report = to_public(gdf, grid_km=grid_km, sensitive=sensitive, allowlist=allowlist, secret=key)
+    report = replace(report, dataset_versions=versions)
     return PublicTable(frame, report, dict(zip(original, public_ids(original, key), strict=True)))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from geo.safety import BIDI_CONTROLS, strip_bidi
 from layers.timeline import FilterSpec
 
 __all__ = [
@@ -83,9 +84,17 @@ def filter_sql(
             parts.append(f"i.{column} = ANY(%s)")
             params.append(list(values))
     for column, text in (("perpetrator_reported", spec.perpetrator), ("victim_group_reported", spec.victim_group)):
-        if text.strip():
-            parts.append(f"strpos(lower(i.{column}), lower(%s)) > 0")
-            params.append(text.strip())
+        term = strip_bidi(text).strip()
+        if text.strip() and term:
+            # As layers.timeline.filter_incidents: bidi controls (common in Arabic text) do not count;
+            # the plain test first, the one without them only for values that hold any.
+            parts.append(
+                f"(strpos(lower(i.{column}), lower(%s)) > 0 OR (i.{column} ~ %s AND "
+                f"strpos(lower(regexp_replace(i.{column}, %s, '', 'g')), lower(%s)) > 0))"
+            )
+            params += [term, BIDI_CONTROLS.pattern, BIDI_CONTROLS.pattern, term]
+        elif text.strip():  # a term of bidi controls only matches everything, as in Python
+            parts.append("TRUE")
     if spec.min_deaths is not None:
         parts.append("i.deaths_best >= %s")
         params.append(int(spec.min_deaths))
@@ -97,7 +106,11 @@ def filter_sql(
         parts.append("(i.date_start IS NULL OR i.date_start < %s)")
         params.append(spec.end.to_pydatetime())
     if spec.start is not None:
-        parts.append("(i.date_start IS NULL OR COALESCE(i.date_end, i.date_start) + interval '1 day' > %s)")
+        # Its last day (the end, else the start), as layers.timeline.in_window: a record with only an end
+        # ("by 5 January") is not in a window after it.
+        parts.append(
+            "(COALESCE(i.date_end, i.date_start) IS NULL OR COALESCE(i.date_end, i.date_start) + interval '1 day' > %s)"
+        )
         params.append(spec.start.to_pydatetime())
     if spec.corridor:
         km = 5.0 if spec.max_km is None else float(spec.max_km)

@@ -27,12 +27,18 @@ def is_postgres_url(target: object) -> bool:
 
 
 def redact_url(url: str) -> str:
-    """Return *url* without its password, for messages.
+    """Return *url* without its password, for messages: in the user part, the query or a ``key=value`` string.
 
     >>> redact_url("postgresql://ann:secret@db.example/incidents")
     'postgresql://ann:***@db.example/incidents'
+    >>> redact_url("postgresql://ann@db.example/incidents?sslmode=require&password=hunter2&x=1")
+    'postgresql://ann@db.example/incidents?sslmode=require&password=***&x=1'
+    >>> redact_url("host=db.example user=ann password='p w' dbname=incidents")
+    'host=db.example user=ann password=*** dbname=incidents'
     """
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
+    url = re.sub(r"(://[^:/@?#]+):[^@/?#]*@", r"\1:***@", url)
+    url = re.sub(r"([?&]password=)[^&#]*", r"\1***", url, flags=re.IGNORECASE)
+    return re.sub(r"(^|\s)(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1\2***", url, flags=re.IGNORECASE)
 
 
 def connect(url: str, *, app_user: str = "", autocommit: bool = False) -> Any:
@@ -86,18 +92,32 @@ def migrate(conn: Any) -> list[str]:
     """Apply every pending migration, in order; return the names applied.
 
     Each file runs in one transaction with its ``schema_migrations`` row, so a
-    failing migration leaves the schema at the previous version.
+    failing migration leaves the schema at the previous version. With nothing pending
+    nothing is written (editors and readers open an up-to-date store this way); a role
+    that may not change the schema gets a :class:`~geo.errors.StoreError` naming the
+    migrations its owner must apply.
     """
+    pending = pending_migrations(conn)
+    if not pending:
+        return []
     applied: list[str] = []
     with conn.cursor() as cur:
         cur.execute("SELECT pg_advisory_lock(%s)", (_LOCK_KEY,))
         conn.commit()
         try:
-            cur.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations "
-                "(version text PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL DEFAULT now())"
-            )
-            conn.commit()
+            try:
+                cur.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations "
+                    "(version text PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL DEFAULT now())"
+                )
+                conn.commit()
+            except Exception as err:
+                conn.rollback()
+                raise StoreError(
+                    f"the store's schema needs {', '.join(pending)} and this role cannot apply them "
+                    f"({(str(err).strip().splitlines() or [''])[0]}); connect once as the database's owner to "
+                    "migrate it (docs/postgis.md)"
+                ) from err
             done = _applied(cur)
             for version, path in _migration_files():
                 if version in done:
@@ -111,6 +131,7 @@ def migrate(conn: Any) -> list[str]:
                     raise StoreError(f"migration {path.name} failed: {str(err).strip()}") from err
                 applied.append(path.name)
         finally:
+            conn.rollback()  # a failed statement leaves the transaction aborted: unlock in a new one
             cur.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_KEY,))
             conn.commit()
     return applied

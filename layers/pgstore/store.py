@@ -259,6 +259,12 @@ class PostgisStore:
                 )
                 row = cur.fetchone()
                 if row is not None:
+                    if "flags" in changes:  # the flags table holds one row per flag of the record
+                        cur.execute(
+                            "DELETE FROM flags WHERE dataset_id = %s AND incident_id = %s", (row[1], incident_id)
+                        )
+                        for flag in dict.fromkeys(_flags(changes["flags"])):
+                            cur.execute("INSERT INTO flags VALUES (%s, %s, %s)", (row[1], incident_id, flag))
                     self._after_edit(cur, row[1], [before, row[2:]])
                     return int(row[0])
         except Exception as err:
