@@ -393,8 +393,11 @@ def raster_panel(shown: Rows) -> tuple[list[tuple[object, str]], Rows]:
     return overlays, shown
 
 
-def export_panel(shown: Rows, start: object, end: object) -> None:
-    """Download buttons for the current selection (public-safe by default)."""
+def export_panel(shown: Rows, start: object, end: object, versions: dict[str, int] | None = None) -> None:
+    """Download buttons for the current selection (public-safe by default).
+
+    *versions* (the shared store's datasets and their versions) go into the file's metadata.
+    """
     with st.sidebar.expander("Export this selection"):
         public = st.checkbox("Public-safe (withhold sensitive records, coarsen to 1 km)", value=True)
         fmt = st.selectbox("Format", [f for f in FORMATS if f not in ("gif", "mp4")])
@@ -404,8 +407,12 @@ def export_panel(shown: Rows, start: object, end: object) -> None:
             path = Path(tmp) / f"incidents.{fmt}"
             with st.spinner("Rendering…"):
                 # One entry point for every format: public-safe mode is applied inside, before writing.
+                rows = shown()
+                if versions:  # the store's dataset versions this file was made from
+                    rows = rows.copy()
+                    rows.attrs["versions"] = versions
                 export_file(
-                    shown(),
+                    rows,
                     path,
                     fmt,
                     public_safe=public,
@@ -591,7 +598,7 @@ def main() -> None:
     # The map is on its way to the browser already; the timeline takes its place below it when ready.
     timeline_slot = st.empty()
     timeline_slot.caption("Loading details: the timeline and the tables follow the map…")
-    export_panel(shown, start, end)
+    export_panel(shown, start, end, versions=dict(source.version) if source.remote else None)
     freq = app_state.timeline_freq(start, end)
     spec = cached_timeline(version, repr((key, freq, start, end)), selection, freq, (start, end))
     timeline_slot.vega_lite_chart(spec=copy.deepcopy(spec), width="stretch")

@@ -659,3 +659,43 @@ def test_a_connection_error_never_shows_the_password(url: str) -> None:
         open_store(url) if url.startswith("postgresql") else PostgisStore(url)
     assert "hunter2" not in str(caught.value)
     assert "cannot connect" in str(caught.value)
+
+
+def test_the_apps_export_of_store_data_states_the_dataset_version(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file downloaded from the app, made from a store dataset, names the version it was made from."""
+    import json
+
+    import streamlit  # noqa: TID251 (the test drives app.py itself and catches its download)
+    from streamlit.testing.v1 import AppTest  # noqa: TID251
+
+    from layers.pgstore import PostgisStore
+
+    with PostgisStore(pg_url, app_user="ann") as store:
+        store.save(sample(), "mine", title="Houla and Baba Amr")
+        store.update("mine", "a-1", {"deaths_best": 100}, 1)  # version 1
+    monkeypatch.setenv("SYRIA_MAP_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SYRIA_MAP_DB", pg_url)
+    monkeypatch.delenv("SYRIA_MAP_DATASETS", raising=False)
+    captured: dict[str, bytes] = {}
+
+    def download_button(label: str, data: bytes, file_name: str | None = None, **_kw: Any) -> bool:
+        captured[str(file_name)] = data
+        return False
+
+    monkeypatch.setattr(streamlit, "download_button", download_button)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=180)
+    at.run()
+    assert not at.exception
+    # a store dataset beside an embedded one (their rows are combined)
+    next(m for m in at.sidebar.multiselect if m.label == "Datasets").set_value(["mine", "coast_march_2025"])
+    at.run()
+    next(s for s in at.sidebar.selectbox if s.label == "Format").set_value("geojson")
+    at.run()
+    next(b for b in at.sidebar.button if b.label == "Prepare the file").click()
+    at.run()
+    assert not at.exception
+    data = json.loads(captured["incidents.geojson"].decode("utf-8"))
+    assert data["metadata"]["dataset_versions"] == {"mine": 1}
+    assert {f["properties"]["dataset"] for f in data["features"]} == {"mine", "coast_march_2025"}
