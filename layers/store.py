@@ -335,7 +335,9 @@ def _write_lock(path: Path) -> Iterator[None]:
     lock_path = path.parent / f".{path.name}.lock"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = lock_path.open("a")
+        # Never through a symbolic link planted under the lock's name (it would open another file).
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        handle = os.fdopen(fd, "r+")
     except OSError as err:
         raise StoreError(f"{path}: cannot write in {path.parent} ({err.strerror or err}); nothing was changed") from err
     with _THREAD_LOCK, handle:
@@ -391,9 +393,11 @@ class _Ledger:
         finally:
             con.close()
         version = int(meta["version"]) if meta.get("version", "").isdigit() else 0
-        return cls(
-            version=version, rows={str(k): int(v) for k, v in rows.items()}, audit=audit, name=meta.get("dataset", "")
-        )
+        try:
+            versions = {str(k): int(v) for k, v in rows.items()}
+        except (TypeError, ValueError) as err:
+            raise StoreError(f"{path}: {VERSIONS_TABLE} holds a row version that is not a number ({err})") from err
+        return cls(version=version, rows=versions, audit=audit, name=meta.get("dataset", ""))
 
     def writer(self, name: str, updated: str) -> Callable[[Path], None]:
         """Return what writes this ledger into a new file (``save_gpkg``'s last step)."""
@@ -812,15 +816,32 @@ class GpkgStore:
         incident's INSERT rows; their ``new`` holds ``import_rows``.
         """
         rows = []
-        for entry in _Ledger.read(self.path).audit or []:
+        for n, entry in enumerate(_Ledger.read(self.path).audit or [], start=1):
             *head, old, new, one, ids = entry
-            if one != incident_id and not (ids and incident_id in json.loads(ids)):
-                continue
-            if dataset is not None and head[5] != dataset:
-                continue
-            at = pd.Timestamp(head[0])
-            rows.append([at, *head[1:], json.loads(old) if old else None, json.loads(new) if new else None])
+            try:
+                if one != incident_id and not (ids and incident_id in _json_text(ids, list)):
+                    continue
+                if dataset is not None and head[5] != dataset:
+                    continue
+                at = pd.Timestamp(head[0])
+                if pd.isna(at):
+                    raise ValueError("no time")
+                rows.append([at, *head[1:], _json_text(old, dict), _json_text(new, dict)])
+            except (TypeError, ValueError, RecursionError) as err:
+                raise StoreError(f"{self.path}: entry {n} of {AUDIT_TABLE} cannot be read ({err})") from err
         return pd.DataFrame(rows, columns=list(_AUDIT_COLUMNS))
+
+
+def _json_text(text: object, kind: type) -> Any:
+    """Return the JSON *kind* (list or dict) in *text* (None for none); ValueError for anything else."""
+    if text is None or text == "":
+        return None
+    if not isinstance(text, str) or len(text) > 64_000_000:
+        raise ValueError("not JSON text of a sensible size")
+    value = json.loads(text)
+    if not isinstance(value, kind):
+        raise ValueError(f"not a JSON {kind.__name__}")
+    return value
 
 
 def describe_history(history: pd.DataFrame) -> list[str]:

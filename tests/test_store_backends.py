@@ -699,3 +699,37 @@ def test_the_apps_export_of_store_data_states_the_dataset_version(
     data = json.loads(captured["incidents.geojson"].decode("utf-8"))
     assert data["metadata"]["dataset_versions"] == {"mine": 1}
     assert {f["properties"]["dataset"] for f in data["features"]} == {"mine", "coast_march_2025"}
+
+
+def test_a_crafted_geopackage_store_is_refused_with_the_file_named(tmp_path: Path) -> None:
+    """Version and audit tables written by someone else: a clear StoreError, never a crash or a hang."""
+    import sqlite3
+
+    path = tmp_path / "d.gpkg"
+    GpkgStore(path).save(sample(), "mine")
+    with sqlite3.connect(path) as con:
+        con.execute(
+            "INSERT INTO store_audit (at, action, table_name, incident_id, old) "
+            "VALUES ('2026-01-01T00:00:00+00:00', 'UPDATE', 'incidents', 'a-1', '{')"
+        )
+    with pytest.raises(StoreError, match=r"d\.gpkg: entry 4 of store_audit cannot be read"):
+        GpkgStore(path).history("a-1")
+    with sqlite3.connect(path) as con:
+        con.execute("DELETE FROM store_audit WHERE old = '{'")
+        con.execute("UPDATE store_row_versions SET row_version = 'many' WHERE id = 'a-1'")
+    with pytest.raises(StoreError, match="not a number"):
+        GpkgStore(path).load()
+    with sqlite3.connect(path) as con:
+        con.execute("DROP TABLE store_row_versions")
+        con.execute("CREATE VIEW store_row_versions AS SELECT 'a-1' AS id, 1 AS row_version")
+    with pytest.raises(StoreError, match="is a view, not a table"):
+        GpkgStore(path).get("mine", "a-1")
+    # A symbolic link planted under the lock file's name is not followed.
+    other = tmp_path / "other.gpkg"
+    GpkgStore(other).save(sample(), "mine")
+    victim = tmp_path / "victim.txt"
+    (tmp_path / ".other.gpkg.lock").unlink()
+    (tmp_path / ".other.gpkg.lock").symlink_to(victim)
+    with pytest.raises(StoreError, match="cannot write"):
+        GpkgStore(other).update("mine", "a-1", {"deaths_best": 1}, 1)
+    assert not victim.exists()
