@@ -669,7 +669,7 @@ class GpkgStore:
                 new={**after, "row_version": version + 1},
             )
             if {"lon", "lat", "aggregate"} & set(changes):
-                self._rewrite_with(incident_id, edited, version, entry, name)
+                self._rewrite_with(incident_id, changes, version, entry, name)
             else:
                 self._update_in_place(incident_id, edited, list(changes), version, entry, name)
         return version + 1
@@ -754,13 +754,18 @@ class GpkgStore:
             con.close()
 
     def _rewrite_with(
-        self, incident_id: str, edited: gpd.GeoDataFrame, version: int, entry: tuple[Any, ...], name: str
+        self, incident_id: str, changes: Mapping[str, Any], version: int, entry: tuple[Any, ...], name: str
     ) -> None:
+        """Write the file again with *changes* made to the record (read as the whole file reads it)."""
         frame = load_gpkg(self.path)
         meta = frame.attrs.get("metadata", {})
         ledger = _Ledger.read(self.path)
         row = int((frame["id"] == incident_id).fillna(False).to_numpy().nonzero()[0][0])
-        whole = pd.concat([frame.iloc[:row], edited, frame.iloc[row + 1 :]])
+        whole = pd.DataFrame(frame.drop(columns="geometry"))
+        whole[list(changes)] = whole[list(changes)].astype(object)
+        for key, value in changes.items():
+            whole.iat[row, whole.columns.get_loc(key)] = value
+        whole = to_incident_frame(whole)  # the geometry again from lon/lat
         rows = {**(ledger.rows or {}), incident_id: version + 1}
         new = _Ledger(version=ledger.version + 1, rows=rows, audit=[*(ledger.audit or []), entry])
         save_gpkg(

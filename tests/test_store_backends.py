@@ -299,7 +299,8 @@ def test_geopackage_edits_keep_the_file_whole(tmp_path: Path) -> None:
     from layers.store import save_gpkg
 
     path = tmp_path / "plain.gpkg"
-    save_gpkg(sample(), path, title="saved without the store")  # no version tables yet: every row at version 1
+    save_gpkg(sample().assign(n_raw=[1, 2, 3]), path, title="saved without the store")  # no version tables yet
+    kinds = load_gpkg(path).dtypes
     store = GpkgStore(path, app_user="ann")
     assert store.get("mine", "a-1")["row_version"] == 1
     assert store.update("mine", "a-1", {"summary": "سطر", "sensitive": True, "date_end": None}, 1) == 2
@@ -313,6 +314,7 @@ def test_geopackage_edits_keep_the_file_whole(tmp_path: Path) -> None:
     moved = pyogrio.read_dataframe(path, layer="incidents", bbox=(36.55, 34.85, 36.65, 34.95))
     assert moved["id"].tolist() == ["a-1"]  # found through the spatial index at the new position
     assert pyogrio.read_dataframe(path, layer="incidents", bbox=(36.5, 34.85, 36.55, 34.9)).empty
+    pd.testing.assert_series_equal(load_gpkg(path).dtypes, kinds)  # every column kept its kind, extra ones too
     assert GpkgStore(path).load().attrs["versions"] == {"mine": 2}  # the plain file was version 0; two edits
     assert [h["action"] for _, h in GpkgStore(path).history("a-1").iterrows()] == ["UPDATE", "UPDATE"]
 
