@@ -342,7 +342,18 @@ def _write_lock(path: Path) -> Iterator[None]:
         raise StoreError(f"{path}: cannot write in {path.parent} ({err.strerror or err}); nothing was changed") from err
     with _THREAD_LOCK, handle:
         if fcntl is not None:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            deadline = time.monotonic() + LOCK_WAIT_S
+            while True:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"{path}: another process has been writing it for over {LOCK_WAIT_S:g} s; "
+                            "nothing was changed, try again"
+                        ) from None
+                    time.sleep(0.05)
         try:
             yield
         finally:
@@ -351,6 +362,38 @@ def _write_lock(path: Path) -> Iterator[None]:
 
 
 _THREAD_LOCK = threading.RLock()
+
+
+#: The first bytes of a rollback journal that still holds an unfinished transaction (SQLite's file format).
+_JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
+#: Seconds an edit's transaction may take (0.06 s at 200,000 incidents).
+WRITE_BUDGET_S = 20.0
+#: Seconds a writer waits for another to finish before giving up.
+LOCK_WAIT_S = 120.0
+
+
+def _check_for_writing(con: sqlite3.Connection, path: Path) -> None:
+    """Refuse a file whose tables would run more than GDAL's own triggers on an edit, or that hide views."""
+    kinds = dict(
+        con.execute(
+            "SELECT name, type FROM sqlite_master WHERE name IN (?, ?, ?, ?)", (LAYER, META_LAYER, *_TABLES)
+        ).fetchall()
+    )
+    for name, kind in kinds.items():
+        if kind != "table":
+            raise StoreError(f"{path}: {name} is a {kind}, not a table; the file was not written by this tool")
+    others = [
+        row[0]
+        for row in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (?, ?, ?, ?)",
+            (LAYER, META_LAYER, *_TABLES),
+        )
+        if not str(row[0]).startswith(
+            (f"rtree_{LAYER}_", "trigger_insert_feature_count_", "trigger_delete_feature_count_")
+        )
+    ]
+    if others:
+        raise StoreError(f"{path}: triggers not written by GDAL ({', '.join(others[:3])}); edit the file elsewhere")
 
 
 def _read_only_sqlite(path: Path, budget_s: float = 20.0) -> sqlite3.Connection:
@@ -392,11 +435,8 @@ class _Ledger:
             raise StoreError(f"{path}: the store's version tables cannot be read ({err})") from err
         finally:
             con.close()
-        version = int(meta["version"]) if meta.get("version", "").isdigit() else 0
-        try:
-            versions = {str(k): int(v) for k, v in rows.items()}
-        except (TypeError, ValueError) as err:
-            raise StoreError(f"{path}: {VERSIONS_TABLE} holds a row version that is not a number ({err})") from err
+        version = _count(meta.get("version"), path, "the dataset's version")
+        versions = {str(k): _count(v, path, f"the row version of {k!r}") for k, v in rows.items()}
         return cls(version=version, rows=versions, audit=audit, name=meta.get("dataset", ""))
 
     def writer(self, name: str, updated: str) -> Callable[[Path], None]:
@@ -469,6 +509,43 @@ def _gpkg_functions(con: sqlite3.Connection) -> None:
 
 
 _TABLES = (VERSIONS_TABLE, AUDIT_TABLE)
+#: A version larger than this is not one this store wrote.
+_MAX_VERSION = 2**62
+
+
+def _count(value: object, path: Path, what: str) -> int:
+    """Return a version read from *path* as an int (0 when absent); StoreError for anything else."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= _MAX_VERSION:
+        return value
+    text = str(value)
+    if text.isascii() and text.isdecimal() and int(text) <= _MAX_VERSION:
+        return int(text)
+    raise StoreError(f"{path}: {what} is not a number ({text[:40]!r}); the file was not written by this tool")
+
+
+#: Ranges an edited number must lie in (what the file's check accepts back).
+_RANGES = {"lat": (-90.0, 90.0), "lon": (-180.0, 180.0)}
+
+
+def _check_edit(edited: gpd.GeoDataFrame, columns: list[str], path: Path) -> None:
+    """Refuse an edit the file could not give back: a number not finite or out of range, a control character."""
+    import math
+
+    record = edited["id"].iloc[0]
+    for column in columns:
+        kind = edited[column].dtype
+        value = edited[column].iloc[0]
+        if not pd.api.types.is_numeric_dtype(kind) or pd.api.types.is_bool_dtype(kind) or pd.isna(value):
+            continue
+        number = float(value)
+        if not math.isfinite(number):
+            raise StoreError(f"{path.name}: record {record!r}, field {column!r}: {number} is not a finite number")
+        low, high = _RANGES.get(column, (-1e300, 1e300))
+        if not low <= number <= high:
+            raise StoreError(f"{path.name}: record {record!r}, field {column!r}: {number:g} is out of range")
+    check_writable(to_flat(edited)[[*columns, "id"]], path.name, error=StoreError)
 
 
 def _os_user() -> str:
@@ -547,6 +624,47 @@ class GpkgStore:
     def close(self) -> None:
         """Nothing to close (each call opens the file)."""
 
+    def _recover(self) -> None:
+        """Undo an edit a crash interrupted (SQLite's ``-journal`` left beside the file), under the write lock.
+
+        A read-only connection cannot roll a leftover journal back, so without this nothing could
+        read the file again.
+        """
+        journal = self.path.with_name(self.path.name + "-journal")
+        try:
+            with journal.open("rb") as handle:
+                header = handle.read(8)
+        except OSError:  # none: nothing to undo
+            return
+        if header != _JOURNAL_MAGIC:  # empty or zeroed: a finished transaction's journal, not a hot one
+            return
+        if self.read_only or not os.access(self.path, os.W_OK) or not os.access(self.path.parent, os.W_OK):
+            raise StoreError(
+                f"{self.path}: an edit was interrupted ({journal.name} is left beside it); open the store once "
+                "with write permission to undo it"
+            )
+        with _write_lock(self.path):
+            try:
+                con = sqlite3.connect(self.path, timeout=30)
+                try:
+                    con.execute("SELECT count(*) FROM sqlite_master").fetchone()  # rolls the journal back
+                finally:
+                    con.close()
+            except sqlite3.Error as err:
+                raise StoreError(f"{self.path}: an interrupted edit could not be undone ({err})") from err
+
+    def _stamp(self) -> tuple[int, int]:
+        """Return the file's identity and the dataset's version: both change with every import and edit."""
+        try:
+            con = _read_only_sqlite(self.path)
+            try:
+                row = con.execute(f"SELECT value FROM {META_LAYER} WHERE key = 'version'").fetchone()
+            finally:
+                con.close()
+        except sqlite3.Error:
+            row = None
+        return os.stat(self.path).st_ino, _count(row[0] if row else None, self.path, "the dataset's version")
+
     # -- writing -------------------------------------------------------------------------------
 
     def _writable(self) -> None:
@@ -594,6 +712,7 @@ class GpkgStore:
             failed write.
         """
         self._writable()
+        self._recover()
         frame = to_incident_frame(gdf)
         name = dataset or self.path.stem
         with _write_lock(self.path):
@@ -633,6 +752,7 @@ class GpkgStore:
         if unknown:
             raise StoreError(f"cannot edit {unknown}; editable fields: {', '.join(EDITABLE)}")
         self._writable()
+        self._recover()
         with _write_lock(self.path):
             found, version = self._snapshot(incident_id)
             if found.empty:
@@ -656,6 +776,7 @@ class GpkgStore:
                 edited = to_incident_frame(edited)
             except (TypeError, ValueError) as err:
                 raise StoreError(f"could not edit {incident_id!r}: {err}") from err
+            _check_edit(edited, list(changes), self.path)
             before = {k: _json_value(record[k]) for k in changes}
             after = {k: _json_value(edited.iloc[0][k]) for k in changes}
             name = _metadata_dict(self.path).get("dataset") or dataset or self.path.stem
@@ -706,7 +827,8 @@ class GpkgStore:
             con.close()
         skip = ["fid", *(g[0] for g in geometry)]
         flat = pd.DataFrame(rows, columns=names, dtype=object).drop(columns=skip, errors="ignore")
-        return from_flat(flat), 1 if found is None else int(found[0])
+        version = 1 if found is None else _count(found[0], self.path, f"the row version of {incident_id!r}")
+        return from_flat(flat), version
 
     def _update_in_place(
         self,
@@ -729,16 +851,19 @@ class GpkgStore:
             con = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         except sqlite3.Error as err:
             raise StoreError(f"{self.path}: cannot open the file for writing ({err}); nothing was changed") from err
+        deadline = time.monotonic() + WRITE_BUDGET_S  # a crafted trigger or view cannot hold the lock for ever
+        con.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
         try:
             _gpkg_functions(con)
             con.execute("BEGIN IMMEDIATE")
             try:
+                _check_for_writing(con, self.path)
                 con.execute(f'UPDATE "{LAYER}" SET {sets} WHERE id = ?', (*values, incident_id))
                 _create_tables(con)
                 con.execute(f"INSERT OR REPLACE INTO {VERSIONS_TABLE} VALUES (?, ?)", (incident_id, version + 1))
                 con.execute(_INSERT_AUDIT, entry)
                 meta = dict(con.execute(f"SELECT key, value FROM {META_LAYER}").fetchall())
-                current = int(meta["version"]) if str(meta.get("version", "")).isdigit() else 0
+                current = _count(meta.get("version"), self.path, "the dataset's version")
                 _set_metadata(con, version=str(current + 1), dataset=name, updated=now.isoformat(timespec="seconds"))
                 con.execute(
                     "UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?",
@@ -749,6 +874,10 @@ class GpkgStore:
                 con.execute("ROLLBACK")
                 raise
         except sqlite3.Error as err:
+            if time.monotonic() > deadline:
+                raise StoreError(
+                    f"{self.path}: the edit took more than {WRITE_BUDGET_S:g} s and was undone; nothing was changed"
+                ) from err
             raise StoreError(f"{self.path}: could not save the edit ({err}); nothing was changed") from err
         finally:
             con.close()
@@ -784,8 +913,15 @@ class GpkgStore:
         Like the PostGIS store's: with ``row_version`` and the dataset's version in
         ``attrs["versions"]`` (so an export can state which version it was made from).
         """
-        frame = load_gpkg(self.path)
-        ledger = _Ledger.read(self.path)
+        self._recover()
+        for _ in range(5):  # the rows and their versions of one state of the file (an edit may come between)
+            stamp = self._stamp() if self.path.is_file() else None
+            frame = load_gpkg(self.path)
+            ledger = _Ledger.read(self.path)
+            if stamp == self._stamp():
+                break
+        else:
+            raise StoreError(f"{self.path}: the file kept changing while it was read; try again")
         if spec is not None:
             from layers.timeline import filter_incidents
 
@@ -798,6 +934,7 @@ class GpkgStore:
         """Return one incident's stored values (with ``row_version``), or None."""
         if not self.path.is_file():
             raise StoreError(f"{self.path}: no such dataset file")
+        self._recover()
         found, version = self._snapshot(incident_id)
         if found.empty:
             return None
@@ -808,8 +945,12 @@ class GpkgStore:
         columns = ["name", "title", "public_safe", "version", "updated", "incidents"]
         if not self.path.is_file():
             return pd.DataFrame(columns=columns)
+        self._recover()
         meta, ledger = _metadata_dict(self.path), _Ledger.read(self.path)
-        updated = pd.Timestamp(meta.get("updated") or meta.get("created") or "NaT")
+        try:
+            updated = pd.Timestamp(meta.get("updated") or meta.get("created") or "NaT")
+        except (TypeError, ValueError):  # a date another tool wrote
+            updated = pd.NaT
         incidents = int(pyogrio.read_info(self.path, layer=LAYER)["features"])
         row = [ledger.name or self.path.stem, meta.get("title", ""), meta.get("public_safe") == "true"]
         return pd.DataFrame([[*row, max(ledger.version, 0), updated, incidents]], columns=columns)
@@ -821,6 +962,8 @@ class GpkgStore:
         incident's INSERT rows; their ``new`` holds ``import_rows``.
         """
         rows = []
+        if self.path.is_file():
+            self._recover()
         for n, entry in enumerate(_Ledger.read(self.path).audit or [], start=1):
             *head, old, new, one, ids = entry
             try:

@@ -419,7 +419,7 @@ def test_read_only_role_is_enforced_by_postgresql_grants(pg_url: str) -> None:
             reader.conn.rollback()
     with PostgisStore(pg_url.replace("postgres@", "editor_bob@"), auto_migrate=False) as editor:
         assert editor.update("mine", "a-1", {"deaths_best": 100}, 1) == 2
-        editor.save(sample(), "bobs", source_file="bob.csv")  # an editor imports (import_staged runs for it)
+        editor.save(sample(), "bobs", source_file="bob.csv")  # an editor imports, with its own rights
         assert set(editor.history("a-1", "bobs")["db_role"]) == {"editor_bob"}
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             editor.conn.execute("DELETE FROM audit")
@@ -733,3 +733,83 @@ def test_a_crafted_geopackage_store_is_refused_with_the_file_named(tmp_path: Pat
     with pytest.raises(StoreError, match="cannot write"):
         GpkgStore(other).update("mine", "a-1", {"deaths_best": 1}, 1)
     assert not victim.exists()
+
+
+def test_an_edit_killed_half_way_is_undone_and_the_file_reads_again(tmp_path: Path) -> None:
+    """A crash inside an edit's transaction leaves SQLite's journal: the next use rolls it back."""
+    path = tmp_path / "d.gpkg"
+    GpkgStore(path).save(sample(), "mine")
+    crash = (
+        "import os, sqlite3, sys\n"
+        "from layers.store import _gpkg_functions\n"
+        "con = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "_gpkg_functions(con)  # GDAL's triggers name them\n"
+        "con.execute('PRAGMA cache_size = 1')  # pages reach the file before the commit: a hot journal\n"
+        "con.execute('BEGIN IMMEDIATE')\n"
+        "con.execute(\"UPDATE incidents SET title = 'half-written' WHERE id = 'a-1'\")\n"
+        "con.execute('DELETE FROM store_row_versions')\n"
+        'con.execute("UPDATE incidents SET summary = hex(randomblob(20000))")\n'
+        "os._exit(9)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    run = subprocess.run(
+        [sys.executable, "-c", crash, str(path)], capture_output=True, timeout=120, check=False, env=env
+    )
+    assert run.returncode == 9, run.stderr
+    assert path.with_name("d.gpkg-journal").exists()
+    with pytest.raises(StoreError, match="an edit was interrupted"):
+        GpkgStore(path, read_only=True).get("mine", "a-1")
+    record = GpkgStore(path).get("mine", "a-1")  # undone under the write lock, then read
+    assert record["title"] == "مجزرة الحولة"
+    assert record["row_version"] == 1
+    assert len(GpkgStore(path, read_only=True).load()) == 3  # nothing left to undo
+
+
+def test_an_edit_the_file_could_not_give_back_is_refused(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "d.gpkg"
+    store = GpkgStore(path)
+    store.save(sample(), "mine")
+    for change, message in (
+        ({"chainage_km": float("inf")}, "not a finite number"),
+        ({"lat": 1e301}, "out of range"),
+        ({"lon": -200.0}, "out of range"),
+        ({"title": "a\x00hidden"}, "control character"),
+    ):
+        with pytest.raises(StoreError, match=message):
+            store.update("mine", "a-1", change, 1)
+    assert store.get("mine", "a-1")["row_version"] == 1  # nothing was changed
+    # A file with a trigger of its own (it could loop for ever inside the edit) is not edited.
+    with sqlite3.connect(path) as con:
+        con.execute(
+            "CREATE TRIGGER mine AFTER UPDATE ON incidents BEGIN UPDATE incidents SET summary = summary WHERE 0; END"
+        )
+    with pytest.raises(StoreError, match="triggers not written by GDAL"):
+        store.update("mine", "a-1", {"title": "x"}, 1)
+    with sqlite3.connect(path) as con:
+        con.execute("DROP TRIGGER mine")
+        con.execute("UPDATE dataset_metadata SET value = '²' WHERE key = 'version'")  # '²'.isdigit() is True
+    with pytest.raises(StoreError, match="not a number"):
+        store.load()
+
+
+def test_load_gives_rows_and_versions_of_one_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit between reading the rows and reading their versions makes load() read again."""
+    from layers import store as module
+
+    path = tmp_path / "d.gpkg"
+    GpkgStore(path).save(sample(), "mine")
+    original, calls = module.load_gpkg, []
+
+    def load_then_someone_edits(*args: Any, **kwargs: Any) -> Any:
+        frame = original(*args, **kwargs)
+        calls.append(1)
+        if len(calls) == 1:
+            GpkgStore(path, app_user="bob").update("mine", "a-1", {"title": "by bob"}, 1)
+        return frame
+
+    monkeypatch.setattr(module, "load_gpkg", load_then_someone_edits)
+    seen = GpkgStore(path).load().set_index("id").loc["a-1"]
+    assert len(calls) == 2
+    assert (seen["title"], seen["row_version"]) == ("by bob", 2)
