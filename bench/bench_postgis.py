@@ -5,7 +5,7 @@ It starts a throw-away PostgreSQL/PostGIS cluster (Unix socket only, like the te
 loads ROWS synthetic incidents (made-up values: random points in Syria, dates over
 2011–2025, one source and one figure each), and times:
 
-* the import (one transaction, audited: one entry per table with the ids, 0006_bulk_import.sql);
+* the import (one transaction, audited: one entry per table with the ids, 0008_import_without_owner_rights.sql);
 * a typical filtered query: one month, one governorate, rows with their sources;
 * the aggregated grid for the whole of Syria in SQL, as the app asks for it at this size: one
   group per 5 km cell and category (``grid_cells``; ``EXPLAIN ANALYZE`` printed), and the day
