@@ -20,8 +20,9 @@ import pyogrio
 import pytest
 
 from geo.errors import EditConflictError, StoreError
+from layers.gpkg_store import GpkgStore, describe_history
 from layers.incidents import COLUMNS
-from layers.store import GpkgStore, describe_history, load_gpkg, load_gpkg_metadata
+from layers.store import load_gpkg, load_gpkg_metadata
 from layers.timeline import FilterSpec, filter_incidents
 from tests import pg_cluster
 from tests.conftest import REPO
@@ -231,7 +232,6 @@ def test_concurrent_edit_is_refused_with_the_current_values(open_backend: Any) -
 
 
 def test_audit_trail_records_who_when_what_and_from_which_file(open_backend: Any) -> None:
-    from layers.store import describe_history
 
     store = open_backend(app_user="ann")
     store.save(sample(), "mine", source_file="ohchr_2012.csv")
@@ -326,7 +326,7 @@ def test_two_processes_editing_one_geopackage_take_turns(tmp_path: Path) -> None
     code = (
         "import sys\n"
         "from geo.errors import EditConflictError\n"
-        "from layers.store import GpkgStore\n"
+        "from layers.gpkg_store import GpkgStore\n"
         "store = GpkgStore(sys.argv[1], app_user=sys.argv[2])\n"
         "done = 0\n"
         "while done < 10:\n"
@@ -741,7 +741,7 @@ def test_an_edit_killed_half_way_is_undone_and_the_file_reads_again(tmp_path: Pa
     GpkgStore(path).save(sample(), "mine")
     crash = (
         "import os, sqlite3, sys\n"
-        "from layers.store import _gpkg_functions\n"
+        "from layers.gpkg_store import _gpkg_functions\n"
         "con = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
         "_gpkg_functions(con)  # GDAL's triggers name them\n"
         "con.execute('PRAGMA cache_size = 1')  # pages reach the file before the commit: a hot journal\n"
@@ -796,7 +796,7 @@ def test_an_edit_the_file_could_not_give_back_is_refused(tmp_path: Path) -> None
 
 def test_load_gives_rows_and_versions_of_one_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An edit between reading the rows and reading their versions makes load() read again."""
-    from layers import store as module
+    from layers import gpkg_store as module
 
     path = tmp_path / "d.gpkg"
     GpkgStore(path).save(sample(), "mine")

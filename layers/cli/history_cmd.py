@@ -23,7 +23,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the history; return 0, or 1 when the store has no record of the id."""
-    from layers.store import describe_history, open_store
+    from layers.gpkg_store import describe_history
+    from layers.store import open_store
 
     store = open_store(args.store, read_only=True)
     try:

@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.errors import EditConflictError, StoreError
+from layers.gpkg_store import describe_history  # noqa: F401  (one description for both back ends)
 from layers.incidents import COLUMNS, DTYPES, to_incident_frame
 from layers.pgstore.query import (
     cells_groups_sql,
@@ -27,7 +28,6 @@ from layers.pgstore.query import (
     summary_groups_sql,
 )
 from layers.pgstore.schema import connect, migrate, redact_url
-from layers.store import describe_history  # noqa: F401  (one description for both back ends)
 from layers.timeline import FilterSpec
 
 __all__ = ["EDITABLE", "PostgisStore"]
