@@ -212,7 +212,18 @@ def test_a_long_popup_scrolls_and_its_last_source_is_reachable(browser: Any, tmp
 def test_app_on_the_offline_base_shows_geography(page: Any, app_url: str) -> None:
     pg, watch = page
     frame = open_app(pg, app_url + "/?base=offline")
-    pg.wait_for_timeout(800)
+    # The first view may still be settling (a zoom animation after the frame's resize, seen under CI
+    # load: the offline layer was then drawn for the old view only): wait until the view has held
+    # for half a second with no animation running.
+    frame.wait_for_function(
+        """() => { const m = window.map, v = [m.getCenter().lat, m.getCenter().lng, m.getZoom()].join();
+            const idle = !m._animatingZoom && !(m._panAnim && m._panAnim._inProgress);
+            if (!idle || v !== window.__lastView) { window.__lastView = v; window.__viewSince = performance.now(); }
+            return idle && performance.now() - window.__viewSince > 500; }""",
+        polling=100,
+        timeout=30_000,
+    )
+    pg.wait_for_timeout(300)  # the canvas of the offline layer is redrawn on the last moveend
     png = pg.frame_locator(MAP_FRAME).locator("#map_div").screenshot()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "app_offline.png").write_bytes(png)
