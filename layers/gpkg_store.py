@@ -137,8 +137,11 @@ class _Ledger:
     name: str = ""
 
     @classmethod
-    def read(cls, path: Path) -> _Ledger:
-        """Return the ledger of *path* (an empty one for a file without it or no file)."""
+    def read(cls, path: Path, *, with_audit: bool = True) -> _Ledger:
+        """Return the ledger of *path* (an empty one for a file without it or no file).
+
+        Without *with_audit* the trail (an entry per import lists every id) is not read.
+        """
         if not path.is_file():
             return cls(rows={}, audit=[])
         meta = _metadata_dict(path)
@@ -153,7 +156,11 @@ class _Ledger:
                     raise StoreError(f"{path}: {name} is a {kind}, not a table; the file was not written by this tool")
             rows = dict(con.execute(f"SELECT id, row_version FROM {VERSIONS_TABLE}")) if VERSIONS_TABLE in kinds else {}
             cols = ", ".join(_AUDIT_COLUMNS) + ", incident_id, ids"
-            audit = list(con.execute(f"SELECT {cols} FROM {AUDIT_TABLE} ORDER BY seq")) if AUDIT_TABLE in kinds else []
+            audit = (
+                list(con.execute(f"SELECT {cols} FROM {AUDIT_TABLE} ORDER BY seq"))
+                if with_audit and AUDIT_TABLE in kinds
+                else []
+            )
         except sqlite3.Error as err:
             raise StoreError(f"{path}: the store's version tables cannot be read ({err})") from err
         finally:
@@ -640,7 +647,7 @@ class GpkgStore:
         for _ in range(5):  # the rows and their versions of one state of the file (an edit may come between)
             stamp = self._stamp() if self.path.is_file() else None
             frame = load_gpkg(self.path)
-            ledger = _Ledger.read(self.path)
+            ledger = _Ledger.read(self.path, with_audit=False)
             if stamp == self._stamp():
                 break
         else:
@@ -669,7 +676,7 @@ class GpkgStore:
         if not self.path.is_file():
             return pd.DataFrame(columns=columns)
         self._recover()
-        meta, ledger = _metadata_dict(self.path), _Ledger.read(self.path)
+        meta, ledger = _metadata_dict(self.path), _Ledger.read(self.path, with_audit=False)
         try:
             updated = pd.Timestamp(meta.get("updated") or meta.get("created") or "NaT")
         except (TypeError, ValueError):  # a date another tool wrote
